@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The local infrastructure: SecantusDB (embedded MongoDB-compatible server) and RabbitMQ.
+
+Only this dev runner and the test fixtures know SecantusDB; services just get a
+``MONGO_URI`` (with ``retryWrites=false``, see docs/architecture.md).
+"""
+from __future__ import annotations
+
+import base64
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .processes import ProcessGroup
+
+
+def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    """True when something accepts TCP connections at ``host:port``."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for_port(host: str, port: int, seconds: float, what: str) -> None:
+    """Wait until ``host:port`` answers, else fail saying what did not start."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if port_open(host, port):
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"{what} did not answer on {host}:{port} within {seconds:.0f} s")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_secantusdb(group: ProcessGroup, data_dir: Path, port: int) -> str:
+    """Start SecantusDB on ``port`` with data in ``data_dir``; return its MONGO_URI."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = Path(sys.executable).with_name("secantusd-py")
+    group.start("secantusdb", [str(server), "--host", "127.0.0.1", "--port", str(port),
+                               "--storage-path", str(data_dir)])
+    wait_for_port("127.0.0.1", port, 30, "SecantusDB")
+    return f"mongodb://127.0.0.1:{port}/?retryWrites=false"
+
+
+def ensure_rabbitmq(group: ProcessGroup, amqp_uri: str, var_dir: Path) -> None:
+    """Use the RabbitMQ at ``amqp_uri``; if none answers, start a private one or say what to do."""
+    url = urlparse(amqp_uri)
+    host, port = url.hostname or "127.0.0.1", url.port or 5672
+    if port_open(host, port):
+        return
+    server = shutil.which("rabbitmq-server") or (
+        "/usr/sbin/rabbitmq-server" if Path("/usr/sbin/rabbitmq-server").exists() else None)
+    if server is None or host not in ("127.0.0.1", "localhost"):
+        raise SystemExit(
+            f"No RabbitMQ answers at {host}:{port}. Install it (Debian/Ubuntu: "
+            "`sudo apt-get install rabbitmq-server`) or set AMQP_URI to a running broker.")
+    base = var_dir / "rabbitmq"
+    base.mkdir(parents=True, exist_ok=True)
+    (base / "enabled_plugins").write_text("[rabbitmq_management].\n")
+    env = {
+        "RABBITMQ_NODENAME": f"loket{port}@localhost",
+        "RABBITMQ_NODE_PORT": str(port),
+        "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+        "RABBITMQ_DIST_PORT": str(port + 20000),
+        "RABBITMQ_MNESIA_BASE": str(base / "mnesia"),
+        "RABBITMQ_LOG_BASE": str(base / "log"),
+        "RABBITMQ_ENABLED_PLUGINS_FILE": str(base / "enabled_plugins"),
+    }
+    print(f"No RabbitMQ at {host}:{port}: starting a private one under {base}")
+    group.start("rabbitmq", [server], env=env)
+    wait_for_port(host, port, 90, "RabbitMQ")
+
+
+def ensure_management_api(amqp_uri: str, management_url: str) -> None:
+    """The integration tests make a vhost per test through the management API: enable it."""
+    try:
+        urllib.request.urlopen(management_url + "/api/overview", timeout=2)  # noqa: S310
+        return
+    except urllib.error.HTTPError:
+        return  # 401 without credentials: it answers
+    except OSError:
+        pass
+    plugins = shutil.which("rabbitmq-plugins") or "/usr/sbin/rabbitmq-plugins"
+    if not Path(plugins).exists():
+        raise SystemExit(f"RabbitMQ's management API does not answer at {management_url}; "
+                         "enable it with `rabbitmq-plugins enable rabbitmq_management`.")
+    subprocess.run([plugins, "enable", "rabbitmq_management"], check=True,
+                   stdout=subprocess.DEVNULL)
+    url = urlparse(management_url)
+    wait_for_port(url.hostname or "127.0.0.1", url.port or 15672, 60,
+                  "RabbitMQ management API")
+
+
+def _management_request(management_url: str, method: str, path: str,
+                        body: bytes | None = None) -> None:
+    url = urlparse(management_url)
+    request = urllib.request.Request(  # noqa: S310 (loopback management API)
+        f"{url.scheme}://{url.hostname}:{url.port or 15672}{path}", method=method,
+        data=body, headers={"Content-Type": "application/json"})
+    credentials = f"{url.username or 'guest'}:{url.password or 'guest'}".encode()
+    request.add_header("Authorization", "Basic " + base64.b64encode(credentials).decode())
+    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
+
+
+def isolated_vhost(amqp_uri: str, management_url: str, name: str) -> str:
+    """Create vhost ``name`` (guest may use it) and return ``amqp_uri`` pointing at it."""
+    _management_request(management_url, "PUT", f"/api/vhosts/{name}", b"{}")
+    _management_request(management_url, "PUT", f"/api/permissions/{name}/guest",
+                        b'{"configure": ".*", "write": ".*", "read": ".*"}')
+    url = urlparse(amqp_uri)
+    return url._replace(path=f"/{name}").geturl()
+
+
+def delete_vhost(management_url: str, name: str) -> None:
+    """Remove a vhost made by :func:`isolated_vhost`, with its queues."""
+    _management_request(management_url, "DELETE", f"/api/vhosts/{name}")

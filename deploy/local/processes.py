@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Start and stop the local system's processes; stop means SIGINT, then SIGKILL.
+
+``nameko run`` can hang on SIGTERM, so every child gets SIGINT first and is
+killed after a timeout. Each child runs in its own process group.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class ProcessGroup:
+    """The processes one runner started, stopped in reverse order."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.children: list[tuple[str, subprocess.Popen]] = []
+        log_dir.mkdir(parents=True, exist_ok=True)
+
+    def start(self, name: str, command: Sequence[str], cwd: Path | None = None,
+              env: dict[str, str] | None = None) -> subprocess.Popen:
+        """Start ``command`` with its output in ``<log_dir>/<name>.log``."""
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 (kept open by the child)
+        process = subprocess.Popen(list(command), cwd=cwd, env={**os.environ, **(env or {})},
+                                   stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        self.children.append((name, process))
+        return process
+
+    def dead(self) -> list[str]:
+        """Names of children that exited."""
+        return [name for name, process in self.children if process.poll() is not None]
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGINT every child, wait up to ``timeout`` seconds, then SIGKILL what is left."""
+        for _, process in reversed(self.children):
+            _signal_group(process, signal.SIGINT)
+        deadline = time.monotonic() + timeout
+        for _, process in reversed(self.children):
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
+        self.children.clear()
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signum)
+        except ProcessLookupError:
+            pass

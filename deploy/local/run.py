@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""``make run``: start Loket locally on the embedded default, until Ctrl-C.
+
+Environment: AMQP_URI (default amqp://guest:guest@127.0.0.1:5672/),
+LOKET_PORT (gateway, default 8000), LOKET_MONGO_PORT (SecantusDB, default 27017),
+LOKET_VAR_DIR (data and logs, default ./var).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+from .system import ROOT, System
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops the runner like Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    """Start, print where to go, and stop everything on Ctrl-C (or SIGTERM)."""
+    system = System(
+        var_dir=Path(os.environ.get("LOKET_VAR_DIR", ROOT / "var")),
+        gateway_port=int(os.environ.get("LOKET_PORT", "8000")),
+        mongo_port=int(os.environ.get("LOKET_MONGO_PORT", "27017")),
+    )
+    signal.signal(signal.SIGTERM, _interrupt)
+    print("Starting Loket (SecantusDB, RabbitMQ, appointments, permits, profile, gateway)...")
+    system.start()
+    print(f"""
+Loket is running on the demo municipality "Musterstadt":
+  web front end   {system.url}/
+  JSON API        {system.url}/api/v1/tenants/musterstadt/offices
+  OpenAPI         {system.url}/openapi.json
+  health          {system.url}/health
+  logs            {system.group.log_dir}
+Press Ctrl-C to stop everything.""", flush=True)
+    try:
+        while not system.group.dead():
+            time.sleep(1)
+        print(f"{', '.join(system.group.dead())} exited; stopping. See {system.group.log_dir}")
+    except KeyboardInterrupt:
+        print("\nStopping...")
+    finally:
+        system.stop()
+        print("Stopped.")
+
+
+if __name__ == "__main__":
+    main()

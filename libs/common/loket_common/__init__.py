@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Shared building blocks of the Loket services (installed, never copied)."""

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The ``health`` RPC every service offers the gateway's ``GET /health``."""
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.rpc import rpc
+
+
+class HealthMixin:
+    """Adds ``health()``: the service answers, and says whether its database does."""
+
+    name: str
+    store: Any
+
+    @rpc
+    def health(self) -> dict[str, Any]:
+        """``{"service": ..., "database": "ok" | "unavailable"}``."""
+        try:
+            database = "ok" if self.store.ping() else "unavailable"
+        except Exception:  # any failure to reach the database is "unavailable"
+            database = "unavailable"
+        return {"service": self.name, "database": database}

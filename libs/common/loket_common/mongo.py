@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""MongoDB access: one client per service container, tenant-scoped collections.
+
+Services see their database only through a store (``dependencies.py`` of each
+service) built on :class:`TenantCollection`, which adds the tenant to every
+filter and document, so a query without a tenant cannot be written by accident.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from pymongo import MongoClient
+from pymongo.client_session import ClientSession
+from pymongo.collection import Collection
+from pymongo.database import Database
+
+
+def connect(uri: str) -> MongoClient:
+    """A client for ``uri``; connects lazily so a service starts while the database is down."""
+    return MongoClient(uri, tz_aware=True, connect=False, serverSelectionTimeoutMS=5000)
+
+
+@contextmanager
+def transaction(database: Database) -> Iterator[ClientSession]:
+    """Run the block in one multi-document transaction (state change plus outbox entry)."""
+    with database.client.start_session() as session:
+        with session.start_transaction():
+            yield session
+
+
+class TenantCollection:
+    """A collection seen through one tenant: every read and write is filtered by it."""
+
+    def __init__(self, collection: Collection, tenant: str) -> None:
+        self.collection = collection
+        self.tenant = tenant
+
+    def _scoped(self, query: Mapping[str, Any] | None) -> dict[str, Any]:
+        return {**(query or {}), "tenant": self.tenant}
+
+    def find(self, query: Mapping[str, Any] | None = None, *args: Any, **kwargs: Any):
+        """Documents of this tenant matching ``query`` (pymongo's other arguments pass on)."""
+        return self.collection.find(self._scoped(query), *args, **kwargs)
+
+    def find_one(self, query: Mapping[str, Any] | None = None, *args: Any,
+                 **kwargs: Any) -> dict | None:
+        """One document of this tenant, or None."""
+        return self.collection.find_one(self._scoped(query), *args, **kwargs)
+
+    def count(self, query: Mapping[str, Any] | None = None, **kwargs: Any) -> int:
+        """How many documents of this tenant match."""
+        return self.collection.count_documents(self._scoped(query), **kwargs)
+
+    def insert_one(self, document: Mapping[str, Any], **kwargs: Any) -> Any:
+        """Insert ``document`` stamped with this tenant."""
+        return self.collection.insert_one({**document, "tenant": self.tenant}, **kwargs)
+
+    def update_one(self, query: Mapping[str, Any], update: Mapping[str, Any], **kwargs: Any):
+        """Update one document of this tenant."""
+        return self.collection.update_one(self._scoped(query), update, **kwargs)
+
+    def replace_one(self, query: Mapping[str, Any], document: Mapping[str, Any], **kwargs: Any):
+        """Replace one document of this tenant, keeping the tenant stamp."""
+        return self.collection.replace_one(
+            self._scoped(query), {**document, "tenant": self.tenant}, **kwargs
+        )
+
+    def delete_many(self, query: Mapping[str, Any] | None = None, **kwargs: Any):
+        """Delete this tenant's documents matching ``query``."""
+        return self.collection.delete_many(self._scoped(query), **kwargs)
+
+
+class Store:
+    """Base of each service's store: holds its database, knows how to check it."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def ensure_indexes(self) -> None:
+        """Create the service's indexes (each starting with ``tenant``)."""
+
+    def ping(self) -> bool:
+        """True when the database answers."""
+        self.database.client.admin.command("ping")
+        return True
+
+
+class MongoDatabase(DependencyProvider):
+    """Gives each worker the service's database wrapped in a store with domain verbs.
+
+    Subclasses set ``store_class``, a :class:`Store` whose ``ensure_indexes()``
+    runs once at start.
+    """
+
+    store_class: type[Store]
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.client = connect(config["MONGO_URI"])
+        self.database = self.client[config["MONGO_DATABASE"]]
+
+    def start(self) -> None:
+        self.store_class(self.database).ensure_indexes()
+
+    def stop(self) -> None:
+        self.client.close()
+
+    def kill(self) -> None:
+        self.client.close()
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        return self.store_class(self.database)

@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""pytest plugin for service tests (``-p loket_common.testing``): real RabbitMQ, real database.
+
+Applies eventlet's monkeypatch (Nameko needs it), starts one SecantusDB for the
+session unless ``LOKET_TEST_MONGO_URI`` names a server, gives each test its own
+database, and combines Nameko's fresh-vhost ``rabbit_config`` into a service config.
+"""
+from __future__ import annotations
+
+import eventlet
+
+eventlet.monkey_patch()
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from .mongo import connect  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def mongo_uri():
+    """A MongoDB-compatible server for the whole session."""
+    if os.environ.get("LOKET_TEST_MONGO_URI"):
+        yield os.environ["LOKET_TEST_MONGO_URI"]
+        return
+    port = _free_port()
+    data_dir = tempfile.mkdtemp(prefix="loket-secantusdb-")
+    server = Path(sys.executable).with_name("secantusd-py")
+    process = subprocess.Popen(  # noqa: S603 (our own venv's server binary)
+        [str(server), "--host", "127.0.0.1", "--port", str(port), "--storage-path", data_dir],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("SecantusDB did not start")
+    yield f"mongodb://127.0.0.1:{port}/?retryWrites=false"
+    process.terminate()
+    process.wait(10)
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def database_name(mongo_uri):
+    """A database of this test's own, dropped afterwards."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield name
+    client = connect(mongo_uri)
+    client.drop_database(name)
+    client.close()
+
+
+@pytest.fixture
+def database(mongo_uri, database_name):
+    """The test's own database, for direct reads and writes."""
+    client = connect(mongo_uri)
+    yield client[database_name]
+    client.close()
+
+
+@pytest.fixture
+def service_config(rabbit_config, mongo_uri, database_name):
+    """Config for a service container: fresh vhost, own database, fast retries."""
+    return {
+        **rabbit_config,
+        "MONGO_URI": mongo_uri,
+        "MONGO_DATABASE": database_name,
+        "OUTBOX_POLL_SECONDS": 0.05,
+        "EVENT_RETRY_DELAYS_MS": "50,100",
+    }
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        eventlet.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The appointments store: catalogue and resident projection behind domain verbs."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ASCENDING
+
+from loket_common.events import Event
+from loket_common.handlers import ensure_handled_index, handle_once
+from loket_common.mongo import MongoDatabase, Store, TenantCollection
+
+NO_ID = {"_id": 0, "tenant": 0}
+
+
+class AppointmentsStore(Store):
+    """Offices, offered services, and what appointments knows about residents."""
+
+    def ensure_indexes(self) -> None:
+        """Every index starts with the tenant."""
+        for name in ("offices", "services", "residents"):
+            self.database[name].create_index([("tenant", ASCENDING), ("id", ASCENDING)],
+                                             unique=True)
+        ensure_handled_index(self.database)
+
+    def _collection(self, name: str, tenant: str) -> TenantCollection:
+        return TenantCollection(self.database[name], tenant)
+
+    def offices_with_services(self, tenant: str) -> list[dict[str, Any]]:
+        """All offices of ``tenant``, each with the services it offers."""
+        services = {
+            service["id"]: service
+            for service in self._collection("services", tenant).find({}, NO_ID)
+        }
+        offices = list(self._collection("offices", tenant).find({}, NO_ID, sort=[("id", 1)]))
+        for office in offices:
+            office["services"] = [services[sid] for sid in office["service_ids"] if sid in services]
+        return offices
+
+    def put_service(self, tenant: str, service: dict[str, Any]) -> None:
+        """Create or replace an offered service."""
+        self._collection("services", tenant).replace_one({"id": service["id"]}, service,
+                                                         upsert=True)
+
+    def put_office(self, tenant: str, office: dict[str, Any]) -> None:
+        """Create or replace an office."""
+        self._collection("offices", tenant).replace_one({"id": office["id"]}, office,
+                                                        upsert=True)
+
+    def record_resident(self, event: Event) -> bool:
+        """Project ``profile_created``: remember the resident's language for reminders."""
+        def apply(session) -> None:
+            self._collection("residents", event.tenant).replace_one(
+                {"id": event.data["subject"]},
+                {"id": event.data["subject"],
+                 "preferred_language": event.data["preferred_language"],
+                 "known_since": datetime.now(UTC)},
+                upsert=True,
+                session=session,
+            )
+        return handle_once(self.database, event, "record_resident", apply)
+
+    def resident(self, tenant: str, subject: str) -> dict[str, Any] | None:
+        """What appointments knows about a resident (pseudonymous), or None."""
+        return self._collection("residents", tenant).find_one({"id": subject}, NO_ID)
+
+
+class AppointmentsDatabase(MongoDatabase):
+    """Workers get an :class:`AppointmentsStore`."""
+
+    store_class = AppointmentsStore

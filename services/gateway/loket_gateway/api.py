@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The JSON API under ``/api/v1``: thin views that validate and call one service."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from marshmallow import Schema
+
+from loket_common.validation import load
+
+from . import api_schemas as schemas
+from .openapi import operation
+from .problems import Problem
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _tenant(tenant: str) -> str:
+    if current_app.extensions["loket_tenants"].get(tenant) is None:
+        raise Problem(404, "unknown_tenant", "Unknown municipality",
+                      f"No municipality '{tenant[:40]}' is served here.")
+    return tenant
+
+
+def _rpc():
+    return current_app.extensions["loket_rpc"].services()
+
+
+def _json_body(schema: Schema) -> dict:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise Problem(400, "validation_failed", "Invalid request",
+                      "The body must be a JSON object (Content-Type: application/json).",
+                      invalid_params=[])
+    return load(schema, body)
+
+
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Problem(401, "not_authenticated", "Authentication required",
+                      "Send the profile token as 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+@api.get("/tenants/<tenant>/offices")
+@operation("Citizens' offices and the services offered there",
+           {200: ("The offices", schemas.OfficeSchema(many=True))}, tags=("appointments",))
+def list_offices(tenant: str):
+    """Offices with services, from appointments."""
+    tenant = _tenant(tenant)
+    with _rpc() as rpc:
+        offices = rpc.appointments.list_offices(tenant)
+    return jsonify(schemas.OfficeSchema(many=True).dump(offices))
+
+
+@api.get("/tenants/<tenant>/permit-types")
+@operation("Application types the municipality offers",
+           {200: ("The permit types", schemas.PermitTypeSchema(many=True))}, tags=("permits",))
+def list_permit_types(tenant: str):
+    """Permit types, from permits."""
+    tenant = _tenant(tenant)
+    with _rpc() as rpc:
+        permit_types = rpc.permits.list_permit_types(tenant)
+    return jsonify(schemas.PermitTypeSchema(many=True).dump(permit_types))
+
+
+@api.post("/tenants/<tenant>/profiles")
+@operation("Create my profile", {201: ("Created; keep the token", schemas.CreatedProfileSchema)},
+           request=schemas.NewProfileSchema, tags=("profile",))
+def create_profile(tenant: str):
+    """Create a profile, via profile."""
+    tenant = _tenant(tenant)
+    payload = _json_body(schemas.NewProfileSchema())
+    with _rpc() as rpc:
+        created = rpc.profile.create_profile(tenant, payload)
+    return jsonify(schemas.CreatedProfileSchema().dump(created)), 201
+
+
+@api.get("/tenants/<tenant>/profiles/me")
+@operation("Read my profile", {200: ("My profile", schemas.ProfileSchema),
+                               401: ("No valid token", None)},
+           tags=("profile",), security=True)
+def get_own_profile(tenant: str):
+    """The caller's own profile, via profile."""
+    tenant = _tenant(tenant)
+    token = _bearer_token()
+    with _rpc() as rpc:
+        profile = rpc.profile.get_own_profile(tenant, token)
+    return jsonify(schemas.ProfileSchema().dump(profile))

@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The public API's contract: request and response schemas (the OpenAPI document's source).
+
+The gateway validates requests with these before calling a service; the
+services validate again at their own edge.
+"""
+from marshmallow import Schema, fields, validate
+
+LANGUAGES = ("de", "en")
+
+
+class TextSchema(Schema):
+    """A text in German and English."""
+
+    de = fields.String(required=True)
+    en = fields.String(required=True)
+
+
+class OfferedServiceSchema(Schema):
+    """A service that can be booked at a citizens' office."""
+
+    id = fields.String(required=True)
+    name = fields.Nested(TextSchema, required=True)
+    description = fields.Nested(TextSchema, required=True)
+    duration_minutes = fields.Integer(required=True)
+    fee_cents = fields.Integer(required=True)
+    required_documents = fields.List(fields.Nested(TextSchema), required=True)
+
+
+class AddressSchema(Schema):
+    """A postal address."""
+
+    street = fields.String(required=True)
+    postal_code = fields.String(required=True)
+    city = fields.String(required=True)
+
+
+class OfficeSchema(Schema):
+    """A citizens' office with the services offered there."""
+
+    id = fields.String(required=True)
+    name = fields.Nested(TextSchema, required=True)
+    address = fields.Nested(AddressSchema, required=True)
+    accessibility = fields.Nested(TextSchema, required=True)
+    service_ids = fields.List(fields.String(), required=True)
+    services = fields.List(fields.Nested(OfferedServiceSchema), required=True)
+
+
+class FormFieldSchema(Schema):
+    """A field of an application form and why it is needed."""
+
+    name = fields.String(required=True)
+    type = fields.String(required=True)
+    required = fields.Boolean(required=True)
+    label = fields.Nested(TextSchema, required=True)
+    why = fields.Nested(TextSchema, required=True)
+
+
+class PermitTypeSchema(Schema):
+    """An application type, e.g. a residents' parking permit."""
+
+    id = fields.String(required=True)
+    name = fields.Nested(TextSchema, required=True)
+    description = fields.Nested(TextSchema, required=True)
+    fee_cents = fields.Integer(required=True)
+    processing_days = fields.Integer(required=True)
+    fields_ = fields.List(fields.Nested(FormFieldSchema), required=True, data_key="fields",
+                          attribute="fields")
+
+
+class NewProfileSchema(Schema):
+    """What a resident sends to create a profile; each field says why we ask."""
+
+    given_name = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                               metadata={"description": "Why: to address you."})
+    family_name = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                                metadata={"description": "Why: required by law to identify "
+                                                         "you in administrative procedures."})
+    email = fields.Email(allow_none=True,
+                         metadata={"description": "Optional. Why: only to send you "
+                                                  "confirmations and status updates."})
+    preferred_language = fields.String(validate=validate.OneOf(LANGUAGES),
+                                       metadata={"description": "Why: to write to you in "
+                                                                "your language."})
+
+
+class ProfileSchema(Schema):
+    """A resident's own profile."""
+
+    subject = fields.String(required=True, metadata={"description": "Pseudonymous id."})
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    email = fields.String(allow_none=True)
+    preferred_language = fields.String(required=True)
+    created_at = fields.String(required=True)
+
+
+class CreatedProfileSchema(Schema):
+    """A new profile and the secret token that opens it (shown once)."""
+
+    profile = fields.Nested(ProfileSchema, required=True)
+    token = fields.String(required=True, metadata={
+        "description": "Bearer token for /profiles/me; store it, it is not shown again."})
+
+
+class ProblemSchema(Schema):
+    """An error (RFC 9457 problem details) with a stable ``code``."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    code = fields.String(required=True)
+    detail = fields.String()
+    invalid_params = fields.List(fields.Dict())
+
+
+class HealthSchema(Schema):
+    """The state of each dependency."""
+
+    status = fields.String(required=True)
+    broker = fields.String(required=True)
+    services = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True)

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The gateway's WSGI application factory."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+
+from .api import api
+from .health import health
+from .i18n import init_i18n
+from .openapi import build_spec
+from .problems import from_exception
+from .rpc import RpcPool
+from .security import add_security_headers
+from .settings import Settings
+from .tenants import TenantRegistry
+from .web import web
+
+MACHINE_PREFIXES = ("/api/", "/openapi.json", "/health", "/livez")
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the gateway for ``settings`` (default: from the environment)."""
+    settings = settings or Settings()
+    app = Flask(__name__)
+    app.config["JSON_SORT_KEYS"] = False
+    app.extensions["loket_settings"] = settings
+    app.extensions["loket_tenants"] = TenantRegistry.from_file(settings.tenants_file)
+    app.extensions["loket_rpc"] = RpcPool(settings.amqp_uri, settings.rpc_pool_size,
+                                          settings.rpc_timeout)
+    app.extensions["loket_health_rpc"] = RpcPool(settings.amqp_uri, 2, settings.health_timeout)
+    init_i18n(app)
+    app.register_blueprint(api)
+    app.register_blueprint(health)
+    app.register_blueprint(web)
+    app.after_request(add_security_headers)
+    app.register_error_handler(Exception, _render_error)
+    spec = build_spec(app)
+    app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(spec))
+    return app
+
+
+def _render_error(error: Exception):
+    """problem+json for machines; an accessible HTML page for people."""
+    response = from_exception(error)
+    if request.path.startswith(MACHINE_PREFIXES) or request.path == "/":
+        return response
+    return render_template("error.html", status=response.status_code), response.status_code

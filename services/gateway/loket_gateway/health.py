@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""``GET /health``: the broker, and each service with its database."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+from kombu import Connection
+
+from . import api_schemas
+from .openapi import operation
+
+log = logging.getLogger(__name__)
+
+SERVICES = ("appointments", "permits", "profile")
+
+health = Blueprint("health", __name__)
+
+
+def broker_state(amqp_uri: str, timeout: float) -> str:
+    """``ok`` when RabbitMQ accepts a connection within ``timeout`` seconds."""
+    try:
+        with Connection(amqp_uri, connect_timeout=timeout) as connection:
+            connection.ensure_connection(max_retries=1, timeout=timeout)
+        return "ok"
+    except Exception:  # any failure to connect means the broker is unavailable
+        return "unavailable"
+
+
+def services_state(pool: Any) -> dict[str, dict[str, str]]:
+    """Ask every service's ``health()`` at once; a silent service is ``unavailable``."""
+    states = {name: {"service": "unavailable", "database": "unknown"} for name in SERVICES}
+    try:
+        with pool.services() as rpc:
+            replies = {name: getattr(rpc, name).health.call_async() for name in SERVICES}
+            for name, reply in replies.items():
+                try:
+                    answer = reply.result()
+                    states[name] = {"service": "ok", "database": answer["database"]}
+                except Exception as error:  # timeout or error: reported, not raised
+                    log.warning("health: %s did not answer: %s", name, error)
+    except Exception as error:  # broker down: every service is unreachable
+        log.warning("health: no RPC connection: %s", error)
+    return states
+
+
+@health.get("/health")
+@operation("State of the broker, each service and its database",
+           {200: ("Everything answers", api_schemas.HealthSchema),
+            503: ("Something does not answer", api_schemas.HealthSchema)}, tags=("operations",))
+def get_health():
+    """200 when the broker, every service and its database answer; else 503."""
+    settings = current_app.extensions["loket_settings"]
+    broker = broker_state(settings.amqp_uri, settings.health_timeout)
+    services = (services_state(current_app.extensions["loket_health_rpc"])
+                if broker == "ok" else
+                {name: {"service": "unavailable", "database": "unknown"} for name in SERVICES})
+    healthy = broker == "ok" and all(
+        state == {"service": "ok", "database": "ok"} for state in services.values())
+    body = {"status": "ok" if healthy else "degraded", "broker": broker, "services": services}
+    return jsonify(body), 200 if healthy else 503
+
+
+@health.get("/livez")
+def livez():
+    """The gateway process itself answers (the bare endpoint benchmarks compare against)."""
+    return jsonify({"status": "ok"})

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Translations (gettext catalogues in ``translations/``) and per-language helpers."""
+from __future__ import annotations
+
+from babel.numbers import format_currency
+from flask import Flask, g
+from flask_babel import Babel
+
+# Each language named in itself, for the language switch.
+LANGUAGE_NAMES = {"de": "Deutsch", "en": "English", "fr": "Français", "tr": "Türkçe",
+                  "ar": "العربية"}
+
+
+def select_locale() -> str:
+    """The page's language, taken from its URL (``/de/...``); English for the API."""
+    return g.get("lang", "en")
+
+
+def localized(text: dict[str, str] | None) -> str:
+    """Pick the current language from a ``{"de": ..., "en": ...}`` text (German as fallback)."""
+    if not text:
+        return ""
+    return text.get(select_locale()) or text.get("de") or next(iter(text.values()))
+
+
+def money(cents: int) -> str:
+    """An amount in euro, written the way the current language writes it."""
+    return format_currency(cents / 100, "EUR", locale=select_locale())
+
+
+def init_i18n(app: Flask) -> None:
+    """Wire Flask-Babel and the template helpers."""
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES

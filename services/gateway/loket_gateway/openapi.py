@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The OpenAPI 3 document, generated from the routes and their marshmallow schemas.
+
+Each API view is marked with :func:`operation`; :func:`build_spec` walks Flask's
+URL map, so a route cannot exist without appearing in ``/openapi.json``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+
+from . import api_schemas
+
+OPERATION_ATTR = "_openapi_operation"
+PROBLEM = {"application/problem+json": {"schema": "Problem"}}
+RULE_ARGUMENT = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
+
+
+def operation(summary: str, responses: dict[int, tuple[str, Any]], *,
+              request: Any = None, tags: tuple[str, ...] = (),
+              security: bool = False) -> Callable:
+    """Describe an API view: ``responses`` maps status -> (description, schema or None)."""
+    def mark(view: Callable) -> Callable:
+        setattr(view, OPERATION_ATTR, {"summary": summary, "responses": responses,
+                                       "request": request, "tags": tags,
+                                       "security": security})
+        return view
+    return mark
+
+
+def _operation_object(view: Callable, rule_arguments: list[str]) -> dict[str, Any]:
+    meta = getattr(view, OPERATION_ATTR)
+    responses: dict[str, Any] = {}
+    for status, (description, schema) in meta["responses"].items():
+        responses[str(status)] = {"description": description}
+        if schema is not None:
+            responses[str(status)]["content"] = {"application/json": {"schema": schema}}
+    for status, description in ((400, "Invalid request"), (404, "Unknown tenant or resource"),
+                                (503, "A service is unavailable"),
+                                (504, "A service did not answer in time")):
+        responses.setdefault(str(status), {"description": description, "content": PROBLEM})
+    result: dict[str, Any] = {
+        "summary": meta["summary"],
+        "operationId": view.__name__,
+        "tags": list(meta["tags"]),
+        "parameters": [{"in": "path", "name": name, "required": True,
+                        "schema": {"type": "string"}} for name in rule_arguments],
+        "responses": responses,
+    }
+    if meta["request"] is not None:
+        result["requestBody"] = {"required": True,
+                                 "content": {"application/json": {"schema": meta["request"]}}}
+    if meta["security"]:
+        result["security"] = [{"profileToken": []}]
+    return result
+
+
+def build_spec(app: Flask) -> dict[str, Any]:
+    """The OpenAPI document of every marked route of ``app``."""
+    spec = APISpec(
+        title="Loket API",
+        version="1.0.0",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Digital counter of a municipality: appointments, permits, "
+                             "profile. Errors are application/problem+json with a stable "
+                             "`code`.",
+              "license": {"name": "EUPL-1.2",
+                          "url": "https://interoperable-europe.ec.europa.eu/collection/eupl"}},
+    )
+    spec.components.schema("Problem", schema=api_schemas.ProblemSchema)
+    spec.components.security_scheme("profileToken", {"type": "http", "scheme": "bearer"})
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = app.view_functions[rule.endpoint]
+        if not hasattr(view, OPERATION_ATTR):
+            continue
+        arguments = RULE_ARGUMENT.findall(rule.rule)
+        path = RULE_ARGUMENT.sub(r"{\1}", rule.rule)
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        spec.path(path=path, operations={
+            method.lower(): _operation_object(view, arguments) for method in methods})
+    return spec.to_dict()

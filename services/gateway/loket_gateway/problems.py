@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Errors as ``application/problem+json`` (RFC 9457) with stable codes, from one table."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Response, json
+from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+from werkzeug.exceptions import HTTPException
+
+from loket_common.errors import LoketError, parse_remote_message
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE_BASE = "https://loket.example/problems/"
+
+# Remote exception class name -> (HTTP status, stable code, title). The one mapping table.
+ERROR_TABLE: dict[str, tuple[int, str, str]] = {
+    "ValidationFailed": (400, "validation_failed", "Invalid request"),
+    "UnknownTenant": (404, "unknown_tenant", "Unknown municipality"),
+    "NotFound": (404, "not_found", "Not found"),
+    "NotAuthenticated": (401, "not_authenticated", "Authentication required"),
+    "Conflict": (409, "conflict", "Conflict"),
+    "MethodNotFound": (502, "service_method_missing", "Service does not offer this"),
+    "UnknownService": (503, "service_unavailable", "Service unavailable"),
+}
+UNMAPPED = (500, "internal_error", "Internal error")
+TIMEOUT = (504, "service_timeout", "Service did not answer in time")
+BROKER_DOWN = (503, "service_unavailable", "Service unavailable")
+
+
+class Problem(Exception):
+    """An error raised by the gateway itself, rendered as problem+json."""
+
+    def __init__(self, status: int, code: str, title: str, detail: str = "",
+                 **extra: Any) -> None:
+        super().__init__(detail or title)
+        self.status, self.code, self.title, self.detail, self.extra = (
+            status, code, title, detail, extra)
+
+
+def problem_response(status: int, code: str, title: str, detail: str = "",
+                     **extra: Any) -> Response:
+    """A problem+json response."""
+    body = {"type": PROBLEM_TYPE_BASE + code, "title": title, "status": status, "code": code}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return Response(json.dumps(body), status=status, mimetype="application/problem+json")
+
+
+def from_remote(error: RemoteError) -> Response:
+    """Map a service's error via :data:`ERROR_TABLE`; unmapped errors reveal nothing."""
+    status, code, title = ERROR_TABLE.get(error.exc_type, UNMAPPED)
+    if status == 500:
+        log.error("unmapped remote error %s: %s", error.exc_type, error.value)
+        return problem_response(status, code, title)
+    payload = parse_remote_message(error.value)
+    extra = {"invalid_params": payload["invalid_params"]} if "invalid_params" in payload else {}
+    return problem_response(status, code, title, str(payload.get("detail", "")), **extra)
+
+
+def from_exception(error: Exception) -> Response:
+    """Any exception as problem+json: never a traceback, never an HTML error page."""
+    if isinstance(error, Problem):
+        return problem_response(error.status, error.code, error.title, error.detail,
+                                **error.extra)
+    if isinstance(error, RemoteError):
+        return from_remote(error)
+    if isinstance(error, LoketError):  # raised by the gateway's own edge validation
+        status, code, title = ERROR_TABLE.get(type(error).__name__, UNMAPPED)
+        return problem_response(status, code, title, error.detail, **error.extra)
+    if isinstance(error, UnknownService):  # no instance of it is running
+        return problem_response(*BROKER_DOWN, detail=str(error))
+    if isinstance(error, RpcTimeout):
+        return problem_response(*TIMEOUT)
+    if isinstance(error, HTTPException):
+        code = (error.name or "error").lower().replace(" ", "_")
+        return problem_response(error.code or 500, code, error.name, error.description or "")
+    if isinstance(error, (ConnectionError, OSError)):
+        log.warning("broker unreachable: %s", error)
+        return problem_response(*BROKER_DOWN)
+    log.exception("unexpected error")
+    return problem_response(*UNMAPPED)

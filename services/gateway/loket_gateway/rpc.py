@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""A per-process pool of standalone Nameko RPC proxies.
+
+Standalone proxies are not thread-safe, so each request borrows one. The pool
+is filled lazily, i.e. after gunicorn forked its workers. A proxy that failed
+on the transport is closed and replaced, so the gateway reconnects on its own
+after a broker restart.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from nameko.exceptions import RemoteError, RpcTimeout
+from nameko.standalone.rpc import ClusterRpcProxy
+
+log = logging.getLogger(__name__)
+
+
+class RpcPool:
+    """Lend out started :class:`ClusterRpcProxy` objects, at most ``size`` at once."""
+
+    def __init__(self, amqp_uri: str, size: int, timeout: float) -> None:
+        self.config = {"AMQP_URI": amqp_uri}
+        self.timeout = timeout
+        self.idle: queue.LifoQueue[Any] = queue.LifoQueue()
+        self.slots = threading.BoundedSemaphore(size)
+
+    def _new_proxy(self) -> tuple[ClusterRpcProxy, Any]:
+        proxy = ClusterRpcProxy(self.config, timeout=self.timeout)
+        return proxy, proxy.start()
+
+    @contextmanager
+    def services(self) -> Iterator[Any]:
+        """Borrow a cluster proxy: ``with pool.services() as rpc: rpc.permits.list(...)``."""
+        if not self.slots.acquire(timeout=self.timeout):
+            raise RpcTimeout(self.timeout)
+        try:
+            try:
+                proxy, cluster = self.idle.get_nowait()
+            except queue.Empty:
+                proxy, cluster = self._new_proxy()
+            try:
+                yield cluster
+            except RemoteError:
+                # The service answered with an error: the proxy is fine.
+                self.idle.put((proxy, cluster))
+                raise
+            except Exception:
+                # A timeout's late reply or a broken connection: never lend it again.
+                _stop_quietly(proxy)
+                raise
+            else:
+                self.idle.put((proxy, cluster))
+        finally:
+            self.slots.release()
+
+    def close(self) -> None:
+        """Stop every idle proxy."""
+        while True:
+            try:
+                proxy, _ = self.idle.get_nowait()
+            except queue.Empty:
+                return
+            _stop_quietly(proxy)
+
+
+def _stop_quietly(proxy: ClusterRpcProxy) -> None:
+    try:
+        proxy.stop()
+    except Exception as error:  # a broken connection may fail to close; it is dropped anyway
+        log.debug("closing a broken RPC proxy failed: %s", error)

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Gateway settings, each read from the environment (documented in README, Configuration)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_TENANTS_FILE = Path(__file__).with_name("tenants.yml")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the gateway needs to know about its surroundings."""
+
+    # AMQP_URI: RabbitMQ for RPC to the services.
+    amqp_uri: str = field(
+        default_factory=lambda: os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    )
+    # RPC_TIMEOUT_SECONDS: how long a request waits for a service before 504.
+    rpc_timeout: float = field(
+        default_factory=lambda: float(os.environ.get("RPC_TIMEOUT_SECONDS", "10"))
+    )
+    # RPC_POOL_SIZE: RPC proxies per gateway process (one per concurrent request).
+    rpc_pool_size: int = field(
+        default_factory=lambda: int(os.environ.get("RPC_POOL_SIZE", "8"))
+    )
+    # LOKET_TENANTS_FILE: the tenants (municipalities) this gateway serves.
+    tenants_file: Path = field(
+        default_factory=lambda: Path(os.environ.get("LOKET_TENANTS_FILE", DEFAULT_TENANTS_FILE))
+    )
+    # HEALTH_TIMEOUT_SECONDS: how long /health waits for each dependency.
+    health_timeout: float = field(
+        default_factory=lambda: float(os.environ.get("HEALTH_TIMEOUT_SECONDS", "2"))
+    )

@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The tenant registry: which municipalities this gateway serves, and how to find them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """A municipality: its id, names, languages and host names."""
+
+    id: str
+    name: dict[str, str]
+    contact: dict[str, str]
+    languages: tuple[str, ...]
+    default_language: str
+    hosts: tuple[str, ...]
+
+
+class TenantRegistry:
+    """Tenants by id and by host name."""
+
+    def __init__(self, tenants: list[Tenant], default: str | None) -> None:
+        self.by_id = {tenant.id: tenant for tenant in tenants}
+        self.by_host = {host: tenant for tenant in tenants for host in tenant.hosts}
+        self.default = self.by_id.get(default) if default else None
+
+    @classmethod
+    def from_file(cls, path: Path) -> TenantRegistry:
+        """Load ``tenants.yml``."""
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        tenants = [
+            Tenant(
+                id=item["id"],
+                name=dict(item["name"]),
+                contact=dict(item.get("contact", {})),
+                languages=tuple(item.get("languages", ("de", "en"))),
+                default_language=item.get("default_language", "de"),
+                hosts=tuple(item.get("hosts", ())),
+            )
+            for item in raw["tenants"]
+        ]
+        return cls(tenants, raw.get("default"))
+
+    def get(self, tenant_id: str) -> Tenant | None:
+        """The tenant with ``tenant_id``, or None."""
+        return self.by_id.get(tenant_id)
+
+    def for_host(self, host: str) -> Tenant | None:
+        """The tenant serving ``host`` (port ignored), else the default tenant."""
+        return self.by_host.get(host.rsplit(":", 1)[0].strip("[]"), self.default)

@@ -1,0 +1,16 @@
+import pytest
+
+from loket_gateway.app import create_app
+from loket_gateway.settings import Settings
+
+
+@pytest.fixture
+def app():
+    # A broker address nobody listens on: these tests need no services.
+    return create_app(Settings(amqp_uri="amqp://guest:guest@127.0.0.1:1/", rpc_timeout=1,
+                               health_timeout=0.5))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

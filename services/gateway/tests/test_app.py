@@ -1,0 +1,98 @@
+import json
+
+import pytest
+
+from loket_gateway.security import CONTENT_SECURITY_POLICY
+
+
+def test_openapi_documents_every_api_route(app, client):
+    spec = client.get("/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    documented = set(spec["paths"])
+    routes = {rule.rule.replace("<", "{").replace(">", "}")
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    assert routes and routes <= documented
+    profile_post = spec["paths"]["/api/v1/tenants/{tenant}/profiles"]["post"]
+    assert profile_post["requestBody"]["content"]["application/json"]["schema"]
+    assert "NewProfile" in spec["components"]["schemas"]
+
+
+def test_openapi_explains_why_each_profile_field_is_needed(client):
+    spec = client.get("/openapi.json").get_json()
+    properties = spec["components"]["schemas"]["NewProfile"]["properties"]
+    for name in ("given_name", "family_name", "email", "preferred_language"):
+        assert "Why" in properties[name]["description"]
+
+
+def test_security_headers_on_every_response(client):
+    response = client.get("/livez")
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "default-src 'none'" in CONTENT_SECURITY_POLICY
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_unknown_tenant_is_a_404_problem_without_calling_a_service(client):
+    response = client.get("/api/v1/tenants/atlantis/offices")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == "unknown_tenant"
+
+
+@pytest.mark.parametrize("body, content_type", [
+    ("not json", "application/json"),
+    ("[1, 2]", "application/json"),
+    (json.dumps({"given_name": "A"}), "text/plain"),
+])
+def test_bad_profile_bodies_are_400(client, body, content_type):
+    response = client.post("/api/v1/tenants/musterstadt/profiles", data=body,
+                           content_type=content_type)
+    assert response.status_code == 400
+    assert response.get_json()["code"] == "validation_failed"
+
+
+def test_invalid_profile_fields_are_named(client):
+    response = client.post("/api/v1/tenants/musterstadt/profiles",
+                           json={"given_name": "", "email": "nope", "preferred_language": "xx"})
+    assert response.status_code == 400
+    names = {param["name"] for param in response.get_json()["invalid_params"]}
+    assert names == {"given_name", "family_name", "email", "preferred_language"}
+
+
+def test_own_profile_needs_a_bearer_token(client):
+    response = client.get("/api/v1/tenants/musterstadt/profiles/me")
+    assert response.status_code == 401
+    assert response.get_json()["code"] == "not_authenticated"
+
+
+def test_unknown_api_path_is_problem_json(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+def test_unknown_page_is_an_html_page(client):
+    response = client.get("/de/nothing-here")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert b'lang="' in response.data
+
+
+def test_root_redirects_to_the_accepted_language(client):
+    response = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/en/")
+    response = client.get("/", headers={"Accept-Language": "fr"})
+    assert response.headers["Location"].endswith("/de/")
+
+
+def test_health_reports_an_unreachable_broker_as_503(client):
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.get_json()["broker"] == "unavailable"
+
+
+def test_api_without_broker_is_503_not_500(client):
+    response = client.get("/api/v1/tenants/musterstadt/offices")
+    assert response.status_code == 503
+    assert response.get_json()["code"] == "service_unavailable"

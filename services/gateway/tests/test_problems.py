@@ -1,0 +1,60 @@
+import json
+
+import pytest
+from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+
+from loket_gateway.problems import ERROR_TABLE, from_exception
+
+
+@pytest.mark.parametrize("exc_type, status, code", [
+    ("ValidationFailed", 400, "validation_failed"),
+    ("UnknownTenant", 404, "unknown_tenant"),
+    ("NotFound", 404, "not_found"),
+    ("NotAuthenticated", 401, "not_authenticated"),
+    ("Conflict", 409, "conflict"),
+    ("MethodNotFound", 502, "service_method_missing"),
+    ("UnknownService", 503, "service_unavailable"),
+])
+def test_error_table(exc_type, status, code):
+    assert ERROR_TABLE[exc_type][:2] == (status, code)
+
+
+def test_every_mapped_error_is_tested():
+    # A new row in the table must get a row in test_error_table.
+    assert len(ERROR_TABLE) == 7
+
+
+def _body(response):
+    assert response.mimetype == "application/problem+json"
+    return json.loads(response.get_data())
+
+
+def test_remote_validation_error_keeps_invalid_params(app):
+    value = json.dumps({"detail": "bad", "invalid_params": [{"name": "email", "reason": "x"}]})
+    with app.app_context():
+        response = from_exception(RemoteError("ValidationFailed", value))
+    body = _body(response)
+    assert response.status_code == 400
+    assert body["code"] == "validation_failed"
+    assert body["invalid_params"] == [{"name": "email", "reason": "x"}]
+    assert body["type"].endswith("/validation_failed")
+
+
+def test_unmapped_remote_error_reveals_nothing(app):
+    with app.app_context():
+        response = from_exception(RemoteError("KeyError", "'secret internals'"))
+    body = _body(response)
+    assert response.status_code == 500
+    assert "secret" not in json.dumps(body)
+
+
+@pytest.mark.parametrize("error, status, code", [
+    (RpcTimeout(1), 504, "service_timeout"),
+    (UnknownService("permits"), 503, "service_unavailable"),
+    (ConnectionRefusedError(), 503, "service_unavailable"),
+    (ZeroDivisionError(), 500, "internal_error"),
+])
+def test_local_errors(app, error, status, code):
+    with app.app_context():
+        response = from_exception(error)
+    assert (response.status_code, _body(response)["code"]) == (status, code)

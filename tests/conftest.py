@@ -1,0 +1,30 @@
+"""End-to-end fixtures: the whole system, started the way ``make run`` starts it."""
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from deploy.local.infra import delete_vhost, free_port, isolated_vhost
+from deploy.local.system import System
+
+MANAGEMENT = os.environ.get("RABBIT_CTL_URI", "http://guest:guest@127.0.0.1:15672")
+
+
+@pytest.fixture(scope="session")
+def system():
+    """The system on free ports, its own database and its own vhost (nothing shared)."""
+    var_dir = Path(tempfile.mkdtemp(prefix="loket-e2e-"))
+    vhost = f"loket-e2e-{uuid.uuid4().hex[:8]}"
+    amqp_uri = isolated_vhost(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
+                              MANAGEMENT, vhost)
+    running = System(var_dir=var_dir, gateway_port=free_port(), mongo_port=free_port(),
+                     amqp_uri=amqp_uri, extra_env={"OUTBOX_POLL_SECONDS": "0.1"})
+    running.start()
+    yield running
+    running.stop()
+    delete_vhost(MANAGEMENT, vhost)
+    shutil.rmtree(var_dir, ignore_errors=True)
+
