@@ -20,17 +20,33 @@ class ProcessGroup:
     def __init__(self, log_dir: Path) -> None:
         self.log_dir = log_dir
         self.children: list[tuple[str, subprocess.Popen]] = []
+        self.commands: dict[str, tuple[list[str], Path | None, dict[str, str] | None]] = {}
         log_dir.mkdir(parents=True, exist_ok=True)
 
     def start(self, name: str, command: Sequence[str], cwd: Path | None = None,
               env: dict[str, str] | None = None) -> subprocess.Popen:
         """Start ``command`` with its output in ``<log_dir>/<name>.log``."""
-        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 (kept open by the child)
-        process = subprocess.Popen(list(command), cwd=cwd, env={**os.environ, **(env or {})},
-                                   stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = self._spawn(name, command, cwd, env)
         self.children.append((name, process))
+        self.commands[name] = (list(command), cwd, env)
         return process
+
+    def _spawn(self, name: str, command: Sequence[str], cwd: Path | None,
+               env: dict[str, str] | None) -> subprocess.Popen:
+        with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy
+            return subprocess.Popen(list(command), cwd=cwd, env={**os.environ, **(env or {})},
+                                    stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+
+    def restart_dead(self, names: Sequence[str]) -> list[str]:
+        """Start again each child in ``names`` that exited; return which were restarted."""
+        restarted = []
+        for index, (name, process) in enumerate(list(self.children)):
+            if name in names and process.poll() is not None:
+                command, cwd, env = self.commands[name]
+                self.children[index] = (name, self._spawn(name, command, cwd, env))
+                restarted.append(name)
+        return restarted
 
     def dead(self) -> list[str]:
         """Names of children that exited."""

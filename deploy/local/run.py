@@ -12,7 +12,9 @@ import signal
 import time
 from pathlib import Path
 
-from .system import ROOT, System
+from .system import ROOT, SERVICES, System
+
+SUPERVISED = (*SERVICES, "gateway")
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -39,9 +41,14 @@ Loket is running on the demo municipality "Musterstadt":
   logs            {system.group.log_dir}
 Press Ctrl-C to stop everything.""", flush=True)
     try:
-        while not system.group.dead():
-            time.sleep(1)
-        print(f"{', '.join(system.group.dead())} exited; stopping. See {system.group.log_dir}")
+        while True:
+            time.sleep(2)
+            # Services and gateway restart on their own, as in compose (restart: unless-stopped).
+            for name in system.group.restart_dead(SUPERVISED):
+                print(f"{name} exited; restarted it (log: {system.group.log_dir / name}.log)")
+            if system.group.dead():
+                print(f"{', '.join(system.group.dead())} exited; stopping.")
+                break
     except KeyboardInterrupt:
         print("\nStopping...")
     finally:

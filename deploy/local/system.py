@@ -54,8 +54,8 @@ class System:
             self._run_tool("loket-appointments-seed")
             self._run_tool("loket-permits-seed")
             for service in SERVICES:
-                self.group.start(service, [str(BIN / "nameko"), "run", "--config", "config.yml",
-                                           f"loket_{service}.service"],
+                self.group.start(service, [str(BIN / "loket-service"), "run",
+                                           "--config", "config.yml", f"loket_{service}.service"],
                                  cwd=ROOT / "services" / service, env=self.env())
             self.group.start("gateway", [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"],
                              cwd=ROOT / "services" / "gateway", env=self.env())
