@@ -26,11 +26,29 @@ ID_DOCS = [
     _text("Bisheriger Ausweis oder Pass", "Current ID card or passport"),
 ]
 
+WEEKDAY_HOURS = {day: [["08:00", "12:00"], ["13:00", "16:00"]]
+                 for day in ("mon", "tue", "wed", "thu", "fri")}
+
+HOLIDAYS = [
+    {"date": day, "reason": _text(de, en)} for day, de, en in [
+        ("2026-12-24", "Heiligabend", "Christmas Eve"),
+        ("2026-12-25", "1. Weihnachtstag", "Christmas Day"),
+        ("2026-12-26", "2. Weihnachtstag", "Boxing Day"),
+        ("2026-12-31", "Silvester", "New Year's Eve"),
+        ("2027-01-01", "Neujahr", "New Year's Day"),
+        ("2027-03-26", "Karfreitag", "Good Friday"),
+        ("2027-03-29", "Ostermontag", "Easter Monday"),
+        ("2027-05-01", "Tag der Arbeit", "Labour Day"),
+    ]
+]
+
 SERVICES = [
     {"id": "id-card", "name": _text("Personalausweis beantragen", "Apply for an ID card"),
      "description": _text("Neuer Personalausweis, gültig 10 Jahre (unter 24: 6 Jahre).",
                           "New ID card, valid for 10 years (under 24: 6 years)."),
-     "duration_minutes": 15, "fee_cents": 3780, "required_documents": ID_DOCS},
+     "duration_minutes": 15, "fee_cents": 3780, "required_documents": ID_DOCS,
+     "booking_policy": {"release_days_ahead": 28, "release_time": "07:00",
+                        "min_lead_minutes": 60, "max_active_bookings_per_person": 1}},
     {"id": "passport", "name": _text("Reisepass beantragen", "Apply for a passport"),
      "description": _text("Neuer Reisepass für Reisen außerhalb der EU.",
                           "New passport for travel outside the EU."),
@@ -54,12 +72,27 @@ OFFICES = [
      "address": {"street": "Marktplatz 1", "postal_code": "12345", "city": "Musterstadt"},
      "accessibility": _text("Stufenloser Zugang, Aufzug, barrierefreies WC.",
                             "Step-free entrance, lift, accessible toilet."),
-     "service_ids": ["id-card", "passport", "registration", "good-conduct"]},
+     "service_ids": ["id-card", "passport", "registration", "good-conduct"],
+     "counters": [
+         {"id": "schalter-1", "name": _text("Schalter 1", "Counter 1"),
+          "service_ids": ["id-card", "passport", "registration", "good-conduct"]},
+         {"id": "schalter-2", "name": _text("Schalter 2", "Counter 2"),
+          "service_ids": ["id-card", "passport"]},
+         {"id": "schalter-3", "name": _text("Schalter 3", "Counter 3"),
+          "service_ids": ["registration", "good-conduct"]}],
+     "opening_hours": WEEKDAY_HOURS | {"thu": [["08:00", "12:00"], ["13:00", "18:00"]],
+                                       "sat": [["09:00", "12:00"]]},
+     "closures": HOLIDAYS},
     {"id": "nord", "name": _text("Bürgerbüro Nord", "Citizens' office North"),
      "address": {"street": "Lindenweg 12", "postal_code": "12347", "city": "Musterstadt"},
      "accessibility": _text("Zugang über Rampe; Induktionsschleife am Schalter 1.",
                             "Access by ramp; hearing loop at counter 1."),
-     "service_ids": ["id-card", "registration"]},
+     "service_ids": ["id-card", "registration"],
+     "counters": [
+         {"id": "schalter-1", "name": _text("Schalter 1", "Counter 1"),
+          "service_ids": ["id-card", "registration"]}],
+     "opening_hours": WEEKDAY_HOURS,
+     "closures": HOLIDAYS},
 ]
 
 

@@ -7,15 +7,22 @@ from typing import Any
 
 from pymongo import ASCENDING
 
+from loket_common.errors import NotFound
 from loket_common.events import Event
 from loket_common.handlers import ensure_handled_index, handle_once
 from loket_common.mongo import MongoDatabase, Store, TenantCollection
+
+from .booking_desk import BookingDesk, DeskSettings, ensure_desk_indexes
+from .counter_desk import CounterDesk
+from .ledger import ensure_ledger_indexes
 
 NO_ID = {"_id": 0, "tenant": 0}
 
 
 class AppointmentsStore(Store):
-    """Offices, offered services, and what appointments knows about residents."""
+    """Offices, offered services, bookings, and what appointments knows about residents."""
+
+    settings = DeskSettings()
 
     def ensure_indexes(self) -> None:
         """Every index starts with the tenant."""
@@ -23,6 +30,38 @@ class AppointmentsStore(Store):
             self.database[name].create_index([("tenant", ASCENDING), ("id", ASCENDING)],
                                              unique=True)
         ensure_handled_index(self.database)
+        ensure_ledger_indexes(self.database)
+        ensure_desk_indexes(self.database)
+
+    def desk(self, tenant: str) -> BookingDesk:
+        """The booking desk of ``tenant``."""
+        return BookingDesk(self.database, tenant, self.settings)
+
+    def counter(self, tenant: str) -> CounterDesk:
+        """The counter staff's desk of ``tenant``."""
+        return CounterDesk(self.desk(tenant))
+
+    def office(self, tenant: str, office_id: str) -> dict[str, Any]:
+        """One office (NotFound if the tenant has none by that id)."""
+        office = self._collection("offices", tenant).find_one({"id": office_id}, NO_ID)
+        if office is None:
+            raise NotFound("No such office.")
+        return office
+
+    def offices(self, tenant: str) -> list[dict[str, Any]]:
+        """All offices of ``tenant``."""
+        return list(self._collection("offices", tenant).find({}, NO_ID, sort=[("id", 1)]))
+
+    def service(self, tenant: str, service_id: str) -> dict[str, Any]:
+        """One offered service (NotFound if unknown)."""
+        service = self._collection("services", tenant).find_one({"id": service_id}, NO_ID)
+        if service is None:
+            raise NotFound("No such service.")
+        return service
+
+    def tenants(self) -> list[str]:
+        """Tenants with a catalogue (for the timers)."""
+        return sorted(self.database["offices"].distinct("tenant"))
 
     def _collection(self, name: str, tenant: str) -> TenantCollection:
         return TenantCollection(self.database[name], tenant)
@@ -70,3 +109,12 @@ class AppointmentsDatabase(MongoDatabase):
     """Workers get an :class:`AppointmentsStore`."""
 
     store_class = AppointmentsStore
+
+    def get_dependency(self, worker_ctx: Any) -> AppointmentsStore:
+        store = AppointmentsStore(self.database)
+        config = self.container.config
+        store.settings = DeskSettings(
+            hold_seconds=int(config.get("HOLD_SECONDS", 300)),
+            holds_per_client=int(config.get("HOLDS_PER_CLIENT", 2)),
+            reminder_hours=int(config.get("REMINDER_HOURS", 24)))
+        return store

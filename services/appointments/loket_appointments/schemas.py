@@ -1,8 +1,13 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The appointments service's edge: catalogue documents in and out."""
-from marshmallow import Schema, fields, validate
+"""The appointments service's edge: catalogue, search, hold, booking documents in and out."""
+from zoneinfo import available_timezones
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .availability import UNIT_MINUTES, WEEKDAYS
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$")
+CLOCK = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM (24 hours).")
 
 
 class TextSchema(Schema):
@@ -10,6 +15,16 @@ class TextSchema(Schema):
 
     de = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     en = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class BookingPolicySchema(Schema):
+    """When a service can be booked, and how much of it one person may hold."""
+
+    release_days_ahead = fields.Integer(load_default=28, validate=validate.Range(min=1, max=365))
+    release_time = fields.String(load_default="07:00", validate=CLOCK)
+    min_lead_minutes = fields.Integer(load_default=60, validate=validate.Range(min=0, max=10080))
+    max_active_bookings_per_person = fields.Integer(load_default=1,
+                                                    validate=validate.Range(min=1, max=20))
 
 
 class OfferedServiceSchema(Schema):
@@ -21,27 +36,135 @@ class OfferedServiceSchema(Schema):
     duration_minutes = fields.Integer(required=True, validate=validate.Range(min=5, max=240))
     fee_cents = fields.Integer(required=True, validate=validate.Range(min=0))
     required_documents = fields.List(fields.Nested(TextSchema), load_default=list)
+    booking_policy = fields.Nested(BookingPolicySchema, load_default=lambda: BookingPolicySchema()
+                                   .load({}))
+
+    @validates_schema
+    def _duration_on_the_grid(self, data: dict, **kwargs: object) -> None:
+        if data.get("duration_minutes", 0) % UNIT_MINUTES:
+            raise ValidationError(f"Must be a multiple of {UNIT_MINUTES}.", "duration_minutes")
 
 
 class AddressSchema(Schema):
     """A postal address of an office."""
 
-    street = fields.String(required=True)
-    postal_code = fields.String(required=True)
-    city = fields.String(required=True)
+    street = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    postal_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    city = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class CounterSchema(Schema):
+    """A counter (Schalter) in an office and the services it serves."""
+
+    id = fields.String(required=True, validate=SLUG)
+    name = fields.Nested(TextSchema, required=True)
+    service_ids = fields.List(fields.String(validate=SLUG), required=True)
+
+
+class ClosureSchema(Schema):
+    """A day an office is closed (public holiday, staff training)."""
+
+    date = fields.String(required=True, validate=validate.Regexp(
+        r"^\d{4}-\d{2}-\d{2}$", error="Use YYYY-MM-DD."))
+    reason = fields.Nested(TextSchema, required=True)
+
+
+class IntervalField(fields.List):
+    """An opening interval ``["08:00", "12:00"]``."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(fields.String(validate=CLOCK), validate=validate.Length(equal=2),
+                         **kwargs)
 
 
 class OfficeSchema(Schema):
-    """A citizens' office (Bürgerbüro) and the services it offers."""
+    """A citizens' office (Bürgerbüro): where it is, when it is open, its counters."""
 
     id = fields.String(required=True, validate=SLUG)
     name = fields.Nested(TextSchema, required=True)
     address = fields.Nested(AddressSchema, required=True)
     accessibility = fields.Nested(TextSchema, required=True)
+    timezone = fields.String(load_default="Europe/Berlin",
+                             validate=validate.OneOf(sorted(available_timezones())))
     service_ids = fields.List(fields.String(validate=SLUG), required=True)
+    counters = fields.List(fields.Nested(CounterSchema), load_default=list)
+    opening_hours = fields.Dict(keys=fields.String(validate=validate.OneOf(WEEKDAYS)),
+                                values=fields.List(IntervalField()), load_default=dict)
+    closures = fields.List(fields.Nested(ClosureSchema), load_default=list)
+
+    @validates_schema
+    def _intervals_in_order(self, data: dict, **kwargs: object) -> None:
+        for day, intervals in data.get("opening_hours", {}).items():
+            for opens, closes in intervals:
+                if opens >= closes:
+                    raise ValidationError(f"{day}: {opens} is not before {closes}.",
+                                          "opening_hours")
 
 
 class OfficeWithServicesSchema(OfficeSchema):
     """An office as listed to residents: its services resolved."""
 
     services = fields.List(fields.Nested(OfferedServiceSchema), required=True)
+
+
+class SearchSchema(Schema):
+    """A search for free slots of one service, at one office or any."""
+
+    service_id = fields.String(required=True, validate=SLUG)
+    office_id = fields.String(load_default=None, validate=SLUG)
+    date_from = fields.Date(load_default=None)
+    date_to = fields.Date(load_default=None)
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+
+
+class SlotSchema(Schema):
+    """A free slot as shown to residents."""
+
+    office_id = fields.String()
+    service_id = fields.String()
+    start = fields.DateTime()
+    end = fields.DateTime()
+
+
+class HoldRequestSchema(Schema):
+    """A resident's request to hold one slot for a few minutes."""
+
+    service_id = fields.String(required=True, validate=SLUG)
+    office_id = fields.String(required=True, validate=SLUG)
+    start = fields.AwareDateTime(required=True)
+
+
+class ContactSchema(Schema):
+    """The only personal data a booking needs; each field says why (``metadata['why']``)."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "why": {"de": "Damit wir Sie am Schalter aufrufen und Ihren Termin finden können.",
+                "en": "So that we can call you at the counter and find your appointment."}})
+    email = fields.Email(required=True, validate=validate.Length(max=254), metadata={
+        "why": {"de": "Für die Bestätigung, die Erinnerung und Ihren Link zum Ändern oder "
+                      "Absagen.",
+                "en": "For the confirmation, the reminder and your link to change or cancel."}})
+    language = fields.String(load_default="de", validate=validate.OneOf(["de", "en"]), metadata={
+        "why": {"de": "In dieser Sprache schreiben wir Ihnen.",
+                "en": "The language we write to you in."}})
+
+
+class BookingSchema(Schema):
+    """A booking as its holder sees it (the manage page, the API)."""
+
+    reference = fields.String()
+    state = fields.String()
+    service_id = fields.String()
+    office_id = fields.String()
+    counter_id = fields.String()
+    start = fields.DateTime()
+    end = fields.DateTime()
+    expires_at = fields.DateTime(allow_none=True)
+    language = fields.String(allow_none=True)
+
+
+class DayListEntrySchema(BookingSchema):
+    """A booking on the counter's day list (staff see the name to call the resident)."""
+
+    name = fields.String(allow_none=True)
+    walk_in = fields.Boolean()

@@ -2,32 +2,209 @@
 """Entrypoints of the appointments service."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from loket_common import health
 from loket_common.errors import NotFound
 from loket_common.events import event_from_message
 from loket_common.handlers import reliable_event_handler
+from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
+from loket_common.validation import load
 
+from .availability import free_slots, search_days
+from .booking_desk import utcnow
 from .dependencies import AppointmentsDatabase
-from .schemas import OfficeWithServicesSchema
+from .schemas import (
+    BookingSchema,
+    ContactSchema,
+    DayListEntrySchema,
+    HoldRequestSchema,
+    OfficeWithServicesSchema,
+    SearchSchema,
+    SlotSchema,
+)
+from .timers import TIMER_SECONDS
+
+booking_out = BookingSchema()
 
 
 class AppointmentsService(health.HealthMixin):
-    """Citizens' offices and what can be booked there."""
+    """Citizens' offices, availability, and bookings that are never sold twice."""
 
     name = "appointments"
 
     store = AppointmentsDatabase()
+    relay = OutboxRelay()
 
     @rpc
     def list_offices(self, tenant: str) -> list[dict[str, Any]]:
         """The tenant's offices with their services."""
         offices = self.store.offices_with_services(checked_tenant(tenant))
         return OfficeWithServicesSchema(many=True).dump(offices)
+
+    @rpc
+    def search_slots(self, tenant: str, query: dict[str, Any]) -> list[dict[str, Any]]:
+        """Free slots of a service at one office or any, in a date range, earliest first."""
+        tenant = checked_tenant(tenant)
+        search = load(SearchSchema(), query)
+        service = self.store.service(tenant, search["service_id"])
+        offices = ([self.store.office(tenant, search["office_id"])] if search["office_id"]
+                   else self.store.offices(tenant))
+        ledger = self.store.desk(tenant).ledger
+        now = utcnow()
+        slots = []
+        for office in offices:
+            if service["id"] not in office["service_ids"]:
+                continue
+            days = search_days(office, service, now, search["date_from"], search["date_to"])
+            slots.extend(free_slots(office, service, ledger.occupied(office["id"], days),
+                                    days, now))
+        slots.sort(key=lambda slot: (slot.start, slot.office_id))
+        return SlotSchema(many=True).dump(slots[:search["limit"]])
+
+    @rpc
+    def hold_slot(self, tenant: str, request: dict[str, Any], client_key: str,
+                  challenge_id: str | None) -> dict[str, Any]:
+        """Hold a slot for a few minutes (the gateway checked the proof of work)."""
+        tenant = checked_tenant(tenant)
+        wanted = load(HoldRequestSchema(), request)
+        office = self.store.office(tenant, wanted["office_id"])
+        service = self.store.service(tenant, wanted["service_id"])
+        if service["id"] not in office["service_ids"]:
+            raise NotFound("This office does not offer this service.")
+        held = self.store.desk(tenant).hold(office, service, wanted["start"], str(client_key),
+                                            challenge_id)
+        return {"hold_id": held["id"], **booking_out.dump(held)}
+
+    @rpc
+    def release_hold(self, tenant: str, hold_id: str) -> None:
+        """Let a hold go."""
+        self.store.desk(checked_tenant(tenant)).release_hold(str(hold_id))
+
+    @rpc
+    def confirm_hold(self, tenant: str, hold_id: str, contact: dict[str, Any]) -> dict[str, Any]:
+        """Book the held slot with the contact data; answer with the reference and secret."""
+        tenant = checked_tenant(tenant)
+        data = load(ContactSchema(), contact)
+        desk = self.store.desk(tenant)
+        held = desk.bookings.find_one({"id": str(hold_id)}, {"service_id": 1})
+        if held is None:
+            raise NotFound("No such hold.")
+        service = self.store.service(tenant, held["service_id"])
+        booking, token = desk.confirm(
+            str(hold_id), data, service["booking_policy"]["max_active_bookings_per_person"])
+        self.relay.nudge()
+        return {"booking": booking_out.dump(booking), "manage_token": token}
+
+    @rpc
+    def get_booking(self, tenant: str, reference: str, token: str) -> dict[str, Any]:
+        """The booking its manage link opens."""
+        return booking_out.dump(self.store.desk(checked_tenant(tenant))
+                                .by_manage_token(reference, token))
+
+    @rpc
+    def cancel_booking(self, tenant: str, reference: str, token: str) -> dict[str, Any]:
+        """Cancel through the manage link; the slot is free again at once."""
+        desk = self.store.desk(checked_tenant(tenant))
+        cancelled = desk.cancel(desk.by_manage_token(reference, token))
+        self.relay.nudge()
+        return booking_out.dump(cancelled)
+
+    @rpc
+    def reschedule_booking(self, tenant: str, reference: str, token: str,
+                           request: dict[str, Any]) -> dict[str, Any]:
+        """Move a booking to another slot of the same service through the manage link."""
+        tenant = checked_tenant(tenant)
+        desk = self.store.desk(tenant)
+        booking = desk.by_manage_token(reference, token)
+        wanted = load(HoldRequestSchema(), {**request, "service_id": booking["service_id"]})
+        office = self.store.office(tenant, wanted["office_id"])
+        service = self.store.service(tenant, booking["service_id"])
+        if service["id"] not in office["service_ids"]:
+            raise NotFound("This office does not offer this service.")
+        moved = desk.reschedule(booking, office, service, wanted["start"])
+        self.relay.nudge()
+        return booking_out.dump(moved)
+
+    @rpc
+    def booking_details(self, tenant: str, reference: str, token: str) -> dict[str, Any]:
+        """The booking with its service and office, for the manage page and the .ics file."""
+        tenant = checked_tenant(tenant)
+        booking = self.store.desk(tenant).by_manage_token(reference, token)
+        office = self.store.office(tenant, booking["office_id"])
+        service = self.store.service(tenant, booking["service_id"])
+        return {**booking_out.dump(booking), "tenant": tenant,
+                "office": {key: office[key] for key in ("id", "name", "address",
+                                                        "accessibility")},
+                "service": {key: service[key] for key in (
+                    "id", "name", "duration_minutes", "fee_cents", "required_documents")}}
+
+    # -- counter staff (the gateway checks the role) ------------------------------------
+
+    @rpc
+    def day_list(self, tenant: str, office_id: str, day: str,
+                 counter_id: str | None = None) -> list[dict[str, Any]]:
+        """The day's bookings at an office, with the names staff call residents by."""
+        tenant = checked_tenant(tenant)
+        self.store.office(tenant, office_id)
+        entries = self.store.counter(tenant).day_list(office_id, date.fromisoformat(day),
+                                                      counter_id)
+        for entry in entries:
+            entry["name"] = (entry.get("contact") or {}).get("name")
+        return DayListEntrySchema(many=True).dump(entries)
+
+    @rpc
+    def check_in(self, tenant: str, reference: str) -> dict[str, Any]:
+        """The resident arrived at the office."""
+        moved = self.store.counter(checked_tenant(tenant)).check_in(reference)
+        self.relay.nudge()
+        return booking_out.dump(moved)
+
+    @rpc
+    def mark_no_show(self, tenant: str, reference: str) -> dict[str, Any]:
+        """The resident did not come."""
+        moved = self.store.counter(checked_tenant(tenant)).no_show(reference)
+        self.relay.nudge()
+        return booking_out.dump(moved)
+
+    @rpc
+    def call_next(self, tenant: str, office_id: str, counter_id: str) -> dict[str, Any] | None:
+        """Call the next checked-in resident to a counter."""
+        tenant = checked_tenant(tenant)
+        called = self.store.counter(tenant).call_next(self.store.office(tenant, office_id),
+                                                      str(counter_id))
+        return None if called is None else DayListEntrySchema().dump(
+            {**called, "name": (called.get("contact") or {}).get("name")})
+
+    @rpc
+    def book_walk_in(self, tenant: str, request: dict[str, Any], name: str) -> dict[str, Any]:
+        """Staff book a slot for someone at the counter."""
+        tenant = checked_tenant(tenant)
+        wanted = load(HoldRequestSchema(), request)
+        office = self.store.office(tenant, wanted["office_id"])
+        service = self.store.service(tenant, wanted["service_id"])
+        booking = self.store.counter(tenant).walk_in(office, service, wanted["start"],
+                                                     str(name)[:200])
+        self.relay.nudge()
+        return booking_out.dump(booking)
+
+    # -- timers and events --------------------------------------------------------------
+
+    @timer(interval=TIMER_SECONDS)
+    def tick(self) -> None:
+        """Expire holds (their slots free again) and emit due reminders, for every tenant."""
+        emitted = 0
+        for tenant in self.store.tenants():
+            desk = self.store.desk(tenant)
+            desk.expire_holds()
+            emitted += desk.emit_due_reminders()
+        if emitted:
+            self.relay.nudge()
 
     @rpc
     def get_resident(self, tenant: str, subject: str) -> dict[str, Any]:

@@ -1,0 +1,305 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The booking desk: holds, confirmation, cancellation and rescheduling of appointments.
+
+A hold claims the slot's units in the ledger at once (so what a resident sees
+as held cannot be sold to anyone else) and expires on its own; confirmation
+turns it into a booking with a reference and a secret manage token. Every state
+change writes its event to the outbox in the same transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pymongo import ASCENDING
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from loket_common.errors import NotFound
+from loket_common.events import Event
+from loket_common.mongo import TenantCollection, transaction
+from loket_common.outbox import add_to_outbox
+
+from .availability import free_slots, search_days, units_of
+from .exceptions import (
+    BookingLimitReached,
+    ChallengeReused,
+    HoldExpired,
+    NotBookable,
+    SlotTaken,
+    TooManyHolds,
+)
+from .ledger import SlotLedger
+
+SOURCE = "appointments"
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read out at the counter
+ACTIVE = ("booked", "checked_in", "called")
+
+
+def utcnow() -> datetime:
+    """The current time (injectable for tests)."""
+    return datetime.now(UTC)
+
+
+def secret_hash(value: str) -> str:
+    """Only hashes of secrets (manage tokens) are stored."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def new_reference() -> str:
+    """A booking reference like ``K7M2-Q9XP`` (40 random bits, easy to read out)."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    """Limits of the desk (service config)."""
+
+    hold_seconds: int = 300
+    holds_per_client: int = 2
+    reminder_hours: int = 24
+
+
+def ensure_desk_indexes(database: Database) -> None:
+    """Indexes of bookings, persons and used challenges (each starts with the tenant)."""
+    bookings = database["bookings"]
+    bookings.create_index([("tenant", ASCENDING), ("id", ASCENDING)], unique=True)
+    bookings.create_index([("tenant", ASCENDING), ("reference", ASCENDING)], unique=True)
+    bookings.create_index([("tenant", ASCENDING), ("state", ASCENDING),
+                           ("expires_at", ASCENDING)])
+    bookings.create_index([("tenant", ASCENDING), ("office_id", ASCENDING), ("day", ASCENDING)])
+    bookings.create_index([("tenant", ASCENDING), ("client_key", ASCENDING),
+                           ("state", ASCENDING)])
+    database["persons"].create_index([("tenant", ASCENDING), ("key", ASCENDING)], unique=True)
+    database["used_challenges"].create_index([("tenant", ASCENDING), ("id", ASCENDING)],
+                                             unique=True)
+
+
+class BookingDesk:
+    """Bookings of one tenant."""
+
+    def __init__(self, database: Database, tenant: str, settings: DeskSettings = DeskSettings(),
+                 now: Callable[[], datetime] = utcnow) -> None:
+        self.database = database
+        self.tenant = tenant
+        self.settings = settings
+        self.now = now
+        self.bookings = TenantCollection(database["bookings"], tenant)
+        self.persons = TenantCollection(database["persons"], tenant)
+        self.ledger = SlotLedger(database, tenant)
+
+    # -- residents -------------------------------------------------------------------
+
+    def hold(self, office: dict[str, Any], service: dict[str, Any], start: datetime,
+             client_key: str, challenge_id: str | None) -> dict[str, Any]:
+        """Hold a slot for a few minutes; raise :class:`SlotTaken` when nobody can serve it."""
+        now = self.now()
+        active = self.bookings.count({"client_key": client_key, "state": "held",
+                                      "expires_at": {"$gt": now}})
+        if active >= self.settings.holds_per_client:
+            raise TooManyHolds("You already hold as many slots as allowed; confirm or let "
+                               "one go first.", limit=self.settings.holds_per_client)
+        if challenge_id is not None:
+            self._use_challenge(challenge_id, now)
+        booking = self.claim_slot(office, service, start, now)
+        booking.update(state="held", client_key=client_key, reference=new_reference(),
+                       expires_at=now + timedelta(seconds=self.settings.hold_seconds))
+        self.bookings.insert_one(booking)
+        return booking
+
+    def confirm(self, hold_id: str, contact: dict[str, Any],
+                max_active: int) -> tuple[dict[str, Any], str]:
+        """Turn a hold into a booking; return it and its secret manage token."""
+        now = self.now()
+        held = self.bookings.find_one({"id": hold_id})
+        if held is None:
+            raise NotFound("No such hold.")
+        token = secrets.token_urlsafe(24)
+        person_key = secret_hash(f"{self.tenant}:{contact['email'].strip().lower()}")
+        self._ensure_person(person_key)
+        changes = {"state": "booked", "confirmed_at": now,
+                   "manage_token_hash": secret_hash(token), "contact": contact,
+                   "language": contact["language"], "person_key": person_key,
+                   "channel": "online", "expires_at": None,
+                   "reminder_due_at": held["start"] - timedelta(hours=self.settings.reminder_hours)}
+        with transaction(self.database) as session:
+            confirmed = self.bookings.update_one(
+                {"id": hold_id, "state": "held", "expires_at": {"$gt": now}},
+                {"$set": changes, "$unset": {"client_key": ""}}, session=session)
+            if confirmed.modified_count != 1:
+                raise HoldExpired("The hold ran out; please choose a slot again.")
+            self._count_booking(person_key, held["service_id"], max_active, session)
+            booking = {**held, **changes}
+            add_to_outbox(self.database, self.event("appointment_booked", booking,
+                                                     manage_token=token), session)
+        return booking, token
+
+    def release_hold(self, hold_id: str) -> None:
+        """Let a hold go before it expires."""
+        self._end_hold({"id": hold_id}, "released")
+
+    def by_manage_token(self, reference: str, token: str) -> dict[str, Any]:
+        """The booking that ``reference`` and its manage token open (NotFound otherwise)."""
+        booking = self.bookings.find_one({"reference": str(reference).upper(),
+                                          "manage_token_hash": secret_hash(str(token))})
+        if booking is None:
+            raise NotFound("No booking with this reference and link.")
+        return booking
+
+    def cancel(self, booking: dict[str, Any]) -> dict[str, Any]:
+        """Cancel a booking; its slot is free again at once."""
+        with transaction(self.database) as session:
+            done = self.bookings.update_one(
+                {"id": booking["id"], "state": "booked"},
+                {"$set": {"state": "cancelled", "cancelled_at": self.now()}}, session=session)
+            if done.modified_count != 1:
+                raise NotBookable("Only a booked appointment can be cancelled.")
+            self._uncount_booking(booking, session)
+            add_to_outbox(self.database, self.event("appointment_cancelled", booking), session)
+        self.ledger.release(booking["office_id"], booking["counter_id"],
+                            date.fromisoformat(booking["day"]), booking["claim_id"])
+        return {**booking, "state": "cancelled"}
+
+    def reschedule(self, booking: dict[str, Any], office: dict[str, Any],
+                   service: dict[str, Any], start: datetime) -> dict[str, Any]:
+        """Move a booking to another slot: the new slot is taken before the old one is freed."""
+        if booking["state"] != "booked":
+            raise NotBookable("Only a booked appointment can be moved.")
+        moved = self.claim_slot(office, service, start, self.now())
+        changes = {key: moved[key] for key in
+                   ("office_id", "counter_id", "day", "start", "end", "claim_id")}
+        changes["reminder_due_at"] = start - timedelta(hours=self.settings.reminder_hours)
+        changes["reminder_sent"] = False
+        try:
+            with transaction(self.database) as session:
+                done = self.bookings.update_one(
+                    {"id": booking["id"], "state": "booked", "claim_id": booking["claim_id"]},
+                    {"$set": changes}, session=session)
+                if done.modified_count != 1:
+                    raise NotBookable("The booking changed meanwhile; please reload.")
+                updated = {**booking, **changes}
+                add_to_outbox(self.database, self.event(
+                    "appointment_rescheduled", updated,
+                    previous_start=booking["start"].isoformat()), session)
+        except BaseException:
+            self.ledger.release(moved["office_id"], moved["counter_id"],
+                                date.fromisoformat(moved["day"]), moved["claim_id"])
+            raise
+        self.ledger.release(booking["office_id"], booking["counter_id"],
+                            date.fromisoformat(booking["day"]), booking["claim_id"])
+        return updated
+
+    # -- timers ----------------------------------------------------------------------
+
+    def expire_holds(self, limit: int = 500) -> int:
+        """End holds whose time ran out and free their slots; return how many."""
+        expired = 0
+        for held in self.bookings.find({"state": "held", "expires_at": {"$lte": self.now()}},
+                                       {"id": 1}, limit=limit):
+            expired += self._end_hold({"id": held["id"], "expires_at": {"$lte": self.now()}},
+                                      "expired")
+        return expired
+
+    def emit_due_reminders(self, limit: int = 500) -> int:
+        """Emit ``appointment_reminder_due`` once for each booking whose reminder is due."""
+        emitted = 0
+        due = {"state": "booked", "reminder_sent": {"$ne": True},
+               "reminder_due_at": {"$lte": self.now()}}
+        for booking in self.bookings.find(due, limit=limit):
+            with transaction(self.database) as session:
+                marked = self.bookings.update_one({**due, "id": booking["id"]},
+                                                  {"$set": {"reminder_sent": True}},
+                                                  session=session)
+                if marked.modified_count == 1:
+                    add_to_outbox(self.database,
+                                  self.event("appointment_reminder_due", booking), session)
+                    emitted += 1
+        return emitted
+
+    # -- inside ----------------------------------------------------------------------
+
+    def claim_slot(self, office: dict[str, Any], service: dict[str, Any], start: datetime,
+                   now: datetime, by_staff: bool = False) -> dict[str, Any]:
+        """Claim ``start`` on any free counter (walk-ins by staff ignore the release policy)."""
+        if by_staff:
+            service = {**service, "booking_policy": {
+                **service.get("booking_policy", {}), "min_lead_minutes": 0,
+                "release_days_ahead": 365, "release_time": "00:00"}}
+        local = start.astimezone(ZoneInfo(office["timezone"]))
+        day = local.date()
+        if day not in search_days(office, service, now, day, day):
+            raise SlotTaken("This day is not open for booking (yet).")
+        slot = next((slot for slot in free_slots(office, service,
+                                                 self.ledger.occupied(office["id"], [day]),
+                                                 [day], now) if slot.start == start), None)
+        if slot is None:
+            raise SlotTaken("This slot is no longer free.")
+        booking_id = str(uuid.uuid4())
+        units = units_of(local, service["duration_minutes"])
+        for counter_id in slot.free_counters:
+            if self.ledger.claim(office["id"], counter_id, day, units, booking_id):
+                return {"id": booking_id, "claim_id": booking_id, "office_id": office["id"],
+                        "counter_id": counter_id, "service_id": service["id"],
+                        "day": day.isoformat(), "start": slot.start, "end": slot.end,
+                        "created_at": now}
+        raise SlotTaken("This slot was just taken by someone else.")
+
+    def _end_hold(self, query: dict[str, Any], state: str) -> int:
+        held = self.bookings.find_one({**query, "state": "held"})
+        if held is None:
+            return 0
+        done = self.bookings.update_one({**query, "state": "held"}, {"$set": {"state": state}})
+        if done.modified_count != 1:
+            return 0
+        self.ledger.release(held["office_id"], held["counter_id"],
+                            date.fromisoformat(held["day"]), held["claim_id"])
+        return 1
+
+    def _use_challenge(self, challenge_id: str, now: datetime) -> None:
+        try:
+            TenantCollection(self.database["used_challenges"], self.tenant).insert_one(
+                {"id": challenge_id, "used_at": now})
+        except DuplicateKeyError:
+            raise ChallengeReused("This proof of work was already used; "
+                                  "please request a new one.") from None
+
+    def _ensure_person(self, key: str) -> None:
+        try:
+            self.persons.insert_one({"key": key, "active": {}})
+        except DuplicateKeyError:
+            pass
+
+    def _count_booking(self, person_key: str, service_id: str, max_active: int,
+                       session: Any) -> None:
+        field = f"active.{service_id}"
+        counted = self.persons.update_one(
+            {"key": person_key, "$or": [{field: {"$exists": False}}, {field: {"$lt": max_active}}]},
+            {"$inc": {field: 1}}, session=session)
+        if counted.modified_count != 1:
+            raise BookingLimitReached(
+                "You already have an appointment for this service; change or cancel it "
+                "with the link from your confirmation.", limit=max_active)
+
+    def _uncount_booking(self, booking: dict[str, Any], session: Any) -> None:
+        if booking.get("person_key"):
+            self.persons.update_one({"key": booking["person_key"]},
+                                    {"$inc": {f"active.{booking['service_id']}": -1}},
+                                    session=session)
+
+    def event(self, event_type: str, booking: dict[str, Any], **extra: Any) -> Event:
+        """An appointment event with what a notification needs (no more)."""
+        contact = booking.get("contact") or {}
+        return Event(source=SOURCE, type=event_type, tenant=self.tenant, data={
+            "reference": booking.get("reference"), "service_id": booking["service_id"],
+            "office_id": booking["office_id"], "counter_id": booking["counter_id"],
+            "start": booking["start"].isoformat(), "end": booking["end"].isoformat(),
+            "language": booking.get("language"), "channel": booking.get("channel"),
+            "recipient": {"name": contact.get("name"), "email": contact.get("email")}
+            if contact else None, **extra})
