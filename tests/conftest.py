@@ -21,7 +21,10 @@ def system():
     amqp_uri = isolated_vhost(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
                               MANAGEMENT, vhost)
     running = System(var_dir=var_dir, gateway_port=free_port(), mongo_port=free_port(),
-                     amqp_uri=amqp_uri, extra_env={"OUTBOX_POLL_SECONDS": "0.1"})
+                     amqp_uri=amqp_uri,
+                     # Every test client shares 127.0.0.1, so the per-client hold limit
+                     # is lifted here (the service tests check it).
+                     extra_env={"OUTBOX_POLL_SECONDS": "0.1", "HOLDS_PER_CLIENT": "1000"})
     running.start()
     yield running
     running.stop()

@@ -38,6 +38,7 @@ Loket is running on the demo municipality "Musterstadt":
   JSON API        {system.url}/api/v1/tenants/musterstadt/offices
   OpenAPI         {system.url}/openapi.json
   health          {system.url}/health
+  staff token     {system.staff_token}  (demo tenant admin, valid for this run)
   logs            {system.group.log_dir}
 Press Ctrl-C to stop everything.""", flush=True)
     try:

@@ -2,8 +2,10 @@
 """The whole local system as ``make run`` starts it (also used by the end-to-end tests)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 import sys
 import time
 import urllib.error
@@ -33,6 +35,8 @@ class System:
     def __post_init__(self) -> None:
         self.group = ProcessGroup(self.var_dir / "log")
         self.mongo_uri = ""
+        # A fresh demo staff token each run (only its hash reaches the gateway).
+        self.staff_token = secrets.token_urlsafe(18)
 
     @property
     def url(self) -> str:
@@ -42,7 +46,10 @@ class System:
     def env(self) -> dict[str, str]:
         """The environment every service and the gateway get."""
         return {"AMQP_URI": self.amqp_uri, "MONGO_URI": self.mongo_uri,
-                "GATEWAY_BIND": f"127.0.0.1:{self.gateway_port}", **self.extra_env}
+                "GATEWAY_BIND": f"127.0.0.1:{self.gateway_port}",
+                "LOKET_STAFF_TOKENS": "musterstadt:tenant_admin:"
+                                      + hashlib.sha256(self.staff_token.encode()).hexdigest(),
+                **self.extra_env}
 
     def start(self) -> None:
         """Start everything, declare the event topology, seed the demo tenant, wait for health."""

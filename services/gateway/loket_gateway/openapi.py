@@ -22,12 +22,16 @@ RULE_ARGUMENT = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
 
 
 def operation(summary: str, responses: dict[int, tuple[str, Any]], *,
-              request: Any = None, tags: tuple[str, ...] = (),
-              security: bool = False) -> Callable:
-    """Describe an API view: ``responses`` maps status -> (description, schema or None)."""
+              request: Any = None, query: Any = None, tags: tuple[str, ...] = (),
+              security: bool | str = False) -> Callable:
+    """Describe an API view: ``responses`` maps status -> (description, schema or None).
+
+    ``query`` is a schema whose fields are the query parameters; ``security`` names
+    the security scheme (True: the profile token).
+    """
     def mark(view: Callable) -> Callable:
         setattr(view, OPERATION_ATTR, {"summary": summary, "responses": responses,
-                                       "request": request, "tags": tags,
+                                       "request": request, "query": query, "tags": tags,
                                        "security": security})
         return view
     return mark
@@ -52,11 +56,14 @@ def _operation_object(view: Callable, rule_arguments: list[str]) -> dict[str, An
                         "schema": {"type": "string"}} for name in rule_arguments],
         "responses": responses,
     }
+    if meta["query"] is not None:
+        result["parameters"].append({"in": "query", "schema": meta["query"]})
     if meta["request"] is not None:
         result["requestBody"] = {"required": True,
                                  "content": {"application/json": {"schema": meta["request"]}}}
     if meta["security"]:
-        result["security"] = [{"profileToken": []}]
+        scheme = "profileToken" if meta["security"] is True else meta["security"]
+        result["security"] = [{scheme: []}]
     return result
 
 
@@ -75,6 +82,12 @@ def build_spec(app: Flask) -> dict[str, Any]:
     )
     spec.components.schema("Problem", schema=api_schemas.ProblemSchema)
     spec.components.security_scheme("profileToken", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme("manageToken", {
+        "type": "apiKey", "in": "header", "name": "X-Manage-Token",
+        "description": "The secret of a booking's manage link."})
+    spec.components.security_scheme("staffToken", {
+        "type": "http", "scheme": "bearer",
+        "description": "A staff member's token (interim, until login arrives)."})
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions[rule.endpoint]
         if not hasattr(view, OPERATION_ATTR):

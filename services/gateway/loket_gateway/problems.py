@@ -22,6 +22,12 @@ ERROR_TABLE: dict[str, tuple[int, str, str]] = {
     "NotFound": (404, "not_found", "Not found"),
     "NotAuthenticated": (401, "not_authenticated", "Authentication required"),
     "Conflict": (409, "conflict", "Conflict"),
+    "SlotTaken": (409, "slot_taken", "Slot taken"),
+    "HoldExpired": (409, "hold_expired", "Hold expired"),
+    "BookingLimitReached": (409, "booking_limit_reached", "Booking limit reached"),
+    "NotBookable": (409, "not_allowed_in_state", "Not possible in this state"),
+    "TooManyHolds": (429, "too_many_holds", "Too many holds"),
+    "ChallengeReused": (403, "proof_of_work_reused", "Proof of work already used"),
     "MethodNotFound": (502, "service_method_missing", "Service does not offer this"),
     "UnknownService": (503, "service_unavailable", "Service unavailable"),
 }

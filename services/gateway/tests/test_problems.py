@@ -14,6 +14,12 @@ from loket_gateway.problems import ERROR_TABLE, from_exception
     ("Conflict", 409, "conflict"),
     ("MethodNotFound", 502, "service_method_missing"),
     ("UnknownService", 503, "service_unavailable"),
+    ("SlotTaken", 409, "slot_taken"),
+    ("HoldExpired", 409, "hold_expired"),
+    ("BookingLimitReached", 409, "booking_limit_reached"),
+    ("NotBookable", 409, "not_allowed_in_state"),
+    ("TooManyHolds", 429, "too_many_holds"),
+    ("ChallengeReused", 403, "proof_of_work_reused"),
 ])
 def test_error_table(exc_type, status, code):
     assert ERROR_TABLE[exc_type][:2] == (status, code)
@@ -21,7 +27,15 @@ def test_error_table(exc_type, status, code):
 
 def test_every_mapped_error_is_tested():
     # A new row in the table must get a row in test_error_table.
-    assert len(ERROR_TABLE) == 7
+    assert len(ERROR_TABLE) == 13
+
+
+def test_codes_match_the_services_errors():
+    from loket_appointments import exceptions
+
+    for name in ("SlotTaken", "HoldExpired", "BookingLimitReached", "NotBookable",
+                 "TooManyHolds", "ChallengeReused"):
+        assert ERROR_TABLE[name][1] == getattr(exceptions, name).code
 
 
 def _body(response):

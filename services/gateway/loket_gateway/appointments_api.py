@@ -1,0 +1,251 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The appointments API: slots, holds, bookings by manage link, iCalendar, counter staff."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import Response, current_app, jsonify, request, url_for
+from marshmallow import Schema
+
+from loket_common.validation import load
+
+from . import appointment_schemas as schemas
+from .api import _json_body, _rpc, _tenant, api
+from .icalendar_export import booking_to_ics
+from .openapi import operation
+from .problems import Problem
+from .staff_auth import require_role
+
+TAGS = ("appointments",)
+STAFF_TAGS = ("appointments: counter staff",)
+
+
+def _client_key(tenant: str) -> str:
+    """A pseudonymous key of the client address, for the per-client hold limit."""
+    return hashlib.sha256(f"{tenant}:{request.remote_addr}".encode()).hexdigest()[:32]
+
+
+def _manage_token() -> str:
+    token = request.headers.get("X-Manage-Token") or request.args.get("token", "")
+    if not token:
+        raise Problem(401, "not_authenticated", "Authentication required",
+                      "Send the secret of your manage link as 'X-Manage-Token' or '?token='.")
+    return token
+
+
+def _query(schema: Schema) -> dict:
+    return load(schema, request.args.to_dict())
+
+
+@api.get("/tenants/<tenant>/slots")
+@operation("Free slots of a service, at one office or any, earliest first",
+           {200: ("Free slots", schemas.SlotSchema(many=True))},
+           query=schemas.SlotQuerySchema, tags=TAGS)
+def search_slots(tenant: str):
+    """Availability search."""
+    tenant = _tenant(tenant)
+    query = _query(schemas.SlotQuerySchema())
+    with _rpc() as rpc:
+        slots = rpc.appointments.search_slots(tenant, _jsonable(query))
+    return jsonify(slots)
+
+
+@api.get("/tenants/<tenant>/slots/first")
+@operation("The first free slot of a service across offices",
+           {200: ("The first free slot", schemas.SlotSchema), 404: ("No free slot", None)},
+           query=schemas.SlotQuerySchema, tags=TAGS)
+def first_free_slot(tenant: str):
+    """The earliest free slot."""
+    tenant = _tenant(tenant)
+    query = {**_query(schemas.SlotQuerySchema()), "limit": 1}
+    with _rpc() as rpc:
+        slots = rpc.appointments.search_slots(tenant, _jsonable(query))
+    if not slots:
+        raise Problem(404, "no_free_slot", "No free slot",
+                      "No slot is free in the released period; new slots are released daily.")
+    return jsonify(slots[0])
+
+
+@api.get("/tenants/<tenant>/contact-fields")
+@operation("The personal data a booking asks for, and why",
+           {200: ("Fields", schemas.FieldWhySchema(many=True))}, tags=TAGS)
+def contact_fields(tenant: str):
+    """Every requested field explains why it is needed."""
+    _tenant(tenant)
+    return jsonify([{"name": name, "required": field.required, "why": field.metadata["why"]}
+                    for name, field in schemas.ContactSchema().fields.items()])
+
+
+@api.post("/tenants/<tenant>/holds")
+@operation("Hold a slot for a few minutes",
+           {201: ("Held; confirm before expires_at", schemas.HoldSchema),
+            409: ("The slot is taken", None), 429: ("Too many holds", None)},
+           request=schemas.HoldRequestSchema, tags=TAGS)
+def hold_slot(tenant: str):
+    """Place a hold (the slot's units are claimed atomically)."""
+    tenant = _tenant(tenant)
+    body = _json_body(schemas.HoldRequestSchema())
+    wanted = {key: body[key] for key in ("service_id", "office_id", "start")}
+    with _rpc() as rpc:
+        held = rpc.appointments.hold_slot(tenant, wanted, _client_key(tenant), None)
+    return jsonify(held), 201
+
+
+@api.delete("/tenants/<tenant>/holds/<hold_id>")
+@operation("Let a hold go", {204: ("Released", None)}, tags=TAGS)
+def release_hold(tenant: str, hold_id: str):
+    """The slot is free again at once."""
+    tenant = _tenant(tenant)
+    with _rpc() as rpc:
+        rpc.appointments.release_hold(tenant, hold_id)
+    return Response(status=204)
+
+
+@api.post("/tenants/<tenant>/holds/<hold_id>/confirmation")
+@operation("Confirm a hold with the contact data",
+           {201: ("Booked; keep the manage link", schemas.ConfirmedSchema),
+            409: ("The hold expired or the booking limit is reached", None)},
+           request=schemas.ContactSchema, tags=TAGS)
+def confirm_hold(tenant: str, hold_id: str):
+    """Turn a hold into a booking."""
+    tenant = _tenant(tenant)
+    contact = _json_body(schemas.ContactSchema())
+    with _rpc() as rpc:
+        confirmed = rpc.appointments.confirm_hold(tenant, hold_id, contact)
+    reference, token = confirmed["booking"]["reference"], confirmed["manage_token"]
+    confirmed["manage_url"] = url_for("web.manage_booking", lang=contact["language"],
+                                      reference=reference, token=token, _external=True) \
+        if "web.manage_booking" in _endpoints() else ""
+    confirmed["calendar_url"] = url_for("api.booking_calendar", tenant=tenant,
+                                        reference=reference, token=token, _external=True)
+    return jsonify(confirmed), 201
+
+
+@api.get("/tenants/<tenant>/bookings/<reference>")
+@operation("My booking (by its manage link)", {200: ("The booking", schemas.BookingDetailsSchema),
+                                              401: ("No manage token", None)},
+           tags=TAGS, security="manageToken")
+def get_booking(tenant: str, reference: str):
+    """The booking with office and service."""
+    tenant = _tenant(tenant)
+    with _rpc() as rpc:
+        return jsonify(rpc.appointments.booking_details(tenant, reference, _manage_token()))
+
+
+@api.delete("/tenants/<tenant>/bookings/<reference>")
+@operation("Cancel my booking", {200: ("Cancelled", schemas.BookingSchema)},
+           tags=TAGS, security="manageToken")
+def cancel_booking(tenant: str, reference: str):
+    """Cancel; the slot is free again at once."""
+    tenant = _tenant(tenant)
+    with _rpc() as rpc:
+        return jsonify(rpc.appointments.cancel_booking(tenant, reference, _manage_token()))
+
+
+@api.post("/tenants/<tenant>/bookings/<reference>/reschedule")
+@operation("Move my booking to another slot", {200: ("Moved", schemas.BookingSchema),
+                                               409: ("The new slot is taken", None)},
+           request=schemas.RescheduleSchema, tags=TAGS, security="manageToken")
+def reschedule_booking(tenant: str, reference: str):
+    """The new slot is taken before the old one is freed."""
+    tenant = _tenant(tenant)
+    body = _json_body(schemas.RescheduleSchema())
+    with _rpc() as rpc:
+        return jsonify(rpc.appointments.reschedule_booking(tenant, reference, _manage_token(),
+                                                           body))
+
+
+@api.get("/tenants/<tenant>/bookings/<reference>/calendar.ics")
+@operation("My booking as iCalendar (RFC 5545)", {200: ("text/calendar", None)},
+           tags=TAGS, security="manageToken")
+def booking_calendar(tenant: str, reference: str):
+    """Download the booking for a calendar app."""
+    tenant = _tenant(tenant)
+    token = _manage_token()
+    with _rpc() as rpc:
+        booking = rpc.appointments.booking_details(tenant, reference, token)
+    language = request.args.get("lang") or booking.get("language") or "de"
+    registry_tenant = _registry(tenant)
+    body = booking_to_ics(booking, language=language,
+                          organizer_name=registry_tenant.name.get(language, tenant),
+                          manage_url=request.url)
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="termin-{booking["reference"]}.ics"'})
+
+
+# -- counter staff ----------------------------------------------------------------------
+
+@api.get("/tenants/<tenant>/offices/<office_id>/day-list")
+@operation("The day list of an office (counter staff)",
+           {200: ("Bookings of the day", schemas.DayListEntrySchema(many=True)),
+            401: ("No staff token", None), 403: ("Not allowed", None)},
+           query=schemas.DayListQuerySchema, tags=STAFF_TAGS, security="staffToken")
+@require_role("counter_staff")
+def day_list(tenant: str, office_id: str):
+    """Bookings at the office on a day."""
+    tenant = _tenant(tenant)
+    query = _query(schemas.DayListQuerySchema())
+    with _rpc() as rpc:
+        return jsonify(rpc.appointments.day_list(tenant, office_id, query["date"].isoformat(),
+                                                 query.get("counter_id")))
+
+
+@api.post("/tenants/<tenant>/bookings/<reference>/check-in")
+@operation("Check a resident in (counter staff)", {200: ("Checked in", schemas.BookingSchema)},
+           tags=STAFF_TAGS, security="staffToken")
+@require_role("counter_staff")
+def check_in(tenant: str, reference: str):
+    """The resident arrived."""
+    with _rpc() as rpc:
+        return jsonify(rpc.appointments.check_in(_tenant(tenant), reference))
+
+
+@api.post("/tenants/<tenant>/bookings/<reference>/no-show")
+@operation("Mark a no-show (counter staff)", {200: ("Marked", schemas.BookingSchema)},
+           tags=STAFF_TAGS, security="staffToken")
+@require_role("counter_staff")
+def no_show(tenant: str, reference: str):
+    """The resident did not come."""
+    with _rpc() as rpc:
+        return jsonify(rpc.appointments.mark_no_show(_tenant(tenant), reference))
+
+
+@api.post("/tenants/<tenant>/offices/<office_id>/counters/<counter_id>/call-next")
+@operation("Call the next checked-in resident to a counter (counter staff)",
+           {200: ("Called", schemas.DayListEntrySchema), 204: ("Nobody waiting", None)},
+           tags=STAFF_TAGS, security="staffToken")
+@require_role("counter_staff")
+def call_next(tenant: str, office_id: str, counter_id: str):
+    """Who is next."""
+    with _rpc() as rpc:
+        called = rpc.appointments.call_next(_tenant(tenant), office_id, counter_id)
+    return jsonify(called) if called else Response(status=204)
+
+
+@api.post("/tenants/<tenant>/offices/<office_id>/walk-ins")
+@operation("Book for someone at the counter (counter staff)",
+           {201: ("Booked", schemas.BookingSchema)}, request=schemas.WalkInSchema,
+           tags=STAFF_TAGS, security="staffToken")
+@require_role("counter_staff")
+def walk_in(tenant: str, office_id: str):
+    """A walk-in booking."""
+    tenant = _tenant(tenant)
+    body = _json_body(schemas.WalkInSchema())
+    with _rpc() as rpc:
+        booked = rpc.appointments.book_walk_in(
+            tenant, {"office_id": office_id, "service_id": body["service_id"],
+                     "start": body["start"]}, body["name"])
+    return jsonify(booked), 201
+
+
+def _jsonable(query: dict) -> dict:
+    return {key: value.isoformat() if hasattr(value, "isoformat") else value
+            for key, value in query.items()}
+
+
+def _registry(tenant: str):
+    return current_app.extensions["loket_tenants"].get(tenant)
+
+
+def _endpoints() -> set[str]:
+    return set(current_app.view_functions)
