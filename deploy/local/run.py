@@ -30,6 +30,7 @@ def main() -> None:
         mongo_port=int(os.environ.get("LOKET_MONGO_PORT", "27017")),
     )
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)  # also when started in the background (SIG_IGN)
     print("Starting Loket (SecantusDB, RabbitMQ, appointments, permits, profile, gateway)...")
     system.start()
     print(f"""
