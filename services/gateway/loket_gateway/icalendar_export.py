@@ -5,14 +5,23 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from babel.numbers import format_currency
 from icalendar import Alarm, Calendar, Event, vText
+
+from .i18n import LANGUAGE_NAMES
 
 PRODID = "-//Loket//Digitaler Bürgerservice//DE"
 REMINDER_BEFORE = timedelta(days=1)
+# RFC 5546 wants an ORGANIZER with METHOD:PUBLISH; replies must go nowhere.
+ORGANIZER_ADDRESS = "mailto:noreply@invalid"
 
-
-def _utc(value: str) -> datetime:
-    return datetime.fromisoformat(value).astimezone(UTC)
+# Labels of the description; other languages read the English ones (as gettext would).
+LABELS = {
+    "de": {"reference": "Buchungsnummer", "fee": "Gebühr", "bring": "Bitte mitbringen:",
+           "manage": "Ändern oder absagen"},
+    "en": {"reference": "Booking reference", "fee": "Fee", "bring": "Please bring:",
+           "manage": "Change or cancel"},
+}
 
 
 def booking_to_ics(booking: dict[str, Any], *, language: str, organizer_name: str,
@@ -20,15 +29,6 @@ def booking_to_ics(booking: dict[str, Any], *, language: str, organizer_name: st
     """One VEVENT for ``booking`` (with service and office), in ``language``; no personal data."""
     service, office = booking["service"], booking["office"]
     address = office["address"]
-    documents = "\n".join(f"- {doc[language]}" for doc in service.get("required_documents", []))
-    description = "\n".join(part for part in [
-        f"{'Buchungsnummer' if language == 'de' else 'Booking reference'}: "
-        f"{booking['reference']}",
-        f"{'Gebühr' if language == 'de' else 'Fee'}: {service['fee_cents'] / 100:.2f} EUR",
-        (("Bitte mitbringen:" if language == "de" else "Please bring:") + "\n" + documents)
-        if documents else "",
-        f"{'Ändern oder absagen' if language == 'de' else 'Change or cancel'}: {manage_url}",
-    ] if part)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -38,17 +38,41 @@ def booking_to_ics(booking: dict[str, Any], *, language: str, organizer_name: st
     event.add("dtstamp", (now or datetime.now(UTC)).astimezone(UTC))
     event.add("dtstart", _utc(booking["start"]))
     event.add("dtend", _utc(booking["end"]))
-    event.add("summary", service["name"][language])
-    event.add("location", vText(f"{office['name'][language]}, {address['street']}, "
+    event.add("summary", _text(service["name"], language))
+    event.add("location", vText(f"{_text(office['name'], language)}, {address['street']}, "
                                 f"{address['postal_code']} {address['city']}"))
-    event.add("description", description)
-    event.add("organizer", "mailto:noreply@invalid", parameters={"CN": organizer_name})
+    event.add("description", _description(booking, language, manage_url))
+    event.add("organizer", ORGANIZER_ADDRESS, parameters={"CN": organizer_name})
     event.add("url", manage_url)
     event.add("status", "CANCELLED" if booking["state"] == "cancelled" else "CONFIRMED")
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", service["name"][language])
+    alarm.add("description", _text(service["name"], language))
     alarm.add("trigger", -REMINDER_BEFORE)
     event.add_component(alarm)
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _description(booking: dict[str, Any], language: str, manage_url: str) -> str:
+    """Reference, fee, documents to bring and the manage link: nothing about the person."""
+    labels = LABELS.get(language, LABELS["en"])
+    service = booking["service"]
+    # An unknown ?lang= must not break the download: such amounts are written the German way.
+    fee = format_currency(service["fee_cents"] / 100, "EUR",
+                          locale=language if language in LANGUAGE_NAMES else "de")
+    documents = [f"- {_text(doc, language)}" for doc in service.get("required_documents", [])]
+    parts = [f"{labels['reference']}: {booking['reference']}", f"{labels['fee']}: {fee}"]
+    if documents:
+        parts.append("\n".join([labels["bring"], *documents]))
+    parts.append(f"{labels['manage']}: {manage_url}")
+    return "\n".join(parts)
+
+
+def _text(text: dict[str, str], language: str) -> str:
+    # Catalogue texts are entered in German first; other languages may be missing.
+    return text.get(language) or text.get("de") or next(iter(text.values()), "")
+
+
+def _utc(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(UTC)

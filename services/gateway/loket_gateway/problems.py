@@ -28,6 +28,7 @@ ERROR_TABLE: dict[str, tuple[int, str, str]] = {
     "NotBookable": (409, "not_allowed_in_state", "Not possible in this state"),
     "TooManyHolds": (429, "too_many_holds", "Too many holds"),
     "ChallengeReused": (403, "proof_of_work_reused", "Proof of work already used"),
+    "ProofOfWorkFailed": (403, "proof_of_work_failed", "Proof of work failed"),
     "MethodNotFound": (502, "service_method_missing", "Service does not offer this"),
     "UnknownService": (503, "service_unavailable", "Service unavailable"),
 }

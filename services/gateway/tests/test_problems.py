@@ -20,6 +20,7 @@ from loket_gateway.problems import ERROR_TABLE, from_exception
     ("NotBookable", 409, "not_allowed_in_state"),
     ("TooManyHolds", 429, "too_many_holds"),
     ("ChallengeReused", 403, "proof_of_work_reused"),
+    ("ProofOfWorkFailed", 403, "proof_of_work_failed"),
 ])
 def test_error_table(exc_type, status, code):
     assert ERROR_TABLE[exc_type][:2] == (status, code)
@@ -27,7 +28,7 @@ def test_error_table(exc_type, status, code):
 
 def test_every_mapped_error_is_tested():
     # A new row in the table must get a row in test_error_table.
-    assert len(ERROR_TABLE) == 13
+    assert len(ERROR_TABLE) == 14
 
 
 def test_codes_match_the_services_errors():

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Rate limits per client address (or per person), answered with 429 problem+json.
+
+Flask-Limiter's application-factory pattern: views are decorated at import time with
+:func:`limit_address` or :func:`limit_person`, and :func:`init_rate_limits` binds the one
+:data:`limiter` to the app. The key is ``request.remote_addr``; behind a proxy the app must
+trust exactly as many proxies as there are (werkzeug ``ProxyFix``), or every client shares
+the proxy's address.
+
+Environment (read at import):
+
+- ``RATE_LIMIT_SEARCH``: availability search per address (default ``60/minute``).
+- ``RATE_LIMIT_HOLD``: holds per address (default ``10/minute;30/hour``).
+- ``RATE_LIMIT_STORAGE_URI``: where counts live (default ``memory://``). ``memory://``
+  counts per process: with N gunicorn workers a client gets up to N times the limit.
+  Production sets a shared storage, e.g. ``mongodb://...`` (``limits`` uses pymongo).
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable
+
+from flask import Flask, Response, g
+from flask_limiter import Limiter, RateLimitExceeded, RouteLimit
+from flask_limiter.util import get_remote_address
+
+from .problems import problem_response
+
+
+def limit_from_env(name: str, default: str) -> str:
+    """A limit string such as ``"10/minute;30/hour"`` from ``name``, else ``default``."""
+    return os.environ.get(name, "").strip() or default
+
+
+SEARCH_LIMIT = limit_from_env("RATE_LIMIT_SEARCH", "60/minute")
+HOLD_LIMIT = limit_from_env("RATE_LIMIT_HOLD", "10/minute;30/hour")
+STORAGE_URI = limit_from_env("RATE_LIMIT_STORAGE_URI", "memory://")
+
+limiter = Limiter(
+    get_remote_address,
+    headers_enabled=True,  # X-RateLimit-Limit/-Remaining/-Reset, and Retry-After on 429
+    # Storage down: count in memory rather than fail every request or stop limiting.
+    in_memory_fallback_enabled=True,
+    key_prefix="loket",
+)
+
+
+def init_rate_limits(app: Flask, storage_uri: str = STORAGE_URI) -> Limiter:
+    """Bind :data:`limiter` to ``app`` with counts in ``storage_uri``; 429 as problem+json."""
+    app.config["RATELIMIT_STORAGE_URI"] = storage_uri
+    # Registered first, so it runs after the limiter's own header hook (Flask runs these
+    # in reverse) and Retry-After matches the seconds the body states.
+    app.after_request(_keep_stated_retry_after)
+    limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
+    return limiter
+
+
+def limit_address(limit: str) -> RouteLimit:
+    """Decorator for a view: at most ``limit`` requests per client address."""
+    return limiter.limit(limit)
+
+
+def limit_person(key_func: Callable[[], str], limit: str = HOLD_LIMIT) -> RouteLimit:
+    """Decorator for a view: at most ``limit`` requests per person, named by ``key_func``.
+
+    ``key_func`` returns a stable pseudonym (e.g. a hash of the profile id), never personal
+    data: the key is kept in the rate-limit storage. Stacks with :func:`limit_address`.
+    """
+    # The prefix keeps a person's counter apart from an address's.
+    return limiter.limit(limit, key_func=lambda: "person:" + key_func())
+
+
+def retry_after_seconds(error: RateLimitExceeded) -> int:
+    """Whole seconds until the breached window resets (at least 1)."""
+    current = limiter.current_limit
+    if current is not None:
+        return max(1, math.ceil(current.window.reset_time - time.time()))
+    return max(1, error.limit.limit.get_expiry())
+
+
+def rate_limited_response(seconds: int) -> Response:
+    """The 429 problem+json with ``Retry-After``."""
+    response = problem_response(
+        429, "rate_limited", "Too many requests",
+        f"You sent too many requests in a short time. Please try again in {seconds} seconds.",
+        retry_after=seconds)
+    response.headers["Retry-After"] = str(seconds)
+    g.loket_retry_after = seconds
+    return response
+
+
+def _rate_limited(error: RateLimitExceeded) -> Response:
+    return rate_limited_response(retry_after_seconds(error))
+
+
+def _keep_stated_retry_after(response: Response) -> Response:
+    seconds = g.pop("loket_retry_after", None)
+    if seconds is not None:
+        response.headers["Retry-After"] = str(seconds)
+    return response
