@@ -1,83 +1,146 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""What the benchmark calls: each a factory giving one client (one per load thread)."""
+"""The clients the benchmark drives: one object per load thread (none is thread-safe).
+
+Nameko's standalone proxy runs here in plain threads without eventlet's monkeypatching,
+exactly as the gateway's gthread workers use it, so the figures are those the gateway sees.
+"""
 from __future__ import annotations
 
 import http.client
-import threading
+import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlparse
 
-from kombu import Connection, Consumer, Exchange, Producer, Queue
+from kombu import Connection, Consumer, Producer, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 
-Call = Callable[[], bool]
+from loket_appointments.dependencies import AppointmentsStore
+from loket_common.mongo import connect
+
+PERSISTENT, TRANSIENT = 2, 1
+PAYLOAD = {"args": ["ping"], "kwargs": {}}  # the shape of a Nameko request body
 
 
-def http_get(base_url: str, path: str) -> Callable[[], Call]:
-    """GET ``path`` over one keep-alive connection per client."""
-    address = urlparse(base_url)
+class HttpClient:
+    """GET one path over one keep-alive connection."""
 
-    def make() -> Call:
-        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    def __init__(self, base_url: str, path: str) -> None:
+        address = urlparse(base_url)
+        self.path = path
+        self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        self.connection.connect()
+        self.reconnects = 0
 
-        def call() -> bool:
-            connection.request("GET", path)
-            response = connection.getresponse()
+    def call(self) -> bool:
+        """One GET; True on 200."""
+        try:
+            self.connection.request("GET", self.path)
+            response = self.connection.getresponse()
             response.read()
-            return response.status == 200
-        return call
-    return make
+        except (OSError, http.client.HTTPException):
+            self.connection.close()  # the next request opens a fresh connection
+            raise
+        if response.will_close:
+            self.reconnects += 1
+        return response.status == 200
+
+    def close(self) -> None:
+        self.connection.close()
 
 
-def nameko_health(amqp_uri: str) -> Callable[[], Call]:
-    """The appointments service's ``health`` RPC through a standalone proxy per client."""
-    def make() -> Call:
-        proxy = ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30).start()
-        return lambda: proxy.appointments.health()["service"] == "appointments"
-    return make
+class NamekoClient:
+    """One started ``ClusterRpcProxy`` calling ``service.method(*args)``."""
+
+    def __init__(self, amqp_uri: str, service: str, method: str, args: tuple[Any, ...],
+                 check: Callable[[Any], bool], timeout: float = 30) -> None:
+        self.proxy = ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout)
+        self.method = getattr(getattr(self.proxy.start(), service), method)
+        self.args = args
+        self.check = check
+
+    def call(self) -> bool:
+        """One RPC; True when ``check`` accepts the answer."""
+        return self.check(self.method(*self.args))
+
+    def close(self) -> None:
+        self.proxy.stop()
 
 
-def amqp_echo(amqp_uri: str) -> Callable[[], Call]:
-    """A bare request/reply over RabbitMQ with kombu: the floor under any RPC."""
-    queue_name = f"bench-echo-{uuid.uuid4().hex[:8]}"
-    requests_queue = Queue(queue_name, Exchange(""), routing_key=queue_name, auto_delete=True)
-    ready = threading.Event()
+class OfficesReadClient:
+    """The database read behind ``list_offices``, the store's own code, without Nameko."""
 
-    def responder() -> None:
-        with Connection(amqp_uri) as connection:
-            producer = Producer(connection)
+    def __init__(self, mongo_uri: str, database: str, tenant: str) -> None:
+        self.client = connect(mongo_uri)
+        self.store = AppointmentsStore(self.client[database])
+        self.tenant = tenant
 
-            def reply(body: object, message: object) -> None:
-                producer.publish(body, routing_key=message.properties["reply_to"],
-                                 correlation_id=message.properties["correlation_id"])
-                message.ack()
-            with Consumer(connection, [requests_queue], callbacks=[reply], prefetch_count=50):
-                ready.set()
-                while True:
-                    connection.drain_events()
+    def call(self) -> bool:
+        """One read of offices and services; True when there are offices."""
+        return bool(self.store.offices_with_services(self.tenant))
 
-    threading.Thread(target=responder, daemon=True).start()
-    ready.wait(10)
+    def close(self) -> None:
+        self.client.close()
 
-    def make() -> Call:
-        connection = Connection(amqp_uri)
-        reply_queue = Queue(f"bench-reply-{uuid.uuid4().hex[:8]}", exclusive=True,
-                            auto_delete=True)
-        replies: list[str] = []
-        consumer = Consumer(connection, [reply_queue], no_ack=True,
-                            callbacks=[lambda body, message: replies.append(
-                                message.properties["correlation_id"])])
-        consumer.consume()
-        producer = Producer(connection)
 
-        def call() -> bool:
-            correlation = uuid.uuid4().hex
-            producer.publish({"ping": 1}, routing_key=queue_name, reply_to=reply_queue.name,
-                             correlation_id=correlation)
-            while correlation not in replies:
-                connection.drain_events(timeout=30)
-            replies.clear()
-            return True
-        return call
-    return make
+class AmqpEchoClient:
+    """Request/reply over bare AMQP (kombu on py-amqp, the transport Nameko uses too).
+
+    ``like_nameko`` does the broker work Nameko does per call: persistent messages,
+    publisher confirms, acknowledged replies; otherwise transient, unconfirmed, auto-acked.
+    """
+
+    def __init__(self, amqp_uri: str, queue_name: str, like_nameko: bool) -> None:
+        self.connection = Connection(amqp_uri, transport_options={"confirm_publish": like_nameko})
+        self.queue_name = queue_name
+        self.delivery_mode = PERSISTENT if like_nameko else TRANSIENT
+        self.reply_queue = Queue(f"bench-reply-{uuid.uuid4().hex}", exclusive=True,
+                                 auto_delete=True)
+        self.consumer = Consumer(self.connection, [self.reply_queue], no_ack=not like_nameko,
+                                 callbacks=[self._on_reply], accept=["json"])
+        self.consumer.consume()
+        self.producer = Producer(self.connection, serializer="json")
+        self.like_nameko = like_nameko
+        self.last_reply: str | None = None
+
+    def _on_reply(self, body: Any, message: Any) -> None:
+        self.last_reply = message.properties.get("correlation_id")
+        if self.like_nameko:
+            message.ack()
+
+    def call(self) -> bool:
+        """Publish one request and wait for the reply with its correlation id."""
+        correlation = uuid.uuid4().hex
+        self.producer.publish(PAYLOAD, routing_key=self.queue_name,
+                              reply_to=self.reply_queue.name, correlation_id=correlation,
+                              delivery_mode=self.delivery_mode)
+        while self.last_reply != correlation:
+            self.connection.drain_events(timeout=30)
+        return True
+
+    def close(self) -> None:
+        self.connection.release()
+
+
+def declare_queue(amqp_uri: str, name: str) -> None:
+    """Declare the echo request queue, so requests sent before the responder consumes wait."""
+    with Connection(amqp_uri) as connection:
+        Queue(name, durable=False).bind(connection.default_channel).declare()
+
+
+def wait_for_consumer(amqp_uri: str, queue_name: str, seconds: float = 60) -> None:
+    """Wait until something consumes ``queue_name`` (a responder or service just started)."""
+    deadline = time.monotonic() + seconds
+    with Connection(amqp_uri) as connection:
+        while time.monotonic() < deadline:
+            channel = connection.channel()  # a failed passive declare closes its channel
+            try:
+                if channel.queue_declare(queue=queue_name, passive=True).consumer_count:
+                    return
+            except Exception:  # not declared yet
+                pass
+            finally:
+                channel.close()
+            time.sleep(0.2)
+    raise TimeoutError(f"nothing consumes {queue_name} after {seconds:.0f} s")

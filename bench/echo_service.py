@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""A Nameko service that only echoes: Nameko's own RPC cost, without any database.
+
+Started by the benchmark with ``loket-service run bench.echo_service``, like the real services.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.rpc import rpc
+
+
+class BenchEcho:
+    """``bench_echo.echo(value)`` returns ``value``."""
+
+    name = "bench_echo"
+
+    @rpc
+    def echo(self, value: Any) -> Any:
+        """Return ``value`` unchanged."""
+        return value
