@@ -2,7 +2,6 @@
 """The whole local system as ``make run`` starts it (also used by the end-to-end tests)."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -12,6 +11,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from loket_common.tokens import token_hash
 
 from .infra import ensure_rabbitmq, start_secantusdb
 from .processes import ProcessGroup
@@ -48,7 +49,7 @@ class System:
         return {"AMQP_URI": self.amqp_uri, "MONGO_URI": self.mongo_uri,
                 "GATEWAY_BIND": f"127.0.0.1:{self.gateway_port}",
                 "LOKET_STAFF_TOKENS": "musterstadt:tenant_admin:"
-                                      + hashlib.sha256(self.staff_token.encode()).hexdigest(),
+                                      + token_hash(self.staff_token),
                 **self.extra_env}
 
     def start(self) -> None:

@@ -62,6 +62,11 @@ class TenantCollection:
         """Update one document of this tenant."""
         return self.collection.update_one(self._scoped(query), update, **kwargs)
 
+    def find_one_and_update(self, query: Mapping[str, Any], update: Mapping[str, Any],
+                            **kwargs: Any) -> dict | None:
+        """Update one document of this tenant atomically; return it (before, by default)."""
+        return self.collection.find_one_and_update(self._scoped(query), update, **kwargs)
+
     def replace_one(self, query: Mapping[str, Any], document: Mapping[str, Any], **kwargs: Any):
         """Replace one document of this tenant, keeping the tenant stamp."""
         return self.collection.replace_one(

@@ -8,7 +8,6 @@ change writes its event to the outbox in the same transaction.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from loket_common.errors import NotFound
 from loket_common.events import Event
 from loket_common.mongo import TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
+from loket_common.tokens import token_hash
 
 from .availability import free_slots, search_days, units_of
 from .exceptions import (
@@ -45,11 +45,6 @@ ACTIVE = ("booked", "checked_in", "called")
 def utcnow() -> datetime:
     """The current time (injectable for tests)."""
     return datetime.now(UTC)
-
-
-def secret_hash(value: str) -> str:
-    """Only hashes of secrets (manage tokens) are stored."""
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def new_reference() -> str:
@@ -115,17 +110,22 @@ class BookingDesk:
         return booking
 
     def confirm(self, hold_id: str, contact: dict[str, Any],
-                max_active: int) -> tuple[dict[str, Any], str]:
-        """Turn a hold into a booking; return it and its secret manage token."""
+                max_active: Callable[[str], int]) -> tuple[dict[str, Any], str]:
+        """Turn a hold into a booking; return it and its secret manage token.
+
+        ``max_active(service_id)`` is how many active bookings of the service one
+        person may have (the service's booking policy).
+        """
         now = self.now()
         held = self.bookings.find_one({"id": hold_id})
         if held is None:
             raise NotFound("No such hold.")
+        limit = max_active(held["service_id"])
         token = secrets.token_urlsafe(24)
-        person_key = secret_hash(f"{self.tenant}:{contact['email'].strip().lower()}")
+        person_key = token_hash(f"{self.tenant}:{contact['email'].strip().lower()}")
         self._ensure_person(person_key)
         changes = {"state": "booked", "confirmed_at": now,
-                   "manage_token_hash": secret_hash(token), "contact": contact,
+                   "manage_token_hash": token_hash(token), "contact": contact,
                    "language": contact["language"], "person_key": person_key,
                    "channel": "online", "expires_at": None,
                    "reminder_due_at": held["start"] - timedelta(hours=self.settings.reminder_hours)}
@@ -135,7 +135,7 @@ class BookingDesk:
                 {"$set": changes, "$unset": {"client_key": ""}}, session=session)
             if confirmed.modified_count != 1:
                 raise HoldExpired("The hold ran out; please choose a slot again.")
-            self._count_booking(person_key, held["service_id"], max_active, session)
+            self._count_booking(person_key, held["service_id"], limit, session)
             booking = {**held, **changes}
             add_to_outbox(self.database, self.event("appointment_booked", booking,
                                                      manage_token=token), session)
@@ -148,7 +148,7 @@ class BookingDesk:
     def by_manage_token(self, reference: str, token: str) -> dict[str, Any]:
         """The booking that ``reference`` and its manage token open (NotFound otherwise)."""
         booking = self.bookings.find_one({"reference": str(reference).upper(),
-                                          "manage_token_hash": secret_hash(str(token))})
+                                          "manage_token_hash": token_hash(str(token))})
         if booking is None:
             raise NotFound("No booking with this reference and link.")
         return booking
@@ -252,11 +252,9 @@ class BookingDesk:
         raise SlotTaken("This slot was just taken by someone else.")
 
     def _end_hold(self, query: dict[str, Any], state: str) -> int:
-        held = self.bookings.find_one({**query, "state": "held"})
-        if held is None:
-            return 0
-        done = self.bookings.update_one({**query, "state": "held"}, {"$set": {"state": state}})
-        if done.modified_count != 1:
+        held = self.bookings.find_one_and_update({**query, "state": "held"},
+                                                 {"$set": {"state": state}})
+        if held is None:  # not held (any more): someone else ended or confirmed it
             return 0
         self.ledger.release(held["office_id"], held["counter_id"],
                             date.fromisoformat(held["day"]), held["claim_id"])

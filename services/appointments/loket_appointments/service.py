@@ -91,13 +91,9 @@ class AppointmentsService(health.HealthMixin):
         """Book the held slot with the contact data; answer with the reference and secret."""
         tenant = checked_tenant(tenant)
         data = load(ContactSchema(), contact)
-        desk = self.store.desk(tenant)
-        held = desk.bookings.find_one({"id": str(hold_id)}, {"service_id": 1})
-        if held is None:
-            raise NotFound("No such hold.")
-        service = self.store.service(tenant, held["service_id"])
-        booking, token = desk.confirm(
-            str(hold_id), data, service["booking_policy"]["max_active_bookings_per_person"])
+        booking, token = self.store.desk(tenant).confirm(
+            str(hold_id), data, lambda service_id: self.store.service(tenant, service_id)[
+                "booking_policy"]["max_active_bookings_per_person"])
         self.relay.nudge()
         return {"booking": booking_out.dump(booking), "manage_token": token}
 

@@ -33,6 +33,10 @@ SLOT = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 08:00 Berlin, tomorrow
 CONTACT = {"name": "Erika Mustermann", "email": "Erika@example.org", "language": "de"}
 
 
+def one_each(service_id):
+    return 1
+
+
 class Clock:
     def __init__(self, now):
         self.now = now
@@ -68,7 +72,7 @@ def test_hold_confirm_cancel_frees_the_slot_at_once(desk, database):
     assert {first["counter_id"], second["counter_id"]} == {"c1", "c2"}
     with pytest.raises(SlotTaken):
         desk.hold(OFFICE, SERVICE, SLOT, "client-c", "challenge-3")
-    booking, token = desk.confirm(first["id"], CONTACT, max_active=1)
+    booking, token = desk.confirm(first["id"], CONTACT, max_active=one_each)
     assert booking["state"] == "booked" and len(booking["reference"]) == 9
     assert desk.by_manage_token(booking["reference"].lower(), token)["id"] == first["id"]
     with pytest.raises(NotFound):
@@ -87,7 +91,7 @@ def test_a_hold_expires_on_its_own_and_cannot_be_confirmed(desk, clock):
     clock.now = NOW + timedelta(seconds=301)
     assert desk.expire_holds() == 2
     with pytest.raises(HoldExpired):
-        desk.confirm(held["id"], CONTACT, max_active=1)
+        desk.confirm(held["id"], CONTACT, max_active=one_each)
     assert desk.hold(OFFICE, SERVICE, SLOT, "client-c", None)["state"] == "held"
 
 
@@ -100,9 +104,9 @@ def test_limits_holds_per_client_bookings_per_person_and_challenge_reuse(desk):
         desk.hold(OFFICE, SERVICE, SLOT + timedelta(minutes=30), "client-b", "c-1")
     one = desk.hold(OFFICE, SERVICE, SLOT + timedelta(minutes=45), "client-b", "c-4")
     two = desk.hold(OFFICE, SERVICE, SLOT + timedelta(minutes=60), "client-c", "c-5")
-    desk.confirm(one["id"], CONTACT, max_active=1)
+    desk.confirm(one["id"], CONTACT, max_active=one_each)
     with pytest.raises(BookingLimitReached):
-        desk.confirm(two["id"], {**CONTACT, "email": " erika@EXAMPLE.org"}, max_active=1)
+        desk.confirm(two["id"], {**CONTACT, "email": " erika@EXAMPLE.org"}, max_active=one_each)
     assert desk.bookings.find_one({"id": two["id"]})["state"] == "held"  # rolled back
 
 
@@ -115,7 +119,7 @@ def test_a_slot_outside_hours_or_the_release_horizon_cannot_be_held(desk):
 
 def test_reschedule_takes_the_new_slot_before_freeing_the_old(desk, database):
     held = desk.hold(OFFICE, SERVICE, SLOT, "client-a", None)
-    booking, token = desk.confirm(held["id"], CONTACT, max_active=1)
+    booking, token = desk.confirm(held["id"], CONTACT, max_active=one_each)
     later = SLOT + timedelta(hours=1)
     moved = desk.reschedule(desk.by_manage_token(booking["reference"], token), OFFICE, SERVICE,
                             later)
@@ -129,7 +133,7 @@ def test_reschedule_takes_the_new_slot_before_freeing_the_old(desk, database):
 
 def test_reminders_are_emitted_once(desk, database, clock):
     held = desk.hold(OFFICE, SERVICE, SLOT, "client-a", None)
-    desk.confirm(held["id"], CONTACT, max_active=1)
+    desk.confirm(held["id"], CONTACT, max_active=one_each)
     assert desk.emit_due_reminders() == 0
     clock.now = SLOT - timedelta(hours=23)
     assert desk.emit_due_reminders() == 1
@@ -140,7 +144,7 @@ def test_reminders_are_emitted_once(desk, database, clock):
 def test_counter_day_list_check_in_call_and_no_show(desk, database):
     counter = CounterDesk(desk)
     held = desk.hold(OFFICE, SERVICE, SLOT, "client-a", None)
-    booking, _ = desk.confirm(held["id"], CONTACT, max_active=1)
+    booking, _ = desk.confirm(held["id"], CONTACT, max_active=one_each)
     walk_in = counter.walk_in(OFFICE, SERVICE, SLOT + timedelta(minutes=15), "Max")
     day = SLOT.date()
     assert [entry["reference"] for entry in counter.day_list("rathaus", day)] == [

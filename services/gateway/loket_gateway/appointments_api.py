@@ -2,11 +2,10 @@
 """The appointments API: slots, holds, bookings by manage link, iCalendar, counter staff."""
 from __future__ import annotations
 
-import hashlib
-
 from flask import Response, current_app, jsonify, request, url_for
 from marshmallow import Schema
 
+from loket_common.tokens import token_hash
 from loket_common.validation import load
 
 from . import appointment_schemas as schemas
@@ -22,7 +21,7 @@ STAFF_TAGS = ("appointments: counter staff",)
 
 def _client_key(tenant: str) -> str:
     """A pseudonymous key of the client address, for the per-client hold limit."""
-    return hashlib.sha256(f"{tenant}:{request.remote_addr}".encode()).hexdigest()[:32]
+    return token_hash(f"{tenant}:{request.remote_addr}")[:32]
 
 
 def _manage_token() -> str:

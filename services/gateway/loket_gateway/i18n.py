@@ -16,16 +16,26 @@ def select_locale() -> str:
     return g.get("lang", "en")
 
 
-def localized(text: dict[str, str] | None) -> str:
-    """Pick the current language from a ``{"de": ..., "en": ...}`` text (German as fallback)."""
+def text_in(text: dict[str, str] | None, language: str) -> str:
+    """Pick ``language`` from a ``{"de": ..., "en": ...}`` text (German as fallback)."""
     if not text:
         return ""
-    return text.get(select_locale()) or text.get("de") or next(iter(text.values()))
+    return text.get(language) or text.get("de") or next(iter(text.values()))
+
+
+def money_in(cents: int, language: str) -> str:
+    """An amount in euro, written the way ``language`` writes it."""
+    return format_currency(cents / 100, "EUR", locale=language)
+
+
+def localized(text: dict[str, str] | None) -> str:
+    """:func:`text_in` the current page's language."""
+    return text_in(text, select_locale())
 
 
 def money(cents: int) -> str:
-    """An amount in euro, written the way the current language writes it."""
-    return format_currency(cents / 100, "EUR", locale=select_locale())
+    """:func:`money_in` the current page's language."""
+    return money_in(cents, select_locale())
 
 
 def init_i18n(app: Flask) -> None:

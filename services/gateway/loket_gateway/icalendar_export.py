@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from babel.numbers import format_currency
 from icalendar import Alarm, Calendar, Event, vText
 
-from .i18n import LANGUAGE_NAMES
+from .i18n import LANGUAGE_NAMES, money_in, text_in
 
 PRODID = "-//Loket//Digitaler Bürgerservice//DE"
 REMINDER_BEFORE = timedelta(days=1)
@@ -38,8 +37,8 @@ def booking_to_ics(booking: dict[str, Any], *, language: str, organizer_name: st
     event.add("dtstamp", (now or datetime.now(UTC)).astimezone(UTC))
     event.add("dtstart", _utc(booking["start"]))
     event.add("dtend", _utc(booking["end"]))
-    event.add("summary", _text(service["name"], language))
-    event.add("location", vText(f"{_text(office['name'], language)}, {address['street']}, "
+    event.add("summary", text_in(service["name"], language))
+    event.add("location", vText(f"{text_in(office['name'], language)}, {address['street']}, "
                                 f"{address['postal_code']} {address['city']}"))
     event.add("description", _description(booking, language, manage_url))
     event.add("organizer", ORGANIZER_ADDRESS, parameters={"CN": organizer_name})
@@ -47,7 +46,7 @@ def booking_to_ics(booking: dict[str, Any], *, language: str, organizer_name: st
     event.add("status", "CANCELLED" if booking["state"] == "cancelled" else "CONFIRMED")
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", _text(service["name"], language))
+    alarm.add("description", text_in(service["name"], language))
     alarm.add("trigger", -REMINDER_BEFORE)
     event.add_component(alarm)
     calendar.add_component(event)
@@ -59,19 +58,13 @@ def _description(booking: dict[str, Any], language: str, manage_url: str) -> str
     labels = LABELS.get(language, LABELS["en"])
     service = booking["service"]
     # An unknown ?lang= must not break the download: such amounts are written the German way.
-    fee = format_currency(service["fee_cents"] / 100, "EUR",
-                          locale=language if language in LANGUAGE_NAMES else "de")
-    documents = [f"- {_text(doc, language)}" for doc in service.get("required_documents", [])]
+    fee = money_in(service["fee_cents"], language if language in LANGUAGE_NAMES else "de")
+    documents = [f"- {text_in(doc, language)}" for doc in service.get("required_documents", [])]
     parts = [f"{labels['reference']}: {booking['reference']}", f"{labels['fee']}: {fee}"]
     if documents:
         parts.append("\n".join([labels["bring"], *documents]))
     parts.append(f"{labels['manage']}: {manage_url}")
     return "\n".join(parts)
-
-
-def _text(text: dict[str, str], language: str) -> str:
-    # Catalogue texts are entered in German first; other languages may be missing.
-    return text.get(language) or text.get("de") or next(iter(text.values()), "")
 
 
 def _utc(value: str) -> datetime:

@@ -8,7 +8,6 @@ this (see docs/architecture.md).
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 from collections.abc import Callable
@@ -16,6 +15,8 @@ from functools import wraps
 from typing import Any
 
 from flask import request
+
+from loket_common.tokens import token_hash
 
 from .problems import Problem
 
@@ -34,10 +35,10 @@ def configured_tokens() -> list[tuple[str, str, str]]:
 
 def roles_for(tenant: str, token: str) -> set[str]:
     """The roles ``token`` grants in ``tenant``."""
-    digest = hashlib.sha256(token.encode()).hexdigest()
+    digest = token_hash(token)
     granted: set[str] = set()
-    for entry_tenant, role, token_hash in configured_tokens():
-        if entry_tenant == tenant and hmac.compare_digest(token_hash, digest):
+    for entry_tenant, role, entry_hash in configured_tokens():
+        if entry_tenant == tenant and hmac.compare_digest(entry_hash, digest):
             granted |= ROLES[role]
     return granted
 

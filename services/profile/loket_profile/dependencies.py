@@ -2,7 +2,6 @@
 """The profile store: profiles of one database, behind domain verbs."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from datetime import UTC, datetime
@@ -13,13 +12,9 @@ from pymongo import ASCENDING
 from loket_common.events import Event
 from loket_common.mongo import MongoDatabase, Store, TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
+from loket_common.tokens import token_hash
 
 SERVICE = "profile"
-
-
-def token_hash(token: str) -> str:
-    """Profiles keep only a hash of their access token."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ProfileStore(Store):
