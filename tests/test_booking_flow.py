@@ -30,9 +30,12 @@ def test_resident_finds_books_downloads_reschedules_and_cancels(system):
     assert confirmed.status_code == 201, confirmed.text
     reference = confirmed.json()["booking"]["reference"]
     secret = {"X-Manage-Token": confirmed.json()["manage_token"]}
+    opened = requests.get(confirmed.json()["manage_url"], timeout=10)
+    assert opened.status_code == 200 and opened.json()["reference"] == reference
     ics = requests.get(confirmed.json()["calendar_url"], timeout=10)
     assert ics.headers["Content-Type"].startswith("text/calendar")
     assert f"UID:{reference}@musterstadt.loket" in ics.text
+    assert f"/bookings/{reference}?token=" in ics.text.replace("\r\n ", "")
     assert api(system, "GET", f"/bookings/{reference}").status_code == 401
     assert api(system, "GET", f"/bookings/{reference}",
                headers={"X-Manage-Token": "guess"}).status_code == 404

@@ -112,9 +112,7 @@ def confirm_hold(tenant: str, hold_id: str):
     with _rpc() as rpc:
         confirmed = rpc.appointments.confirm_hold(tenant, hold_id, contact)
     reference, token = confirmed["booking"]["reference"], confirmed["manage_token"]
-    confirmed["manage_url"] = url_for("web.manage_booking", lang=contact["language"],
-                                      reference=reference, token=token, _external=True) \
-        if "web.manage_booking" in _endpoints() else ""
+    confirmed["manage_url"] = _manage_url(tenant, reference, token)
     confirmed["calendar_url"] = url_for("api.booking_calendar", tenant=tenant,
                                         reference=reference, token=token, _external=True)
     return jsonify(confirmed), 201
@@ -167,7 +165,7 @@ def booking_calendar(tenant: str, reference: str):
     registry_tenant = _registry(tenant)
     body = booking_to_ics(booking, language=language,
                           organizer_name=registry_tenant.name.get(language, tenant),
-                          manage_url=request.url)
+                          manage_url=_manage_url(tenant, booking["reference"], token))
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="termin-{booking["reference"]}.ics"'})
 
@@ -246,5 +244,7 @@ def _registry(tenant: str):
     return current_app.extensions["loket_tenants"].get(tenant)
 
 
-def _endpoints() -> set[str]:
-    return set(current_app.view_functions)
+def _manage_url(tenant: str, reference: str, token: str) -> str:
+    """The booking's manage link (until the manage page exists: its API resource)."""
+    return url_for("api.get_booking", tenant=tenant, reference=reference, token=token,
+                   _external=True)
