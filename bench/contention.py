@@ -10,13 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pymongo import MongoClient
 
 from deploy.local.system import System
+from loket_gateway.proof_of_work import solve
 
 API = "/api/v1/tenants/musterstadt"
 
 
-def _post(url: str, body: dict) -> tuple[int, dict]:
+def _post(url: str, body: dict, client: str) -> tuple[int, dict]:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json",
+                                              "X-Forwarded-For": client})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback)
             return response.status, json.load(response)
@@ -30,15 +32,22 @@ def contend(system: System, contenders: int, scarce: int) -> dict:
                                 timeout=30) as response:
         slots = json.load(response)[:scarce]
 
+    # Each client has its own address (the gateway trusts one proxy here) and solves its
+    # proof of work before the release, as a prepared bot would: outside the clock.
+    clients = [f"10.0.{n // 256}.{n % 256}" for n in range(contenders)]
+    proofs = [solve(_post(system.url + API + "/challenges", {}, client)[1]["challenge"])
+              for client in clients]
+
     def book(n: int) -> int:
         slot = slots[n % len(slots)]
         status, held = _post(system.url + API + "/holds", {
-            key: slot[key] for key in ("service_id", "office_id", "start")})
+            **{key: slot[key] for key in ("service_id", "office_id", "start")},
+            "pow_solution": proofs[n]}, clients[n])
         if status != 201:
             return status
         status, _ = _post(system.url + API + f"/holds/{held['hold_id']}/confirmation",
                           {"name": f"Person {n}", "email": f"p{n}@example.org",
-                           "language": "de"})
+                           "language": "de"}, clients[n])
         return status
 
     started = time.monotonic()

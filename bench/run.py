@@ -87,9 +87,11 @@ def running_system() -> Iterator[tuple[System, str]]:
         ensure_rabbitmq(broker, base_uri, var_dir)
         ensure_management_api(base_uri, MANAGEMENT)
         amqp_uri = isolated_vhost(base_uri, MANAGEMENT, vhost)
-        # The contention run books from one address: lift the per-client hold limit.
+        # The load generator searches from one address: its search limit is lifted (the
+        # limiter still counts every request). Contenders name their own addresses.
         system = System(var_dir=var_dir, gateway_port=free_port(), mongo_port=free_port(),
-                        amqp_uri=amqp_uri, extra_env={"HOLDS_PER_CLIENT": "100000"})
+                        amqp_uri=amqp_uri, extra_env={"RATE_LIMIT_SEARCH": "10000000/minute",
+                                                      "LOKET_TRUSTED_PROXIES": "1"})
         system.start()
         for queue, flags in ((ECHO_QUEUE, []), (ECHO_QUEUE_CONFIRMED, ["--like-nameko"])):
             declare_queue(amqp_uri, queue)

@@ -24,7 +24,9 @@ def system():
                      amqp_uri=amqp_uri,
                      # Every test client shares 127.0.0.1, so the per-client hold limit
                      # is lifted here (the service tests check it).
-                     extra_env={"OUTBOX_POLL_SECONDS": "0.1", "HOLDS_PER_CLIENT": "1000"})
+                     # Test clients name their address in X-Forwarded-For (booking_client.py).
+                     extra_env={"OUTBOX_POLL_SECONDS": "0.1", "HOLDS_PER_CLIENT": "1000",
+                                "LOKET_TRUSTED_PROXIES": "1"})
     running.start()
     yield running
     running.stop()

@@ -6,19 +6,9 @@ import pytest
 import requests
 from pymongo import MongoClient
 
+from .booking_client import CONTACT, address, api, hold, solved
+
 pytestmark = pytest.mark.e2e
-
-API = "/api/v1/tenants/musterstadt"
-CONTACT = {"name": "Erika Mustermann", "email": "erika@example.org", "language": "en"}
-
-
-def api(system, method, path, **kwargs):
-    return requests.request(method, system.url + API + path, timeout=30, **kwargs)
-
-
-def hold(system, slot):
-    return api(system, "POST", "/holds", json={key: slot[key] for key in
-                                              ("service_id", "office_id", "start")})
 
 
 def test_resident_finds_books_downloads_reschedules_and_cancels(system):
@@ -63,11 +53,10 @@ def test_resident_finds_books_downloads_reschedules_and_cancels(system):
 def test_bad_requests_get_problems_not_errors(system):
     assert api(system, "GET", "/slots", params={"service_id": "NOPE!"}).status_code == 400
     assert api(system, "GET", "/slots", params={"service_id": "unknown"}).status_code == 404
-    assert api(system, "POST", "/holds", json={"service_id": "id-card", "office_id": "nord",
-                                               "start": "not a time"}).status_code == 400
-    taken = api(system, "POST", "/holds", json={"service_id": "id-card", "office_id": "nord",
-                                                "start": f"{date.today().year + 5}-01-04"
-                                                         "T08:00:00+01:00"})
+    assert hold(system, {"service_id": "id-card", "office_id": "nord",
+                         "start": "not a time"}).status_code == 400
+    taken = hold(system, {"service_id": "id-card", "office_id": "nord",
+                          "start": f"{date.today().year + 5}-01-04T08:00:00+01:00"})
     assert taken.status_code == 409 and taken.json()["code"] == "slot_taken"
 
 
@@ -76,8 +65,11 @@ def test_concurrent_clients_never_get_the_same_slot(system):
                                                  "office_id": "nord"}).json()
     contested = slots[10:13]  # 3 slots of an office with one counter
     attempts = [slot for slot in contested for _ in range(20)]
+    # Every client solves its proof of work first, as a bot would before the release.
+    proofs = [solved(system, address(n)) for n in range(len(attempts))]
     with ThreadPoolExecutor(max_workers=30) as pool:
-        responses = list(pool.map(lambda slot: hold(system, slot), attempts))
+        responses = list(pool.map(lambda n: hold(system, attempts[n], address(n), proofs[n]),
+                                  range(len(attempts))))
     statuses = [response.status_code for response in responses]
     assert statuses.count(201) == len(contested)
     assert statuses.count(409) == len(attempts) - len(contested)
@@ -85,3 +77,38 @@ def test_concurrent_clients_never_get_the_same_slot(system):
     for day in client["loket_appointments"]["counter_days"].find({"tenant": "musterstadt"}):
         assert len(day["units"]) == len(set(day["units"])), "a unit was sold twice"
     client.close()
+
+
+def test_a_hold_needs_a_fresh_proof_of_work(system):
+    slot = api(system, "GET", "/slots", params={"service_id": "id-card"}).json()[40]
+    body = {key: slot[key] for key in ("service_id", "office_id", "start")}
+    missing = api(system, "POST", "/holds", json=body)
+    assert missing.status_code == 403 and missing.json()["code"] == "proof_of_work_failed"
+    wrong = api(system, "POST", "/holds", json={**body, "pow_solution": "bm90IGEgc29sdXRpb24="})
+    assert wrong.status_code == 403 and wrong.json()["code"] == "proof_of_work_failed"
+    proof = solved(system)
+    held = hold(system, slot, proof=proof)
+    assert held.status_code == 201, held.text
+    api(system, "DELETE", f"/holds/{held.json()['hold_id']}")
+    replayed = hold(system, slot, proof=proof)
+    assert replayed.status_code == 403 and replayed.json()["code"] == "proof_of_work_reused"
+    # the no-JavaScript path: the token alone is refused until its wait is over
+    issued = api(system, "POST", "/challenges").json()
+    early = api(system, "POST", "/holds", json={**body, "pow_token": issued["token"]})
+    assert early.status_code == 403 and early.json()["wait_seconds"] >= 1
+
+
+def test_searches_beyond_the_limit_get_429_with_retry_after(system):
+    client = address(60_000)  # its own address: other tests' searches do not count
+    statuses = [api(system, "GET", "/slots/first", client=client,
+                    params={"service_id": "id-card"}).status_code for _ in range(61)]
+    assert statuses[:60] == [200] * 60
+    assert statuses[60] == 429
+    limited = api(system, "GET", "/slots", client=client, params={"service_id": "id-card"})
+    assert limited.status_code == 429
+    assert limited.headers["Content-Type"] == "application/problem+json"
+    assert limited.json()["code"] == "rate_limited"
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    # another address is not affected
+    assert api(system, "GET", "/slots/first", client=address(60_001),
+               params={"service_id": "id-card"}).status_code == 200

@@ -38,6 +38,7 @@ class System:
         self.mongo_uri = ""
         # A fresh demo staff token each run (only its hash reaches the gateway).
         self.staff_token = secrets.token_urlsafe(18)
+        self.gateway_secret = secrets.token_urlsafe(32)
 
     @property
     def url(self) -> str:
@@ -50,6 +51,9 @@ class System:
                 "GATEWAY_BIND": f"127.0.0.1:{self.gateway_port}",
                 "LOKET_STAFF_TOKENS": "musterstadt:tenant_admin:"
                                       + token_hash(self.staff_token),
+                "LOKET_GATEWAY_SECRET": self.gateway_secret,
+                # Rate-limit counts shared by the gateway's worker processes.
+                "RATE_LIMIT_STORAGE_URI": self.mongo_uri,
                 **self.extra_env}
 
     def start(self) -> None:

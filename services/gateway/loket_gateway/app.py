@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import appointments_api  # noqa: F401 (adds the appointment routes to the API)
 from .api import api
@@ -10,6 +11,7 @@ from .health import health
 from .i18n import init_i18n
 from .openapi import build_spec
 from .problems import from_exception
+from .rate_limits import init_rate_limits
 from .rpc import RpcPool
 from .security import add_security_headers
 from .settings import Settings
@@ -22,7 +24,17 @@ MACHINE_PREFIXES = ("/api/", "/openapi.json", "/health", "/livez")
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the gateway for ``settings`` (default: from the environment)."""
     settings = settings or Settings()
+    if not settings.secret:
+        raise SystemExit("LOKET_GATEWAY_SECRET is not set: the gateway signs proof-of-work "
+                         "challenges and staff sessions with it (see README, Configuration).")
     app = Flask(__name__)
+    app.secret_key = settings.secret
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    if settings.trusted_proxies:
+        # The client address (rate limits) comes from that many X-Forwarded-For hops.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=settings.trusted_proxies,
+                                x_host=settings.trusted_proxies)
     app.config["JSON_SORT_KEYS"] = False
     app.extensions["loket_settings"] = settings
     app.extensions["loket_tenants"] = TenantRegistry.from_file(settings.tenants_file)
@@ -30,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                                           settings.rpc_timeout)
     app.extensions["loket_health_rpc"] = RpcPool(settings.amqp_uri, 2, settings.health_timeout)
     init_i18n(app)
+    init_rate_limits(app)
     app.register_blueprint(api)
     app.register_blueprint(health)
     app.register_blueprint(web)

@@ -10,9 +10,11 @@ from loket_common.validation import load
 
 from . import appointment_schemas as schemas
 from .api import _json_body, _rpc, _tenant, api
+from .hold_guard import new_hold_challenge, proven_challenge_id
 from .icalendar_export import booking_to_ics
 from .openapi import operation
 from .problems import Problem
+from .rate_limits import CHALLENGE_LIMIT, HOLD_LIMIT, SEARCH_LIMIT, limit_address
 from .staff_auth import require_role
 
 TAGS = ("appointments",)
@@ -38,8 +40,10 @@ def _query(schema: Schema) -> dict:
 
 @api.get("/tenants/<tenant>/slots")
 @operation("Free slots of a service, at one office or any, earliest first",
-           {200: ("Free slots", schemas.SlotSchema(many=True))},
+           {200: ("Free slots", schemas.SlotSchema(many=True)),
+            429: ("Too many searches from this address", None)},
            query=schemas.SlotQuerySchema, tags=TAGS)
+@limit_address(SEARCH_LIMIT, scope="search")
 def search_slots(tenant: str):
     """Availability search."""
     tenant = _tenant(tenant)
@@ -51,8 +55,10 @@ def search_slots(tenant: str):
 
 @api.get("/tenants/<tenant>/slots/first")
 @operation("The first free slot of a service across offices",
-           {200: ("The first free slot", schemas.SlotSchema), 404: ("No free slot", None)},
+           {200: ("The first free slot", schemas.SlotSchema), 404: ("No free slot", None),
+            429: ("Too many searches from this address", None)},
            query=schemas.SlotQuerySchema, tags=TAGS)
+@limit_address(SEARCH_LIMIT, scope="search")
 def first_free_slot(tenant: str):
     """The earliest free slot."""
     tenant = _tenant(tenant)
@@ -75,18 +81,36 @@ def contact_fields(tenant: str):
                     for name, field in schemas.ContactSchema().fields.items()])
 
 
+@api.post("/tenants/<tenant>/challenges")
+@operation("A proof-of-work challenge to solve before a hold",
+           {201: ("Solve it (or wait until not_before) and send it with the hold",
+                  schemas.ChallengeSchema),
+            204: ("This municipality asks for no proof of work", None),
+            429: ("Too many challenges from this address", None)},
+           tags=TAGS)
+@limit_address(CHALLENGE_LIMIT)
+def new_challenge(tenant: str):
+    """Self-hosted proof of work (ALTCHA v1); nothing leaves the server."""
+    challenge = new_hold_challenge(_registry(_tenant(tenant)))
+    return (jsonify(challenge), 201) if challenge else Response(status=204)
+
+
 @api.post("/tenants/<tenant>/holds")
 @operation("Hold a slot for a few minutes",
            {201: ("Held; confirm before expires_at", schemas.HoldSchema),
+            403: ("No valid proof of work, or it was used before", None),
             409: ("The slot is taken", None), 429: ("Too many holds", None)},
            request=schemas.HoldRequestSchema, tags=TAGS)
+@limit_address(HOLD_LIMIT)
 def hold_slot(tenant: str):
     """Place a hold (the slot's units are claimed atomically)."""
     tenant = _tenant(tenant)
     body = _json_body(schemas.HoldRequestSchema())
+    challenge_id = proven_challenge_id(_registry(tenant), body.get("pow_solution"),
+                                       body.get("pow_token"))
     wanted = {key: body[key] for key in ("service_id", "office_id", "start")}
     with _rpc() as rpc:
-        held = rpc.appointments.hold_slot(tenant, wanted, _client_key(tenant), None)
+        held = rpc.appointments.hold_slot(tenant, wanted, _client_key(tenant), challenge_id)
     return jsonify(held), 201
 
 

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from altcha import ChallengeOptionsV1, create_challenge_v1, verify_solution_v1
+from altcha import ChallengeOptionsV1, create_challenge_v1, solve_challenge_v1, verify_solution_v1
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from loket_common.errors import LoketError
@@ -126,6 +126,19 @@ def verify_waited(secret: str, challenge_token: str, scope: str, *,
     if not isinstance(salt, str):
         raise ProofOfWorkFailed("The check is not valid; please load the page again.")
     return _checked_id(salt, scope, clock(), waited=True)
+
+
+def solve(challenge: dict[str, Any]) -> str:
+    """The ``pow_solution`` for an issued ``challenge`` (what proof-of-work.js sends).
+
+    A reference client for Python callers of the API (and the tests and benchmarks).
+    """
+    solution = solve_challenge_v1(challenge["challenge"], challenge["salt"],
+                                  challenge["algorithm"], challenge["maxnumber"])
+    if solution is None:
+        raise ValueError("the challenge has no solution in its range")
+    payload = {key: challenge[key] for key in ("algorithm", "challenge", "salt", "signature")}
+    return base64.b64encode(json.dumps({**payload, "number": solution.number}).encode()).decode()
 
 
 def _checked_id(salt: str, scope: str, now: float, *, waited: bool) -> str:

@@ -11,9 +11,11 @@ Environment (read at import):
 
 - ``RATE_LIMIT_SEARCH``: availability search per address (default ``60/minute``).
 - ``RATE_LIMIT_HOLD``: holds per address (default ``10/minute;30/hour``).
+- ``RATE_LIMIT_CHALLENGE``: proof-of-work challenges per address (default ``30/minute``).
 - ``RATE_LIMIT_STORAGE_URI``: where counts live (default ``memory://``). ``memory://``
   counts per process: with N gunicorn workers a client gets up to N times the limit.
-  Production sets a shared storage, e.g. ``mongodb://...`` (``limits`` uses pymongo).
+  ``make run`` and compose share the counts in MongoDB (``mongodb://...``; database
+  :data:`MONGO_DATABASE`, ``limits`` uses pymongo).
 """
 from __future__ import annotations
 
@@ -36,7 +38,9 @@ def limit_from_env(name: str, default: str) -> str:
 
 SEARCH_LIMIT = limit_from_env("RATE_LIMIT_SEARCH", "60/minute")
 HOLD_LIMIT = limit_from_env("RATE_LIMIT_HOLD", "10/minute;30/hour")
+CHALLENGE_LIMIT = limit_from_env("RATE_LIMIT_CHALLENGE", "30/minute")
 STORAGE_URI = limit_from_env("RATE_LIMIT_STORAGE_URI", "memory://")
+MONGO_DATABASE = "loket_gateway_limits"
 
 limiter = Limiter(
     get_remote_address,
@@ -50,6 +54,8 @@ limiter = Limiter(
 def init_rate_limits(app: Flask, storage_uri: str = STORAGE_URI) -> Limiter:
     """Bind :data:`limiter` to ``app`` with counts in ``storage_uri``; 429 as problem+json."""
     app.config["RATELIMIT_STORAGE_URI"] = storage_uri
+    if storage_uri.startswith("mongodb"):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"database_name": MONGO_DATABASE}
     # Registered first, so it runs after the limiter's own header hook (Flask runs these
     # in reverse) and Retry-After matches the seconds the body states.
     app.after_request(_keep_stated_retry_after)
@@ -58,9 +64,12 @@ def init_rate_limits(app: Flask, storage_uri: str = STORAGE_URI) -> Limiter:
     return limiter
 
 
-def limit_address(limit: str) -> RouteLimit:
-    """Decorator for a view: at most ``limit`` requests per client address."""
-    return limiter.limit(limit)
+def limit_address(limit: str, scope: str | None = None) -> RouteLimit:
+    """Decorator for a view: at most ``limit`` requests per client address.
+
+    Views given the same ``scope`` share one count (e.g. every kind of search).
+    """
+    return limiter.shared_limit(limit, scope) if scope else limiter.limit(limit)
 
 
 def limit_person(key_func: Callable[[], str], limit: str = HOLD_LIMIT) -> RouteLimit:

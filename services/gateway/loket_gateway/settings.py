@@ -29,6 +29,14 @@ class Settings:
     tenants_file: Path = field(
         default_factory=lambda: Path(os.environ.get("LOKET_TENANTS_FILE", DEFAULT_TENANTS_FILE))
     )
+    # LOKET_GATEWAY_SECRET: signs proof-of-work challenges and staff sessions. Required;
+    # the same value in every gateway process (a challenge may come back to another one).
+    secret: str = field(default_factory=lambda: os.environ.get("LOKET_GATEWAY_SECRET", ""))
+    # LOKET_TRUSTED_PROXIES: how many reverse proxies stand in front of the gateway (their
+    # X-Forwarded-For gives the client address for rate limits). 0: clients connect directly.
+    trusted_proxies: int = field(
+        default_factory=lambda: int(os.environ.get("LOKET_TRUSTED_PROXIES", "0"))
+    )
     # HEALTH_TIMEOUT_SECONDS: how long /health waits for each dependency.
     health_timeout: float = field(
         default_factory=lambda: float(os.environ.get("HEALTH_TIMEOUT_SECONDS", "2"))

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import yaml
 
+# About 0.1-0.5 s in a browser, ~25,000 SHA-256 on average; see proof_of_work.py.
+DEFAULT_POW_DIFFICULTY = 50_000
+
 
 @dataclass(frozen=True)
 class Tenant:
@@ -18,6 +21,8 @@ class Tenant:
     languages: tuple[str, ...]
     default_language: str
     hosts: tuple[str, ...]
+    # Proof of work before a hold: the challenge's search range (0 switches it off).
+    pow_difficulty: int = DEFAULT_POW_DIFFICULTY
 
 
 class TenantRegistry:
@@ -40,6 +45,8 @@ class TenantRegistry:
                 languages=tuple(item.get("languages", ("de", "en"))),
                 default_language=item.get("default_language", "de"),
                 hosts=tuple(item.get("hosts", ())),
+                pow_difficulty=int(item.get("proof_of_work_difficulty",
+                                            DEFAULT_POW_DIFFICULTY)),
             )
             for item in raw["tenants"]
         ]

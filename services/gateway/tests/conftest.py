@@ -8,7 +8,7 @@ from loket_gateway.settings import Settings
 def app():
     # A broker address nobody listens on: these tests need no services.
     return create_app(Settings(amqp_uri="amqp://guest:guest@127.0.0.1:1/", rpc_timeout=1,
-                               health_timeout=0.5))
+                               health_timeout=0.5, secret="gateway-test-secret"))
 
 
 @pytest.fixture

@@ -184,3 +184,12 @@ def test_nonsense_settings_are_refused(options):
     arguments = {"secret": SECRET, "difficulty": 1_000, "scope": SCOPE, **options}
     with pytest.raises(ValueError):
         issue_challenge(**arguments)
+
+
+def test_the_reference_solver_makes_a_payload_that_verifies():
+    from loket_gateway.proof_of_work import solve as reference_solve
+
+    issued = issue()
+    payload = reference_solve(issued["challenge"])
+    assert verify(SECRET, payload, SCOPE, clock=at(NOW + 1)) == verify(
+        SECRET, payload, SCOPE, clock=at(NOW + 2))

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""What a hold must show: a proof of work for the tenant's hold scope (per-tenant difficulty).
+
+Used by the JSON API and the booking pages alike; the challenge id it returns is recorded
+by the appointments service, so each challenge buys one hold.
+"""
+from __future__ import annotations
+
+from flask import current_app
+
+from .proof_of_work import ProofOfWorkFailed, issue_challenge, verify, verify_waited
+from .tenants import Tenant
+
+
+def hold_scope(tenant: Tenant) -> str:
+    """The scope of a tenant's hold challenges (a challenge for another tenant fails)."""
+    return f"hold:{tenant.id}"
+
+
+def _secret() -> str:
+    return current_app.extensions["loket_settings"].secret
+
+
+def new_hold_challenge(tenant: Tenant) -> dict | None:
+    """A challenge for a hold at ``tenant``, or None if its difficulty is 0 (switched off)."""
+    if tenant.pow_difficulty <= 0:
+        return None
+    return issue_challenge(_secret(), tenant.pow_difficulty, hold_scope(tenant))
+
+
+def proven_challenge_id(tenant: Tenant, solution: str | None, token: str | None) -> str | None:
+    """The single-use id of the challenge the request solved (or waited for).
+
+    None when the tenant switched proof of work off; :class:`ProofOfWorkFailed` when the
+    request brings neither a valid solution nor a token whose wait is over.
+    """
+    if tenant.pow_difficulty <= 0:
+        return None
+    if solution:
+        return verify(_secret(), solution, hold_scope(tenant))
+    if token:
+        return verify_waited(_secret(), token, hold_scope(tenant))
+    raise ProofOfWorkFailed("A hold needs a solved check: get one from the challenges "
+                            "resource and send 'pow_solution' (or 'pow_token' after its wait).")
