@@ -21,7 +21,7 @@ $(BIN)/.installed: constraints.txt requirements-dev.txt libs/common/pyproject.to
 
 translations: $(BIN)/.installed  ## re-extract messages after changing texts
 	cd services/gateway && ../../$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -o loket_gateway/translations/messages.pot .
-	cd services/gateway && ../../$(BIN)/pybabel update --no-location -i loket_gateway/translations/messages.pot -d loket_gateway/translations
+	cd services/gateway && ../../$(BIN)/pybabel update --ignore-obsolete -N -i loket_gateway/translations/messages.pot -d loket_gateway/translations
 
 run: setup
 	$(BIN)/python -m deploy.local.run

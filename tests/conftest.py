@@ -33,3 +33,44 @@ def system():
     delete_vhost(MANAGEMENT, vhost)
     shutil.rmtree(var_dir, ignore_errors=True)
 
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (module-wide: starting it costs about a second)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _watched_page(browser, system, javascript: bool):
+    """A fresh page whose requests must all stay on the gateway."""
+    context = browser.new_context(java_script_enabled=javascript, accept_downloads=True)
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda request: outside.append(request.url)
+            if not request.url.startswith(system.url) else None)
+    return context, page, outside
+
+
+@pytest.fixture
+def page(browser, system):
+    """A page with JavaScript."""
+    context, page, outside = _watched_page(browser, system, javascript=True)
+    yield page
+    context.close()
+    assert outside == [], f"requests left the gateway: {outside}"
+
+
+@pytest.fixture
+def page_without_js(browser, system):
+    """A page with JavaScript switched off."""
+    context, page, outside = _watched_page(browser, system, javascript=False)
+    yield page
+    context.close()
+    assert outside == [], f"requests left the gateway: {outside}"

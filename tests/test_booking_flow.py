@@ -20,8 +20,11 @@ def test_resident_finds_books_downloads_reschedules_and_cancels(system):
     assert confirmed.status_code == 201, confirmed.text
     reference = confirmed.json()["booking"]["reference"]
     secret = {"X-Manage-Token": confirmed.json()["manage_token"]}
-    opened = requests.get(confirmed.json()["manage_url"], timeout=10)
-    assert opened.status_code == 200 and opened.json()["reference"] == reference
+    opened = requests.get(confirmed.json()["manage_url"], timeout=10)  # the manage page
+    assert opened.status_code == 200 and reference in opened.text
+    assert "/en/appointments/bookings/" in confirmed.json()["manage_url"]  # CONTACT's language
+    assert api(system, "GET", f"/bookings/{reference}",
+               headers=secret).json()["reference"] == reference
     ics = requests.get(confirmed.json()["calendar_url"], timeout=10)
     assert ics.headers["Content-Type"].startswith("text/calendar")
     assert f"UID:{reference}@musterstadt.loket" in ics.text

@@ -141,6 +141,14 @@ class BookingDesk:
                                                      manage_token=token), session)
         return booking, token
 
+    def active_hold(self, hold_id: str) -> dict[str, Any]:
+        """The hold ``hold_id`` while it lasts (NotFound once expired, confirmed or released)."""
+        held = self.bookings.find_one({"id": hold_id, "state": "held",
+                                       "expires_at": {"$gt": self.now()}})
+        if held is None:
+            raise NotFound("This hold has run out or was used; please choose a slot again.")
+        return held
+
     def release_hold(self, hold_id: str) -> None:
         """Let a hold go before it expires."""
         self._end_hold({"id": hold_id}, "released")

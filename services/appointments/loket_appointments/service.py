@@ -87,6 +87,13 @@ class AppointmentsService(health.HealthMixin):
         self.store.desk(checked_tenant(tenant)).release_hold(str(hold_id))
 
     @rpc
+    def hold_details(self, tenant: str, hold_id: str) -> dict[str, Any]:
+        """An unexpired hold with its service and office, for the contact form."""
+        tenant = checked_tenant(tenant)
+        held = self.store.desk(tenant).active_hold(str(hold_id))
+        return {"hold_id": held["id"], **self._with_office_and_service(tenant, held)}
+
+    @rpc
     def confirm_hold(self, tenant: str, hold_id: str, contact: dict[str, Any]) -> dict[str, Any]:
         """Book the held slot with the contact data; answer with the reference and secret."""
         tenant = checked_tenant(tenant)
@@ -132,11 +139,14 @@ class AppointmentsService(health.HealthMixin):
         """The booking with its service and office, for the manage page and the .ics file."""
         tenant = checked_tenant(tenant)
         booking = self.store.desk(tenant).by_manage_token(reference, token)
+        return self._with_office_and_service(tenant, booking)
+
+    def _with_office_and_service(self, tenant: str, booking: dict[str, Any]) -> dict[str, Any]:
         office = self.store.office(tenant, booking["office_id"])
         service = self.store.service(tenant, booking["service_id"])
         return {**booking_out.dump(booking), "tenant": tenant,
                 "office": {key: office[key] for key in ("id", "name", "address",
-                                                        "accessibility")},
+                                                        "accessibility", "timezone")},
                 "service": {key: service[key] for key in (
                     "id", "name", "duration_minutes", "fee_cents", "required_documents")}}
 

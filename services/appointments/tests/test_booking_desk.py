@@ -88,7 +88,10 @@ def test_hold_confirm_cancel_frees_the_slot_at_once(desk, database):
 def test_a_hold_expires_on_its_own_and_cannot_be_confirmed(desk, clock):
     held = desk.hold(OFFICE, SERVICE, SLOT, "client-a", None)
     desk.hold(OFFICE, SERVICE, SLOT, "client-b", None)
+    assert desk.active_hold(held["id"])["start"] == SLOT
     clock.now = NOW + timedelta(seconds=301)
+    with pytest.raises(NotFound):
+        desk.active_hold(held["id"])
     assert desk.expire_holds() == 2
     with pytest.raises(HoldExpired):
         desk.confirm(held["id"], CONTACT, max_active=one_each)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import appointments_api  # noqa: F401 (adds the appointment routes to the API)
+from . import (
+    appointments_api,  # noqa: F401 (adds the appointment routes to the API)
+    booking_pages,  # noqa: F401 (adds the booking pages to the web front end)
+    staff_pages,  # noqa: F401 (adds the counter staff pages)
+)
 from .api import api
 from .health import health
 from .i18n import init_i18n

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import Response, current_app, jsonify, request, url_for
 from marshmallow import Schema
 
-from loket_common.tokens import token_hash
 from loket_common.validation import load
 
 from . import appointment_schemas as schemas
 from .api import _json_body, _rpc, _tenant, api
-from .hold_guard import new_hold_challenge, proven_challenge_id
+from .hold_guard import client_key, new_hold_challenge, proven_challenge_id
 from .icalendar_export import booking_to_ics
 from .openapi import operation
 from .problems import Problem
@@ -19,11 +18,6 @@ from .staff_auth import require_role
 
 TAGS = ("appointments",)
 STAFF_TAGS = ("appointments: counter staff",)
-
-
-def _client_key(tenant: str) -> str:
-    """A pseudonymous key of the client address, for the per-client hold limit."""
-    return token_hash(f"{tenant}:{request.remote_addr}")[:32]
 
 
 def _manage_token() -> str:
@@ -101,7 +95,7 @@ def new_challenge(tenant: str):
             403: ("No valid proof of work, or it was used before", None),
             409: ("The slot is taken", None), 429: ("Too many holds", None)},
            request=schemas.HoldRequestSchema, tags=TAGS)
-@limit_address(HOLD_LIMIT)
+@limit_address(HOLD_LIMIT, scope="hold")
 def hold_slot(tenant: str):
     """Place a hold (the slot's units are claimed atomically)."""
     tenant = _tenant(tenant)
@@ -110,7 +104,7 @@ def hold_slot(tenant: str):
                                        body.get("pow_token"))
     wanted = {key: body[key] for key in ("service_id", "office_id", "start")}
     with _rpc() as rpc:
-        held = rpc.appointments.hold_slot(tenant, wanted, _client_key(tenant), challenge_id)
+        held = rpc.appointments.hold_slot(tenant, wanted, client_key(tenant), challenge_id)
     return jsonify(held), 201
 
 
@@ -136,7 +130,7 @@ def confirm_hold(tenant: str, hold_id: str):
     with _rpc() as rpc:
         confirmed = rpc.appointments.confirm_hold(tenant, hold_id, contact)
     reference, token = confirmed["booking"]["reference"], confirmed["manage_token"]
-    confirmed["manage_url"] = _manage_url(tenant, reference, token)
+    confirmed["manage_url"] = _manage_url(tenant, reference, token, contact["language"])
     confirmed["calendar_url"] = url_for("api.booking_calendar", tenant=tenant,
                                         reference=reference, token=token, _external=True)
     return jsonify(confirmed), 201
@@ -189,7 +183,8 @@ def booking_calendar(tenant: str, reference: str):
     registry_tenant = _registry(tenant)
     body = booking_to_ics(booking, language=language,
                           organizer_name=registry_tenant.name.get(language, tenant),
-                          manage_url=_manage_url(tenant, booking["reference"], token))
+                          manage_url=_manage_url(tenant, booking["reference"], token,
+                                                     language))
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="termin-{booking["reference"]}.ics"'})
 
@@ -268,7 +263,10 @@ def _registry(tenant: str):
     return current_app.extensions["loket_tenants"].get(tenant)
 
 
-def _manage_url(tenant: str, reference: str, token: str) -> str:
-    """The booking's manage link (until the manage page exists: its API resource)."""
-    return url_for("api.get_booking", tenant=tenant, reference=reference, token=token,
+def _manage_url(tenant: str, reference: str, token: str, language: str) -> str:
+    """The booking's manage link: the manage page, in the booking's language."""
+    registry_tenant = _registry(tenant)
+    if language not in registry_tenant.languages:
+        language = registry_tenant.default_language
+    return url_for("web.manage_booking", lang=language, reference=reference, token=token,
                    _external=True)

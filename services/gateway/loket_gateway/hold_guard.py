@@ -6,7 +6,9 @@ by the appointments service, so each challenge buys one hold.
 """
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
+
+from loket_common.tokens import token_hash
 
 from .proof_of_work import ProofOfWorkFailed, issue_challenge, verify, verify_waited
 from .tenants import Tenant
@@ -15,6 +17,11 @@ from .tenants import Tenant
 def hold_scope(tenant: Tenant) -> str:
     """The scope of a tenant's hold challenges (a challenge for another tenant fails)."""
     return f"hold:{tenant.id}"
+
+
+def client_key(tenant_id: str) -> str:
+    """A pseudonymous key of the client address, for the per-client hold limit."""
+    return token_hash(f"{tenant_id}:{request.remote_addr}")[:32]
 
 
 def _secret() -> str:

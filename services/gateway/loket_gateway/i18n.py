@@ -6,6 +6,8 @@ from babel.numbers import format_currency
 from flask import Flask, g
 from flask_babel import Babel
 
+from .page_helpers import when
+
 # Each language named in itself, for the language switch.
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English", "fr": "Français", "tr": "Türkçe",
                   "ar": "العربية"}
@@ -43,4 +45,5 @@ def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["when"] = when
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""What the server-rendered pages share: RPC, errors as messages, dates in the office's zone."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from flask import current_app, g
+from flask_babel import gettext as _
+
+from .problems import from_exception
+
+# Stable error codes -> what a resident reads (the API's detail texts are English).
+MESSAGES = {
+    "slot_taken": lambda: _("Someone else was quicker: this time is no longer free. "
+                            "Please choose another one."),
+    "hold_expired": lambda: _("Your reservation ran out. Please choose a time again."),
+    "booking_limit_reached": lambda: _(
+        "You already have an appointment for this service. Cancel or move it first."),
+    "too_many_holds": lambda: _("You are already reserving other times. Finish or let one "
+                                "go first."),
+    "proof_of_work_reused": lambda: _("This form was already sent. Please choose a time "
+                                      "again."),
+    "proof_of_work_failed": lambda: _("The check against automated bookings failed. Please "
+                                      "load the page again and send the form again."),
+    "not_found": lambda: _("We could not find this. The link may be incomplete or out of "
+                           "date."),
+    "validation_failed": lambda: _("Please check your entries."),
+    "not_allowed_in_state": lambda: _("This is not possible any more for this appointment."),
+}
+
+
+class PageError(Exception):
+    """A failed action on a page: a status, a stable code and what the resident reads."""
+
+    def __init__(self, status: int, code: str, body: dict[str, Any]) -> None:
+        super().__init__(code)
+        self.status, self.code, self.body = status, code, body
+
+    @property
+    def message(self) -> str:
+        """The resident's message for this code (a general one for others)."""
+        found = MESSAGES.get(self.code)
+        return found() if found else _("That did not work. Please try again.")
+
+    @property
+    def invalid_fields(self) -> set[str]:
+        """The names of the fields that failed validation."""
+        return {item.get("name", "") for item in self.body.get("invalid_params", [])}
+
+
+def page_error(error: Exception) -> PageError:
+    """Any error of an action as a :class:`PageError` (the problem+json mapping decides)."""
+    response = from_exception(error)
+    body = json.loads(response.get_data(as_text=True))
+    return PageError(response.status_code, body.get("code", "internal_error"), body)
+
+
+@contextmanager
+def services() -> Iterator[Any]:
+    """Borrow an RPC proxy of the pool (one per request)."""
+    with current_app.extensions["loket_rpc"].services() as rpc:
+        yield rpc
+
+
+def in_zone(value: str | datetime, timezone: str) -> datetime:
+    """An ISO time (or datetime) in ``timezone``; naive values are UTC (MongoDB's)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo(timezone))
+
+
+def when(value: str | datetime, timezone: str = "Europe/Berlin", style: str = "full") -> str:
+    """Date and time in the page's language and the office's zone (``"time"``: time only)."""
+    moment = in_zone(value, timezone)
+    if style == "time":
+        return format_time(moment, "short", locale=g.lang)
+    return format_datetime(moment, "EEEE, d MMMM y, HH:mm" if g.lang == "de" else
+                           "EEEE, d MMMM y, h:mm a", locale=g.lang)
+
+
+def day_label(day: date) -> str:
+    """A day heading, e.g. "Montag, 30. November 2026"."""
+    return format_date(day, "full", locale=g.lang)

@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Counter staff pages: sign in with the staff token, the day list, check-in, call, no-show.
+
+The token is kept in Flask's signed session cookie (HttpOnly, SameSite=Lax) and checked
+against the tenant and role on every request, like the API's bearer token; each form
+carries the session's CSRF token. Login through OpenID Connect replaces the token.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import wraps
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from .page_helpers import day_label, page_error, services
+from .staff_auth import roles_for
+from .web import web
+
+ROLE = "counter_staff"
+
+
+def _signed_in() -> bool:
+    token = session.get("staff_token", "")
+    return bool(token) and session.get("staff_tenant") == g.tenant.id and ROLE in roles_for(
+        g.tenant.id, token)
+
+
+def staff_page(view: Callable) -> Callable:
+    """Let the view run for signed-in counter staff of this tenant; check CSRF on POST."""
+    @wraps(view)
+    def checked(**kwargs: Any) -> Any:
+        if not _signed_in():
+            return redirect(url_for("web.staff_sign_in"), code=303)
+        if request.method == "POST" and not hmac.compare_digest(
+                request.form.get("csrf", ""), session.get("csrf", "")):
+            abort(403)
+        return view(**kwargs)
+    return checked
+
+
+@web.get("/<lang>/staff/")
+def staff_sign_in():
+    """The sign-in form (or straight on to the day list)."""
+    if _signed_in():
+        return redirect(url_for("web.staff_day_list"), code=303)
+    return render_template("staff_sign_in.html", failed=False)
+
+
+@web.post("/<lang>/staff/")
+def staff_sign_in_post():
+    """Check the token against the tenant and role; keep it in the session."""
+    token = request.form.get("token", "").strip()
+    if not token or ROLE not in roles_for(g.tenant.id, token):
+        return render_template("staff_sign_in.html", failed=True), 403
+    session.clear()
+    session.update(staff_token=token, staff_tenant=g.tenant.id,
+                   csrf=secrets.token_urlsafe(24))
+    return redirect(url_for("web.staff_day_list"), code=303)
+
+
+@web.post("/<lang>/staff/sign-out")
+@staff_page
+def staff_sign_out():
+    """Forget the session."""
+    session.clear()
+    return redirect(url_for("web.staff_sign_in"), code=303)
+
+
+def _day(timezone: str) -> date:
+    """The asked-for day, else today where the office is."""
+    try:
+        return date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        return datetime.now(ZoneInfo(timezone)).date()
+
+
+@web.get("/<lang>/staff/day-list")
+@staff_page
+def staff_day_list():
+    """The bookings of one office (and counter) on one day, in time order."""
+    with services() as rpc:
+        offices = rpc.appointments.list_offices(g.tenant.id)
+    if not offices:
+        return render_template("day_list.html", offices=[], office=None, entries=[])
+    by_id = {office["id"]: office for office in offices}
+    office = by_id.get(request.args.get("office", ""), offices[0])
+    counter_id = request.args.get("counter") or None
+    if counter_id not in {counter["id"] for counter in office["counters"]}:
+        counter_id = None
+    day = _day(office["timezone"])
+    with services() as rpc:
+        entries = rpc.appointments.day_list(g.tenant.id, office["id"], day.isoformat(),
+                                            counter_id)
+    names = {service["id"]: service["name"] for service in office["services"]}
+    counters = {counter["id"]: counter["name"] for counter in office["counters"]}
+    return render_template("day_list.html", offices=offices, office=office, day=day,
+                           counter_id=counter_id or "", entries=entries,
+                           day_heading=day_label(day), names=names,
+                           counters=counters, csrf=session["csrf"])
+
+
+def _back() -> Any:
+    return redirect(url_for("web.staff_day_list", office=request.form.get("office", ""),
+                            date=request.form.get("date", ""),
+                            counter=request.form.get("counter", "")), code=303)
+
+
+def _act(call: Callable[[Any], Any], done: str) -> Any:
+    try:
+        with services() as rpc:
+            call(rpc)
+        flash(done, "done")
+    except Exception as error:  # noqa: BLE001 (shown on the day list)
+        flash(page_error(error).message, "error")
+    return _back()
+
+
+@web.post("/<lang>/staff/bookings/<reference>/check-in")
+@staff_page
+def staff_check_in(reference: str):
+    """The resident has arrived."""
+    return _act(lambda rpc: rpc.appointments.check_in(g.tenant.id, reference),
+                _("%(reference)s is checked in.", reference=reference))
+
+
+@web.post("/<lang>/staff/bookings/<reference>/no-show")
+@staff_page
+def staff_no_show(reference: str):
+    """The resident did not come."""
+    return _act(lambda rpc: rpc.appointments.mark_no_show(g.tenant.id, reference),
+                _("%(reference)s is marked as missed.", reference=reference))
+
+
+@web.post("/<lang>/staff/offices/<office_id>/counters/<counter_id>/call-next")
+@staff_page
+def staff_call_next(office_id: str, counter_id: str):
+    """Call the next checked-in resident to this counter."""
+    try:
+        with services() as rpc:
+            called = rpc.appointments.call_next(g.tenant.id, office_id, counter_id)
+    except Exception as error:  # noqa: BLE001
+        flash(page_error(error).message, "error")
+        return _back()
+    if called:
+        flash(_("Please call %(name)s (%(reference)s) to the counter.",
+                name=called.get("name") or "", reference=called["reference"]), "done")
+    else:
+        flash(_("Nobody is waiting for this counter."), "done")
+    return _back()

@@ -1,0 +1,143 @@
+"""The resident's booking flow and the staff day list in headless Chromium, axe on every page."""
+import re
+import uuid
+
+import pytest
+
+from .booking_client import CONTACT, api, hold
+from .browser import assert_accessible
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+TEXTS = {
+    "de": {"book": "Termin buchen", "find": "Freien Termin finden",
+           "reserve": "Diesen Termin reservieren", "confirm": "Diesen Termin buchen",
+           "booked": "Ihr Termin ist gebucht", "new_time": "Neuen Termin wählen",
+           "move": "Meinen Termin auf diese Zeit verlegen", "moved": "Ihr Termin wurde verlegt.",
+           "cancel_box": "Ja, ich möchte diesen Termin absagen.",
+           "cancel": "Meinen Termin absagen", "cancelled": "abgesagt",
+           "calendar": "In meinen Kalender übernehmen (.ics-Datei)", "name": "Ihr Name",
+           "email": "Ihre E-Mail-Adresse"},
+    "en": {"book": "Book an appointment", "find": "Find a free time",
+           "reserve": "Reserve this time", "confirm": "Book this appointment",
+           "booked": "Your appointment is booked", "new_time": "Choose a new time",
+           "move": "Move my appointment to this time", "moved": "Your appointment was moved.",
+           "cancel_box": "Yes, I want to cancel this appointment.",
+           "cancel": "Cancel my appointment", "cancelled": "cancelled",
+           "calendar": "Add to my calendar (.ics file)", "name": "Your name",
+           "email": "Your email address"},
+}
+
+
+def wait_for_proof_of_work(page):
+    page.wait_for_function(
+        "document.querySelector('input[name=pow_solution]').value.length > 0", timeout=30_000)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_resident_books_downloads_moves_and_cancels(page, browser, system, lang):
+    text = TEXTS[lang]
+    page.goto(f"{system.url}/{lang}/")
+    page.get_by_role("link", name=text["book"]).click()
+    assert_accessible(page)
+    page.locator("a[href$='/appointments/id-card/']").click()
+    assert page.locator("input[name=slot]:checked").count() == 1  # the earliest is chosen
+    wait_for_proof_of_work(page)
+    assert_accessible(page)
+    page.get_by_role("button", name=text["reserve"]).click()
+
+    # contact form: a mistake is explained at the field
+    assert_accessible(page)
+    page.get_by_role("button", name=text["confirm"]).click()
+    assert page.locator("[aria-invalid=true]").count() == 2
+    assert_accessible(page)
+    page.get_by_label(text["name"]).fill("Erika Mustermann")
+    page.get_by_label(text["email"]).fill(f"erika-{uuid.uuid4().hex[:8]}@example.org")
+    page.get_by_role("button", name=text["confirm"]).click()
+
+    # the manage page: the secret link is the page's address
+    assert page.get_by_role("heading", name=text["booked"]).is_visible()
+    assert_accessible(page)
+    reference = re.search(r"/bookings/([A-Z0-9-]+)\?token=", page.url).group(1)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=text["calendar"]).click()
+    ics = open(download.value.path(), encoding="utf-8").read()
+    assert "BEGIN:VCALENDAR" in ics and f"UID:{reference}@musterstadt.loket" in ics
+    manage_url = page.url.split("&done=")[0]
+
+    page.get_by_role("link", name=text["new_time"]).click()
+    assert_accessible(page)
+    page.locator("input[name=slot]").nth(5).check()
+    moved_to = page.locator("input[name=slot]").nth(5).get_attribute("value")
+    page.get_by_role("button", name=text["move"]).click()
+    assert page.get_by_text(text["moved"]).is_visible()
+
+    # staff see the booking on the day list and check the resident in
+    office_id, start = moved_to.split("|")
+    staff = browser.new_context().new_page()
+    staff.goto(f"{system.url}/{lang}/staff/")
+    assert_accessible(staff)
+    staff.locator("#token").fill(system.staff_token)
+    staff.locator("#token").press("Enter")
+    staff.goto(f"{system.url}/{lang}/staff/day-list?office={office_id}&date={start[:10]}")
+    assert staff.get_by_role("cell", name=reference, exact=True).is_visible()
+    assert_accessible(staff)
+
+    page.goto(manage_url)
+    page.get_by_label(text["cancel_box"]).check()
+    page.get_by_role("button", name=text["cancel"]).click()
+    assert page.locator(".facts dd").filter(has_text=text["cancelled"]).count() == 1
+    assert_accessible(page)
+    staff.reload()
+    assert staff.get_by_role("cell", name=reference, exact=True).count() == 0
+    staff.context.close()
+
+
+def test_booking_works_without_javascript(page_without_js, system):
+    page = page_without_js
+    page.goto(f"{system.url}/en/appointments/id-card/")
+    chosen = page.locator("input[name=slot]:checked").get_attribute("value")
+    page.get_by_role("button", name="Reserve this time").click()
+    # sent at once: the page asks to wait (the wait replaces the proof of work)
+    alert = page.get_by_role("alert")
+    seconds = int(re.search(r"wait (\d+) seconds", alert.inner_text()).group(1))
+    assert page.locator("input[name=slot]:checked").get_attribute("value") == chosen
+    # (axe needs JavaScript: these pages are checked in the test above)
+    page.wait_for_timeout((seconds + 1) * 1000)
+    page.get_by_role("button", name="Reserve this time").click()
+    page.get_by_label("Your name").fill("Max Mustermann")
+    page.get_by_label("Your email address").fill(f"max-{uuid.uuid4().hex[:8]}@example.org")
+    page.get_by_role("button", name="Book this appointment").click()
+    assert page.get_by_role("heading", name="Your appointment is booked").is_visible()
+
+
+def test_staff_pages_refuse_a_wrong_token_and_need_sign_in(page, system):
+    page.goto(f"{system.url}/en/staff/day-list")
+    assert page.url.endswith("/en/staff/")  # sent to sign in
+    page.locator("#token").fill("not-a-staff-token")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page)
+
+
+def test_staff_check_in_and_call_the_next_resident(page, system):
+    slot = api(system, "GET", "/slots", params={"service_id": "registration",
+                                                "office_id": "rathaus"}).json()[0]
+    held = hold(system, slot).json()
+    booked = api(system, "POST", f"/holds/{held['hold_id']}/confirmation",
+                 json={**CONTACT, "name": "Mia Beispiel",
+                       "email": f"mia-{uuid.uuid4().hex[:8]}@example.org"}).json()
+    reference = booked["booking"]["reference"]
+    page.goto(f"{system.url}/en/staff/")
+    page.locator("#token").fill(system.staff_token)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{system.url}/en/staff/day-list?office=rathaus&date={slot['start'][:10]}")
+    page.get_by_role("button", name=f"Check in: {reference}").click()
+    assert page.get_by_role("status").filter(has_text=f"{reference} is checked in").is_visible()
+    counter = booked["booking"]["counter_id"]
+    page.locator(f"form[action$='/counters/{counter}/call-next'] button").click()
+    assert page.get_by_role("status").filter(has_text="Mia Beispiel").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(f"{system.url}/en/staff/day-list")
+    assert page.url.endswith("/en/staff/")
