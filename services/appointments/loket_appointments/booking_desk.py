@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -93,8 +93,12 @@ class BookingDesk:
     # -- residents -------------------------------------------------------------------
 
     def hold(self, office: dict[str, Any], service: dict[str, Any], start: datetime,
-             client_key: str, challenge_id: str | None) -> dict[str, Any]:
-        """Hold a slot for a few minutes; raise :class:`SlotTaken` when nobody can serve it."""
+             client_key: str, challenge_id: str | None,
+             undrawn: Collection[date] = ()) -> dict[str, Any]:
+        """Hold a slot for a few minutes; raise :class:`SlotTaken` when nobody can serve it.
+
+        ``undrawn`` days await their lottery draw and cannot be held.
+        """
         now = self.now()
         active = self.bookings.count({"client_key": client_key, "state": "held",
                                       "expires_at": {"$gt": now}})
@@ -103,7 +107,7 @@ class BookingDesk:
                                "one go first.", limit=self.settings.holds_per_client)
         if challenge_id is not None:
             self._use_challenge(challenge_id, now)
-        booking = self.claim_slot(office, service, start, now)
+        booking = self.claim_slot(office, service, start, now, undrawn=undrawn)
         booking.update(state="held", client_key=client_key, reference=new_reference(),
                        expires_at=now + timedelta(seconds=self.settings.hold_seconds))
         self.bookings.insert_one(booking)
@@ -121,25 +125,34 @@ class BookingDesk:
         if held is None:
             raise NotFound("No such hold.")
         limit = max_active(held["service_id"])
-        token = secrets.token_urlsafe(24)
-        person_key = token_hash(f"{self.tenant}:{contact['email'].strip().lower()}")
-        self._ensure_person(person_key)
-        changes = {"state": "booked", "confirmed_at": now,
-                   "manage_token_hash": token_hash(token), "contact": contact,
-                   "language": contact["language"], "person_key": person_key,
-                   "channel": "online", "expires_at": None,
-                   "reminder_due_at": held["start"] - timedelta(hours=self.settings.reminder_hours)}
+        changes, token = self.confirmation(contact, held["start"])
         with transaction(self.database) as session:
             confirmed = self.bookings.update_one(
                 {"id": hold_id, "state": "held", "expires_at": {"$gt": now}},
                 {"$set": changes, "$unset": {"client_key": ""}}, session=session)
             if confirmed.modified_count != 1:
                 raise HoldExpired("The hold ran out; please choose a slot again.")
-            self._count_booking(person_key, held["service_id"], limit, session)
+            self.count_booking(changes["person_key"], held["service_id"], limit, session)
             booking = {**held, **changes}
             add_to_outbox(self.database, self.event("appointment_booked", booking,
                                                      manage_token=token), session)
         return booking, token
+
+    def confirmation(self, contact: dict[str, Any],
+                     start: datetime) -> tuple[dict[str, Any], str]:
+        """What makes a claimed slot a booking of ``contact``, and its new manage token."""
+        token = secrets.token_urlsafe(24)
+        person_key = self.person_key(contact["email"])
+        self._ensure_person(person_key)
+        return {"state": "booked", "confirmed_at": self.now(),
+                "manage_token_hash": token_hash(token), "contact": contact,
+                "language": contact["language"], "person_key": person_key,
+                "channel": "online", "expires_at": None,
+                "reminder_due_at": start - timedelta(hours=self.settings.reminder_hours)}, token
+
+    def person_key(self, email: str) -> str:
+        """The pseudonymous key of a person (their normalised email, hashed per tenant)."""
+        return token_hash(f"{self.tenant}:{email.strip().lower()}")
 
     def release_hold(self, hold_id: str) -> None:
         """Let a hold go before it expires."""
@@ -168,11 +181,12 @@ class BookingDesk:
         return {**booking, "state": "cancelled"}
 
     def reschedule(self, booking: dict[str, Any], office: dict[str, Any],
-                   service: dict[str, Any], start: datetime) -> dict[str, Any]:
+                   service: dict[str, Any], start: datetime,
+                   undrawn: Collection[date] = ()) -> dict[str, Any]:
         """Move a booking to another slot: the new slot is taken before the old one is freed."""
         if booking["state"] != "booked":
             raise NotBookable("Only a booked appointment can be moved.")
-        moved = self.claim_slot(office, service, start, self.now())
+        moved = self.claim_slot(office, service, start, self.now(), undrawn=undrawn)
         changes = {key: moved[key] for key in
                    ("office_id", "counter_id", "day", "start", "end", "claim_id")}
         changes["reminder_due_at"] = start - timedelta(hours=self.settings.reminder_hours)
@@ -226,7 +240,8 @@ class BookingDesk:
     # -- inside ----------------------------------------------------------------------
 
     def claim_slot(self, office: dict[str, Any], service: dict[str, Any], start: datetime,
-                   now: datetime, by_staff: bool = False) -> dict[str, Any]:
+                   now: datetime, by_staff: bool = False,
+                   undrawn: Collection[date] = ()) -> dict[str, Any]:
         """Claim ``start`` on any free counter (walk-ins by staff ignore the release policy)."""
         if by_staff:
             service = {**service, "booking_policy": {
@@ -234,7 +249,7 @@ class BookingDesk:
                 "release_days_ahead": 365, "release_time": "00:00"}}
         local = start.astimezone(ZoneInfo(office["timezone"]))
         day = local.date()
-        if day not in search_days(office, service, now, day, day):
+        if day not in search_days(office, service, now, day, day, undrawn):
             raise SlotTaken("This day is not open for booking (yet).")
         slot = next((slot for slot in free_slots(office, service,
                                                  self.ledger.occupied(office["id"], [day]),
@@ -274,8 +289,9 @@ class BookingDesk:
         except DuplicateKeyError:
             pass
 
-    def _count_booking(self, person_key: str, service_id: str, max_active: int,
+    def count_booking(self, person_key: str, service_id: str, max_active: int,
                        session: Any) -> None:
+        """Count an active booking of the person, within the limit (inside ``session``)."""
         field = f"active.{service_id}"
         counted = self.persons.update_one(
             {"key": person_key, "$or": [{field: {"$exists": False}}, {field: {"$lt": max_active}}]},
