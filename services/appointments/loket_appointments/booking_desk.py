@@ -240,9 +240,12 @@ class BookingDesk:
     # -- inside ----------------------------------------------------------------------
 
     def claim_slot(self, office: dict[str, Any], service: dict[str, Any], start: datetime,
-                   now: datetime, by_staff: bool = False,
-                   undrawn: Collection[date] = ()) -> dict[str, Any]:
-        """Claim ``start`` on any free counter (walk-ins by staff ignore the release policy)."""
+                   now: datetime, by_staff: bool = False, undrawn: Collection[date] = (),
+                   claim_id: str | None = None) -> dict[str, Any]:
+        """Claim ``start`` on any free counter (walk-ins by staff ignore the release policy).
+
+        ``claim_id`` (default: a new UUID) becomes the booking's id and ledger claim.
+        """
         if by_staff:
             service = {**service, "booking_policy": {
                 **service.get("booking_policy", {}), "min_lead_minutes": 0,
@@ -256,7 +259,7 @@ class BookingDesk:
                                                  [day], now) if slot.start == start), None)
         if slot is None:
             raise SlotTaken("This slot is no longer free.")
-        booking_id = str(uuid.uuid4())
+        booking_id = claim_id or str(uuid.uuid4())
         units = units_of(local, service["duration_minutes"])
         for counter_id in slot.free_counters:
             if self.ledger.claim(office["id"], counter_id, day, units, booking_id):

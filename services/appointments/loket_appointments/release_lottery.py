@@ -144,11 +144,14 @@ class ReleaseLottery:
         service = self.catalogue.service(self.tenant, service_id)
         offices = [office for office in self.catalogue.offices(self.tenant)
                    if service_id in office["service_ids"]]
-        if draw.get("order") is None:
+        resumed = draw.get("order") is not None
+        if not resumed:
             draw = self._shuffle(key, service, offices, day)
         for position, entry_id in enumerate(draw["order"], start=1):
             entry = self.entries.find_one({"id": entry_id, "state": "pending"})
             if entry is not None:  # else decided before a takeover
+                if resumed:
+                    self._release_stale_claims(entry_id, day)
                 self._allocate(entry, service, offices, day)
             if position % RENEW_EVERY == 0:
                 self.draws.update_one(key, {"$set": {"lease_until": self.desk.now() + LEASE}})
@@ -204,7 +207,7 @@ class ReleaseLottery:
         for slot in self._free(service, accepted, day):
             try:
                 claimed = self.desk.claim_slot(by_id[slot.office_id], service, slot.start,
-                                               self.desk.now())
+                                               self.desk.now(), claim_id=entry["id"])
             except SlotTaken:
                 continue
             try:
@@ -256,6 +259,13 @@ class ReleaseLottery:
             session=session)
         if decided.modified_count != 1:
             raise NotBookable("This entry was decided already.")
+
+    def _release_stale_claims(self, entry_id: str, day: date) -> None:
+        """Free what a vanished drawer claimed for a still pending entry (claim id = entry id)."""
+        for counter_day in self.desk.ledger.days.find({"day": day.isoformat(),
+                                                       "claims.id": entry_id}):
+            self.desk.ledger.release(counter_day["office_id"], counter_day["counter_id"], day,
+                                     entry_id)
 
     def _unclaim(self, claimed: dict[str, Any]) -> None:
         self.desk.ledger.release(claimed["office_id"], claimed["counter_id"],

@@ -171,6 +171,10 @@ def test_a_vanished_drawer_is_taken_over_with_the_same_order(lottery, database, 
     assert first is not None and sorted(order) == sorted(
         entry["id"] for entry in database["lottery_entries"].find())
     assert lottery.draw("passport", DAY) is None  # its lease still runs
-    clock.now = DRAWN + LEASE + timedelta(seconds=1)
+    start = datetime(2026, 12, 7, 8, 0, tzinfo=BERLIN)
+    lottery.desk.claim_slot(OFFICES[0], PASSPORT, start, clock.now, claim_id=order[0])
+    clock.now = DRAWN + LEASE + timedelta(seconds=1)  # it vanished after claiming for one
     done = lottery.draw("passport", DAY)
     assert done["order"] == order and done["allocated"] == 3
+    occupied = lottery.desk.ledger.occupied("rathaus", [DAY])
+    assert sum(len(units) for units in occupied.values()) == 3 * 4  # its claim was freed
