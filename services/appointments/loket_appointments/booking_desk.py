@@ -53,6 +53,16 @@ def new_reference() -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
+def open_by_secret(collection: TenantCollection, reference: str, hash_field: str, token: str,
+                   missing: str) -> dict[str, Any]:
+    """The document that ``reference`` and its secret token open (NotFound otherwise)."""
+    found = collection.find_one({"reference": str(reference).upper(),
+                                 hash_field: token_hash(str(token))})
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
 @dataclass(frozen=True)
 class DeskSettings:
     """Limits of the desk (service config)."""
@@ -160,11 +170,8 @@ class BookingDesk:
 
     def by_manage_token(self, reference: str, token: str) -> dict[str, Any]:
         """The booking that ``reference`` and its manage token open (NotFound otherwise)."""
-        booking = self.bookings.find_one({"reference": str(reference).upper(),
-                                          "manage_token_hash": token_hash(str(token))})
-        if booking is None:
-            raise NotFound("No booking with this reference and link.")
-        return booking
+        return open_by_secret(self.bookings, reference, "manage_token_hash", token,
+                              "No booking with this reference and link.")
 
     def cancel(self, booking: dict[str, Any]) -> dict[str, Any]:
         """Cancel a booking; its slot is free again at once."""

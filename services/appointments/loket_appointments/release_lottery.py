@@ -20,14 +20,13 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from loket_common.errors import NotFound
 from loket_common.events import Event
 from loket_common.mongo import TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
 from loket_common.tokens import token_hash
 
 from .availability import LOTTERY, Release, ReleasePolicy, free_slots
-from .booking_desk import SOURCE, BookingDesk, new_reference
+from .booking_desk import SOURCE, BookingDesk, new_reference, open_by_secret
 from .exceptions import AlreadyEntered, BookingLimitReached, LotteryNotOpen, NotBookable, SlotTaken
 
 ENTRIES = "lottery_entries"
@@ -104,11 +103,8 @@ class ReleaseLottery:
 
     def by_status_token(self, reference: str, token: str) -> dict[str, Any]:
         """The entry ``reference`` and its status token open (NotFound otherwise)."""
-        entry = self.entries.find_one({"reference": str(reference).upper(),
-                                       "status_token_hash": token_hash(str(token))})
-        if entry is None:
-            raise NotFound("No lottery entry with this reference and token.")
-        return entry
+        return open_by_secret(self.entries, reference, "status_token_hash", token,
+                              "No lottery entry with this reference and token.")
 
     def undrawn_days(self, service: dict[str, Any]) -> set[date]:
         """Days of ``service`` whose entries still wait for the draw (closed to first come)."""

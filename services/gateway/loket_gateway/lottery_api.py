@@ -2,22 +2,17 @@
 """The fair-release API: a service's release, lottery entries and their results."""
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 
 from . import lottery_schemas as schemas
-from .api import _json_body, _rpc, _tenant, api
+from .api import _json_body, _request_secret, _rpc, _tenant, api
 from .openapi import operation
-from .problems import Problem
 
 TAGS = ("appointments: fair release",)
 
 
 def _status_token() -> str:
-    token = request.headers.get("X-Status-Token") or request.args.get("token", "")
-    if not token:
-        raise Problem(401, "not_authenticated", "Authentication required",
-                      "Send the entry's status token as 'X-Status-Token' or '?token='.")
-    return token
+    return _request_secret("X-Status-Token", "the entry's status token")
 
 
 @api.get("/tenants/<tenant>/services/<service_id>/release")
