@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -70,7 +70,8 @@ class ReleasePolicy:
         if now_local.time() < self.release_time:
             released_on -= timedelta(days=1)
         opened_at = datetime.combine(released_on, self.release_time, tzinfo=now_local.tzinfo)
-        draw_at = (opened_at + timedelta(minutes=self.lottery_window_minutes)
+        # Added in UTC: a window over a daylight-saving change lasts its minutes exactly.
+        draw_at = (opened_at.astimezone(UTC) + timedelta(minutes=self.lottery_window_minutes)
                    if self.mode == LOTTERY else None)
         return Release(released_on + timedelta(days=self.days_ahead), opened_at, draw_at)
 

@@ -1,5 +1,5 @@
 """The lottery window of a release: pure time logic, no I/O."""
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -58,6 +58,14 @@ def test_a_window_may_run_past_midnight():
                          lottery_window_minutes=180)
     assert late.in_lottery(date(2026, 12, 6), berlin(0, 30, day=23))  # released 22 Nov 22:00
     assert not late.in_lottery(date(2026, 12, 6), berlin(1, 0, day=23))
+
+
+def test_a_window_over_the_daylight_saving_change_lasts_its_minutes():
+    night = ReleasePolicy(days_ahead=14, release_time=time(1, 30), mode="lottery",
+                          lottery_window_minutes=60)
+    release = night.latest_release(datetime(2027, 3, 28, 4, 0, tzinfo=BERLIN))  # CET -> CEST
+    assert release.draw_at - release.opened_at == timedelta(minutes=60)
+    assert release.draw_at.astimezone(BERLIN).hour == 3  # 01:30 CET + 1 h = 03:30 CEST
 
 
 def test_search_leaves_out_the_day_in_lottery_and_undrawn_days():
