@@ -54,6 +54,10 @@ class TenantCollection:
         """How many documents of this tenant match."""
         return self.collection.count_documents(self._scoped(query), **kwargs)
 
+    def distinct(self, key: str, query: Mapping[str, Any] | None = None) -> list[Any]:
+        """The distinct values of ``key`` among this tenant's documents matching ``query``."""
+        return self.collection.distinct(key, self._scoped(query))
+
     def insert_one(self, document: Mapping[str, Any], **kwargs: Any) -> Any:
         """Insert ``document`` stamped with this tenant."""
         return self.collection.insert_one({**document, "tenant": self.tenant}, **kwargs)

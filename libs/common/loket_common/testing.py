@@ -99,3 +99,13 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
             return result
         eventlet.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+class Clock:
+    """A settable clock for code that takes ``now`` as a callable: tests need not wait."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now

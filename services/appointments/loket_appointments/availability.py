@@ -7,9 +7,9 @@ duration, and the database guards those units atomically (``ledger.py``).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,13 +18,36 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_SEARCH_DAYS = 92
 
 
+FIRST_COME = "first_come"
+LOTTERY = "lottery"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One release: the day it opens, when it opened, and (lottery) when it is drawn."""
+
+    day: date
+    opened_at: datetime
+    draw_at: datetime | None
+
+    def in_lottery(self, now: datetime) -> bool:
+        """True while entries for this release are collected."""
+        return self.draw_at is not None and self.opened_at <= now < self.draw_at
+
+
 @dataclass(frozen=True)
 class ReleasePolicy:
-    """Slots are released ``days_ahead`` days ahead at ``release_time`` (local time)."""
+    """Slots are released ``days_ahead`` days ahead at ``release_time`` (local time).
+
+    In ``lottery`` mode the newly released day is not bookable for
+    ``lottery_window_minutes``: requests collected meanwhile are drawn at its end.
+    """
 
     days_ahead: int = 28
     release_time: time = time(7, 0)
     min_lead_minutes: int = 60
+    mode: str = FIRST_COME
+    lottery_window_minutes: int = 60
 
     @classmethod
     def of(cls, service: Mapping[str, Any]) -> ReleasePolicy:
@@ -32,12 +55,30 @@ class ReleasePolicy:
         policy = service.get("booking_policy") or {}
         return cls(days_ahead=policy.get("release_days_ahead", 28),
                    release_time=time.fromisoformat(policy.get("release_time", "07:00")),
-                   min_lead_minutes=policy.get("min_lead_minutes", 60))
+                   min_lead_minutes=policy.get("min_lead_minutes", 60),
+                   mode=policy.get("release_mode", FIRST_COME),
+                   lottery_window_minutes=policy.get("lottery_window_minutes", 60))
 
     def last_released_day(self, now_local: datetime) -> date:
         """The last day whose slots are released at ``now_local``."""
         days = self.days_ahead if now_local.time() >= self.release_time else self.days_ahead - 1
         return now_local.date() + timedelta(days=days)
+
+    def latest_release(self, now_local: datetime) -> Release:
+        """The most recent release at ``now_local`` (aware, in the office's zone)."""
+        released_on = now_local.date()
+        if now_local.time() < self.release_time:
+            released_on -= timedelta(days=1)
+        opened_at = datetime.combine(released_on, self.release_time, tzinfo=now_local.tzinfo)
+        # Added in UTC: a window over a daylight-saving change lasts its minutes exactly.
+        draw_at = (opened_at.astimezone(UTC) + timedelta(minutes=self.lottery_window_minutes)
+                   if self.mode == LOTTERY else None)
+        return Release(released_on + timedelta(days=self.days_ahead), opened_at, draw_at)
+
+    def in_lottery(self, day: date, now_local: datetime) -> bool:
+        """True while ``day`` is released by lottery: not searchable, not holdable."""
+        release = self.latest_release(now_local)
+        return release.day == day and release.in_lottery(now_local)
 
     def earliest_start(self, now: datetime) -> datetime:
         """No slot may start sooner than the minimum lead time."""
@@ -79,16 +120,24 @@ def counters_for(office: Mapping[str, Any], service_id: str) -> list[str]:
 
 
 def search_days(office: Mapping[str, Any], service: Mapping[str, Any], now: datetime,
-                date_from: date | None, date_to: date | None) -> list[date]:
-    """The days a search covers: today or later, released, at most :data:`MAX_SEARCH_DAYS`."""
+                date_from: date | None, date_to: date | None,
+                undrawn: Collection[date] = ()) -> list[date]:
+    """The days a search covers: today or later, released, at most :data:`MAX_SEARCH_DAYS`.
+
+    Days in a lottery window, and ``undrawn`` days (window over, draw not yet
+    done), are left out: they are allocated by the draw, not first come.
+    """
     zone = ZoneInfo(office["timezone"])
     now_local = now.astimezone(zone)
+    policy = ReleasePolicy.of(service)
     first = max(date_from or now_local.date(), now_local.date())
-    last = ReleasePolicy.of(service).last_released_day(now_local)
+    last = policy.last_released_day(now_local)
     if date_to is not None:
         last = min(last, date_to)
     last = min(last, first + timedelta(days=MAX_SEARCH_DAYS - 1))
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [day for day in days
+            if day not in undrawn and not policy.in_lottery(day, now_local)]
 
 
 def free_slots(office: Mapping[str, Any], service: Mapping[str, Any],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -53,6 +53,16 @@ def new_reference() -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
+def open_by_secret(collection: TenantCollection, reference: str, hash_field: str, token: str,
+                   missing: str) -> dict[str, Any]:
+    """The document that ``reference`` and its secret token open (NotFound otherwise)."""
+    found = collection.find_one({"reference": str(reference).upper(),
+                                 hash_field: token_hash(str(token))})
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
 @dataclass(frozen=True)
 class DeskSettings:
     """Limits of the desk (service config)."""
@@ -93,8 +103,12 @@ class BookingDesk:
     # -- residents -------------------------------------------------------------------
 
     def hold(self, office: dict[str, Any], service: dict[str, Any], start: datetime,
-             client_key: str, challenge_id: str | None) -> dict[str, Any]:
-        """Hold a slot for a few minutes; raise :class:`SlotTaken` when nobody can serve it."""
+             client_key: str, challenge_id: str | None,
+             undrawn: Collection[date] = ()) -> dict[str, Any]:
+        """Hold a slot for a few minutes; raise :class:`SlotTaken` when nobody can serve it.
+
+        ``undrawn`` days await their lottery draw and cannot be held.
+        """
         now = self.now()
         active = self.bookings.count({"client_key": client_key, "state": "held",
                                       "expires_at": {"$gt": now}})
@@ -103,7 +117,7 @@ class BookingDesk:
                                "one go first.", limit=self.settings.holds_per_client)
         if challenge_id is not None:
             self._use_challenge(challenge_id, now)
-        booking = self.claim_slot(office, service, start, now)
+        booking = self.claim_slot(office, service, start, now, undrawn=undrawn)
         booking.update(state="held", client_key=client_key, reference=new_reference(),
                        expires_at=now + timedelta(seconds=self.settings.hold_seconds))
         self.bookings.insert_one(booking)
@@ -121,21 +135,14 @@ class BookingDesk:
         if held is None:
             raise NotFound("No such hold.")
         limit = max_active(held["service_id"])
-        token = secrets.token_urlsafe(24)
-        person_key = token_hash(f"{self.tenant}:{contact['email'].strip().lower()}")
-        self._ensure_person(person_key)
-        changes = {"state": "booked", "confirmed_at": now,
-                   "manage_token_hash": token_hash(token), "contact": contact,
-                   "language": contact["language"], "person_key": person_key,
-                   "channel": "online", "expires_at": None,
-                   "reminder_due_at": held["start"] - timedelta(hours=self.settings.reminder_hours)}
+        changes, token = self.confirmation(contact, held["start"])
         with transaction(self.database) as session:
             confirmed = self.bookings.update_one(
                 {"id": hold_id, "state": "held", "expires_at": {"$gt": now}},
                 {"$set": changes, "$unset": {"client_key": ""}}, session=session)
             if confirmed.modified_count != 1:
                 raise HoldExpired("The hold ran out; please choose a slot again.")
-            self._count_booking(person_key, held["service_id"], limit, session)
+            self.count_booking(changes["person_key"], held["service_id"], limit, session)
             booking = {**held, **changes}
             add_to_outbox(self.database, self.event("appointment_booked", booking,
                                                      manage_token=token), session)
@@ -149,17 +156,30 @@ class BookingDesk:
             raise NotFound("This hold has run out or was used; please choose a slot again.")
         return held
 
+    def confirmation(self, contact: dict[str, Any],
+                     start: datetime) -> tuple[dict[str, Any], str]:
+        """What makes a claimed slot a booking of ``contact``, and its new manage token."""
+        token = secrets.token_urlsafe(24)
+        person_key = self.person_key(contact["email"])
+        self._ensure_person(person_key)
+        return {"state": "booked", "confirmed_at": self.now(),
+                "manage_token_hash": token_hash(token), "contact": contact,
+                "language": contact["language"], "person_key": person_key,
+                "channel": "online", "expires_at": None,
+                "reminder_due_at": start - timedelta(hours=self.settings.reminder_hours)}, token
+
+    def person_key(self, email: str) -> str:
+        """The pseudonymous key of a person (their normalised email, hashed per tenant)."""
+        return token_hash(f"{self.tenant}:{email.strip().lower()}")
+
     def release_hold(self, hold_id: str) -> None:
         """Let a hold go before it expires."""
         self._end_hold({"id": hold_id}, "released")
 
     def by_manage_token(self, reference: str, token: str) -> dict[str, Any]:
         """The booking that ``reference`` and its manage token open (NotFound otherwise)."""
-        booking = self.bookings.find_one({"reference": str(reference).upper(),
-                                          "manage_token_hash": token_hash(str(token))})
-        if booking is None:
-            raise NotFound("No booking with this reference and link.")
-        return booking
+        return open_by_secret(self.bookings, reference, "manage_token_hash", token,
+                              "No booking with this reference and link.")
 
     def cancel(self, booking: dict[str, Any]) -> dict[str, Any]:
         """Cancel a booking; its slot is free again at once."""
@@ -176,11 +196,12 @@ class BookingDesk:
         return {**booking, "state": "cancelled"}
 
     def reschedule(self, booking: dict[str, Any], office: dict[str, Any],
-                   service: dict[str, Any], start: datetime) -> dict[str, Any]:
+                   service: dict[str, Any], start: datetime,
+                   undrawn: Collection[date] = ()) -> dict[str, Any]:
         """Move a booking to another slot: the new slot is taken before the old one is freed."""
         if booking["state"] != "booked":
             raise NotBookable("Only a booked appointment can be moved.")
-        moved = self.claim_slot(office, service, start, self.now())
+        moved = self.claim_slot(office, service, start, self.now(), undrawn=undrawn)
         changes = {key: moved[key] for key in
                    ("office_id", "counter_id", "day", "start", "end", "claim_id")}
         changes["reminder_due_at"] = start - timedelta(hours=self.settings.reminder_hours)
@@ -234,22 +255,26 @@ class BookingDesk:
     # -- inside ----------------------------------------------------------------------
 
     def claim_slot(self, office: dict[str, Any], service: dict[str, Any], start: datetime,
-                   now: datetime, by_staff: bool = False) -> dict[str, Any]:
-        """Claim ``start`` on any free counter (walk-ins by staff ignore the release policy)."""
+                   now: datetime, by_staff: bool = False, undrawn: Collection[date] = (),
+                   claim_id: str | None = None) -> dict[str, Any]:
+        """Claim ``start`` on any free counter (walk-ins by staff ignore the release policy).
+
+        ``claim_id`` (default: a new UUID) becomes the booking's id and ledger claim.
+        """
         if by_staff:
             service = {**service, "booking_policy": {
                 **service.get("booking_policy", {}), "min_lead_minutes": 0,
                 "release_days_ahead": 365, "release_time": "00:00"}}
         local = start.astimezone(ZoneInfo(office["timezone"]))
         day = local.date()
-        if day not in search_days(office, service, now, day, day):
+        if day not in search_days(office, service, now, day, day, undrawn):
             raise SlotTaken("This day is not open for booking (yet).")
         slot = next((slot for slot in free_slots(office, service,
                                                  self.ledger.occupied(office["id"], [day]),
                                                  [day], now) if slot.start == start), None)
         if slot is None:
             raise SlotTaken("This slot is no longer free.")
-        booking_id = str(uuid.uuid4())
+        booking_id = claim_id or str(uuid.uuid4())
         units = units_of(local, service["duration_minutes"])
         for counter_id in slot.free_counters:
             if self.ledger.claim(office["id"], counter_id, day, units, booking_id):
@@ -282,8 +307,9 @@ class BookingDesk:
         except DuplicateKeyError:
             pass
 
-    def _count_booking(self, person_key: str, service_id: str, max_active: int,
+    def count_booking(self, person_key: str, service_id: str, max_active: int,
                        session: Any) -> None:
+        """Count an active booking of the person, within the limit (inside ``session``)."""
         field = f"active.{service_id}"
         counted = self.persons.update_one(
             {"key": person_key, "$or": [{field: {"$exists": False}}, {field: {"$lt": max_active}}]},

@@ -52,7 +52,11 @@ SERVICES = [
     {"id": "passport", "name": _text("Reisepass beantragen", "Apply for a passport"),
      "description": _text("Neuer Reisepass für Reisen außerhalb der EU.",
                           "New passport for travel outside the EU."),
-     "duration_minutes": 20, "fee_cents": 7000, "required_documents": ID_DOCS},
+     "duration_minutes": 20, "fee_cents": 7000, "required_documents": ID_DOCS,
+     # Scarce: each newly released day is allocated by lottery after a one-hour window.
+     "booking_policy": {"release_days_ahead": 28, "release_time": "07:00",
+                        "min_lead_minutes": 60, "max_active_bookings_per_person": 1,
+                        "release_mode": "lottery", "lottery_window_minutes": 60}},
     {"id": "registration", "name": _text("Wohnsitz anmelden", "Register your residence"),
      "description": _text("Anmeldung innerhalb von zwei Wochen nach dem Einzug.",
                           "Register within two weeks of moving in."),

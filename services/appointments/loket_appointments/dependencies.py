@@ -15,6 +15,7 @@ from loket_common.mongo import MongoDatabase, Store, TenantCollection
 from .booking_desk import BookingDesk, DeskSettings, ensure_desk_indexes
 from .counter_desk import CounterDesk
 from .ledger import ensure_ledger_indexes
+from .release_lottery import ReleaseLottery, ensure_lottery_indexes
 
 NO_ID = {"_id": 0, "tenant": 0}
 
@@ -32,6 +33,7 @@ class AppointmentsStore(Store):
         ensure_handled_index(self.database)
         ensure_ledger_indexes(self.database)
         ensure_desk_indexes(self.database)
+        ensure_lottery_indexes(self.database)
 
     def desk(self, tenant: str) -> BookingDesk:
         """The booking desk of ``tenant``."""
@@ -40,6 +42,10 @@ class AppointmentsStore(Store):
     def counter(self, tenant: str) -> CounterDesk:
         """The counter staff's desk of ``tenant``."""
         return CounterDesk(self.desk(tenant))
+
+    def lottery(self, tenant: str) -> ReleaseLottery:
+        """The fair-release lottery of ``tenant``."""
+        return ReleaseLottery(self.desk(tenant), self)
 
     def office(self, tenant: str, office_id: str) -> dict[str, Any]:
         """One office (NotFound if the tenant has none by that id)."""

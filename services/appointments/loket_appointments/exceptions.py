@@ -37,3 +37,15 @@ class NotBookable(Conflict):
     """The booking is in a state that does not allow this action."""
 
     code = "not_allowed_in_state"
+
+
+class LotteryNotOpen(Conflict):
+    """The service takes no lottery entries now (no window open, or first come)."""
+
+    code = "lottery_not_open"
+
+
+class AlreadyEntered(Conflict):
+    """The person already entered this release's lottery."""
+
+    code = "lottery_already_entered"

@@ -4,7 +4,7 @@ from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .availability import UNIT_MINUTES, WEEKDAYS
+from .availability import FIRST_COME, LOTTERY, UNIT_MINUTES, WEEKDAYS
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$")
 CLOCK = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM (24 hours).")
@@ -25,6 +25,10 @@ class BookingPolicySchema(Schema):
     min_lead_minutes = fields.Integer(load_default=60, validate=validate.Range(min=0, max=10080))
     max_active_bookings_per_person = fields.Integer(load_default=1,
                                                     validate=validate.Range(min=1, max=20))
+    release_mode = fields.String(load_default=FIRST_COME,
+                                 validate=validate.OneOf([FIRST_COME, LOTTERY]))
+    lottery_window_minutes = fields.Integer(load_default=60,
+                                            validate=validate.Range(min=5, max=1440))
 
 
 class OfferedServiceSchema(Schema):

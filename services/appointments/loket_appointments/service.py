@@ -16,9 +16,11 @@ from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
 
-from .availability import free_slots, search_days
+from .availability import ReleasePolicy, free_slots, search_days
 from .booking_desk import utcnow
 from .dependencies import AppointmentsDatabase
+from .lottery_schemas import EntryRequestSchema, EntrySchema, ReleaseSchema
+from .release_lottery import release_of
 from .schemas import (
     BookingSchema,
     ContactSchema,
@@ -56,12 +58,14 @@ class AppointmentsService(health.HealthMixin):
         offices = ([self.store.office(tenant, search["office_id"])] if search["office_id"]
                    else self.store.offices(tenant))
         ledger = self.store.desk(tenant).ledger
+        undrawn = self.store.lottery(tenant).undrawn_days(service)
         now = utcnow()
         slots = []
         for office in offices:
             if service["id"] not in office["service_ids"]:
                 continue
-            days = search_days(office, service, now, search["date_from"], search["date_to"])
+            days = search_days(office, service, now, search["date_from"], search["date_to"],
+                               undrawn)
             slots.extend(free_slots(office, service, ledger.occupied(office["id"], days),
                                     days, now))
         slots.sort(key=lambda slot: (slot.start, slot.office_id))
@@ -78,7 +82,8 @@ class AppointmentsService(health.HealthMixin):
         if service["id"] not in office["service_ids"]:
             raise NotFound("This office does not offer this service.")
         held = self.store.desk(tenant).hold(office, service, wanted["start"], str(client_key),
-                                            challenge_id)
+                                            challenge_id,
+                                            self.store.lottery(tenant).undrawn_days(service))
         return {"hold_id": held["id"], **booking_out.dump(held)}
 
     @rpc
@@ -130,7 +135,8 @@ class AppointmentsService(health.HealthMixin):
         service = self.store.service(tenant, booking["service_id"])
         if service["id"] not in office["service_ids"]:
             raise NotFound("This office does not offer this service.")
-        moved = desk.reschedule(booking, office, service, wanted["start"])
+        moved = desk.reschedule(booking, office, service, wanted["start"],
+                                self.store.lottery(tenant).undrawn_days(service))
         self.relay.nudge()
         return booking_out.dump(moved)
 
@@ -203,12 +209,13 @@ class AppointmentsService(health.HealthMixin):
 
     @timer(interval=TIMER_SECONDS)
     def tick(self) -> None:
-        """Expire holds (their slots free again) and emit due reminders, for every tenant."""
+        """Expire holds, emit due reminders and draw closed lottery windows, for every tenant."""
         emitted = 0
         for tenant in self.store.tenants():
             desk = self.store.desk(tenant)
             desk.expire_holds()
             emitted += desk.emit_due_reminders()
+            emitted += self.store.lottery(tenant).run_due_draws()
         if emitted:
             self.relay.nudge()
 
@@ -224,3 +231,46 @@ class AppointmentsService(health.HealthMixin):
     def record_resident(self, body: dict[str, Any]) -> None:
         """Keep the resident's preferred language, for reminders in their language."""
         self.store.record_resident(event_from_message(body))
+
+    # -- the fair release (lottery) ------------------------------------------------------
+
+    @rpc
+    def release_info(self, tenant: str, service_id: str) -> dict[str, Any]:
+        """The service's latest release: mode, state, day, when it opened and is drawn."""
+        tenant = checked_tenant(tenant)
+        service = self.store.service(tenant, str(service_id))
+        release = release_of(service, self._offering_office(tenant, service, None), utcnow())
+        state = self.store.lottery(tenant).state_of(service, release)
+        return ReleaseSchema().dump({"service_id": service["id"], "state": state,
+                                     "mode": ReleasePolicy.of(service).mode,
+                                     "day": release.day, "opened_at": release.opened_at,
+                                     "draw_at": release.draw_at})
+
+    @rpc
+    def enter_lottery(self, tenant: str, request: dict[str, Any]) -> dict[str, Any]:
+        """Enter the open release of a lottery service; answer with the status token."""
+        tenant = checked_tenant(tenant)
+        wanted = load(EntryRequestSchema(), request)
+        service = self.store.service(tenant, wanted.pop("service_id"))
+        office_id = wanted.pop("office_id")
+        office = self._offering_office(tenant, service, office_id)
+        entry, token = self.store.lottery(tenant).enter(service, office, office_id, wanted)
+        self.relay.nudge()
+        return {"entry": EntrySchema().dump(entry), "status_token": token}
+
+    @rpc
+    def lottery_entry(self, tenant: str, reference: str, token: str) -> dict[str, Any]:
+        """The entry its status token opens: pending, allocated (with booking) or not."""
+        return EntrySchema().dump(self.store.lottery(checked_tenant(tenant))
+                                  .by_status_token(reference, token))
+
+    def _offering_office(self, tenant: str, service: dict[str, Any],
+                         office_id: str | None) -> dict[str, Any]:
+        """The office ``office_id`` (or the first one) that offers ``service``."""
+        offices = ([self.store.office(tenant, office_id)] if office_id
+                   else self.store.offices(tenant))
+        office = next((office for office in offices
+                       if service["id"] in office["service_ids"]), None)
+        if office is None:
+            raise NotFound("No office offers this service.")
+        return office

@@ -16,6 +16,7 @@ from loket_appointments.exceptions import (
 )
 from loket_appointments.ledger import SlotLedger
 from loket_common.errors import NotFound
+from loket_common.testing import Clock
 
 pytestmark = pytest.mark.integration
 
@@ -35,14 +36,6 @@ CONTACT = {"name": "Erika Mustermann", "email": "Erika@example.org", "language":
 
 def one_each(service_id):
     return 1
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture

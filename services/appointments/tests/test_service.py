@@ -43,5 +43,8 @@ def test_offices_are_read_per_tenant(database):
     assert {service["id"] for service in offices[1]["services"]} == {
         "id-card", "passport", "registration", "good-conduct"}
     assert store.offices_with_services("elsewhere") == []
+    policies = {service["id"]: service["booking_policy"] for service in offices[1]["services"]}
+    assert policies["passport"]["release_mode"] == "lottery"
+    assert policies["id-card"]["release_mode"] == "first_come"
     assert all(index["key"][0][0] in ("_id", "tenant")
                for index in database["offices"].index_information().values())

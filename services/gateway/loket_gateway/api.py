@@ -34,6 +34,15 @@ def _json_body(schema: Schema) -> dict:
     return load(schema, body)
 
 
+def _request_secret(header: str, what: str) -> str:
+    """A secret link's token, from ``header`` or ``?token=`` (401 problem when missing)."""
+    token = request.headers.get(header) or request.args.get("token", "")
+    if not token:
+        raise Problem(401, "not_authenticated", "Authentication required",
+                      f"Send {what} as '{header}' or '?token='.")
+    return token
+
+
 def _bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")

@@ -8,7 +8,7 @@ from marshmallow import Schema
 from loket_common.validation import load
 
 from . import appointment_schemas as schemas
-from .api import _json_body, _rpc, _tenant, api
+from .api import _json_body, _request_secret, _rpc, _tenant, api
 from .hold_guard import client_key, new_hold_challenge, proven_challenge_id
 from .icalendar_export import booking_to_ics
 from .openapi import operation
@@ -21,11 +21,7 @@ STAFF_TAGS = ("appointments: counter staff",)
 
 
 def _manage_token() -> str:
-    token = request.headers.get("X-Manage-Token") or request.args.get("token", "")
-    if not token:
-        raise Problem(401, "not_authenticated", "Authentication required",
-                      "Send the secret of your manage link as 'X-Manage-Token' or '?token='.")
-    return token
+    return _request_secret("X-Manage-Token", "the secret of your manage link")
 
 
 def _query(schema: Schema) -> dict:

@@ -85,6 +85,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
     spec.components.security_scheme("manageToken", {
         "type": "apiKey", "in": "header", "name": "X-Manage-Token",
         "description": "The secret of a booking's manage link."})
+    spec.components.security_scheme("statusToken", {
+        "type": "apiKey", "in": "header", "name": "X-Status-Token",
+        "description": "The secret of a lottery entry's status link."})
     spec.components.security_scheme("staffToken", {
         "type": "http", "scheme": "bearer",
         "description": "A staff member's token (interim, until login arrives)."})

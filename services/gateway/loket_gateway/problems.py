@@ -26,6 +26,8 @@ ERROR_TABLE: dict[str, tuple[int, str, str]] = {
     "HoldExpired": (409, "hold_expired", "Hold expired"),
     "BookingLimitReached": (409, "booking_limit_reached", "Booking limit reached"),
     "NotBookable": (409, "not_allowed_in_state", "Not possible in this state"),
+    "LotteryNotOpen": (409, "lottery_not_open", "No lottery open"),
+    "AlreadyEntered": (409, "lottery_already_entered", "Already entered"),
     "TooManyHolds": (429, "too_many_holds", "Too many holds"),
     "ChallengeReused": (403, "proof_of_work_reused", "Proof of work already used"),
     "ProofOfWorkFailed": (403, "proof_of_work_failed", "Proof of work failed"),

@@ -96,3 +96,22 @@ def test_api_without_broker_is_503_not_500(client):
     response = client.get("/api/v1/tenants/musterstadt/offices")
     assert response.status_code == 503
     assert response.get_json()["code"] == "service_unavailable"
+
+
+def test_lottery_routes_are_documented_with_the_why_of_each_field(client):
+    spec = client.get("/openapi.json").get_json()
+    assert "/api/v1/tenants/{tenant}/lottery-entries" in spec["paths"]
+    assert "statusToken" in spec["components"]["securitySchemes"]
+    entry = spec["components"]["schemas"]["EntryRequest"]["properties"]
+    assert {"service_id", "office_id", "name", "email", "language"} <= set(entry)
+
+
+def test_a_lottery_entry_needs_its_status_token_and_a_valid_body(client):
+    response = client.get("/api/v1/tenants/musterstadt/lottery-entries/ABCD-EFGH")
+    assert response.status_code == 401
+    assert response.get_json()["code"] == "not_authenticated"
+    response = client.post("/api/v1/tenants/musterstadt/lottery-entries",
+                           json={"service_id": "passport", "email": "nope"})
+    assert response.status_code == 400
+    names = {param["name"] for param in response.get_json()["invalid_params"]}
+    assert names == {"name", "email"}

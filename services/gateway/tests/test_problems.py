@@ -18,6 +18,8 @@ from loket_gateway.problems import ERROR_TABLE, from_exception
     ("HoldExpired", 409, "hold_expired"),
     ("BookingLimitReached", 409, "booking_limit_reached"),
     ("NotBookable", 409, "not_allowed_in_state"),
+    ("LotteryNotOpen", 409, "lottery_not_open"),
+    ("AlreadyEntered", 409, "lottery_already_entered"),
     ("TooManyHolds", 429, "too_many_holds"),
     ("ChallengeReused", 403, "proof_of_work_reused"),
     ("ProofOfWorkFailed", 403, "proof_of_work_failed"),
@@ -28,14 +30,14 @@ def test_error_table(exc_type, status, code):
 
 def test_every_mapped_error_is_tested():
     # A new row in the table must get a row in test_error_table.
-    assert len(ERROR_TABLE) == 14
+    assert len(ERROR_TABLE) == 16
 
 
 def test_codes_match_the_services_errors():
     from loket_appointments import exceptions
 
     for name in ("SlotTaken", "HoldExpired", "BookingLimitReached", "NotBookable",
-                 "TooManyHolds", "ChallengeReused"):
+                 "TooManyHolds", "ChallengeReused", "LotteryNotOpen", "AlreadyEntered"):
         assert ERROR_TABLE[name][1] == getattr(exceptions, name).code
 
 

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The fair-release API: a service's release, lottery entries and their results."""
+from __future__ import annotations
+
+from flask import jsonify, url_for
+
+from . import lottery_schemas as schemas
+from .api import _json_body, _request_secret, _rpc, _tenant, api
+from .openapi import operation
+from .rate_limits import HOLD_LIMIT, limit_address
+
+TAGS = ("appointments: fair release",)
+
+
+def _status_token() -> str:
+    return _request_secret("X-Status-Token", "the entry's status token")
+
+
+@api.get("/tenants/<tenant>/services/<service_id>/release")
+@operation("The service's latest release: first come, or a lottery window and its draw",
+           {200: ("The release", schemas.ReleaseSchema)}, tags=TAGS)
+def service_release(tenant: str, service_id: str):
+    """Mode, state, day, opened_at and draw_at."""
+    tenant = _tenant(tenant)
+    with _rpc() as rpc:
+        return jsonify(rpc.appointments.release_info(tenant, service_id))
+
+
+@api.post("/tenants/<tenant>/lottery-entries")
+@operation("Enter the lottery of a newly released day",
+           {201: ("Entered; keep the status link", schemas.EnteredSchema),
+            409: ("No lottery open now, or already entered", None),
+            429: ("Too many requests from this address", None)},
+           request=schemas.EntryRequestSchema, tags=TAGS)
+@limit_address(HOLD_LIMIT, scope="hold")
+def enter_lottery(tenant: str):
+    """One entry per person and release; arrival time does not matter."""
+    tenant = _tenant(tenant)
+    body = _json_body(schemas.EntryRequestSchema())
+    with _rpc() as rpc:
+        entered = rpc.appointments.enter_lottery(tenant, body)
+    entered["status_url"] = url_for("api.lottery_entry", tenant=tenant,
+                                    reference=entered["entry"]["reference"],
+                                    token=entered["status_token"], _external=True)
+    return jsonify(entered), 201
+
+
+@api.get("/tenants/<tenant>/lottery-entries/<reference>")
+@operation("My lottery entry: pending, allocated (with the booking) or not_allocated",
+           {200: ("The entry", schemas.EntrySchema), 401: ("No status token", None)},
+           tags=TAGS, security="statusToken")
+def lottery_entry(tenant: str, reference: str):
+    """The result, opened by the entry's status token."""
+    tenant = _tenant(tenant)
+    token = _status_token()
+    with _rpc() as rpc:
+        return jsonify(rpc.appointments.lottery_entry(tenant, reference, token))
