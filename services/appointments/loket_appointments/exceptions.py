@@ -37,3 +37,15 @@ class NotBookable(Conflict):
     """The booking is in a state that does not allow this action."""
 
     code = "not_allowed_in_state"
+
+
+class VersionConflict(Conflict):
+    """The catalogue entry changed since the caller read it (or exists already)."""
+
+    code = "version_conflict"
+
+
+class BookingsAffected(Conflict):
+    """The change would strand confirmed future bookings; ``affected_bookings`` says how many."""
+
+    code = "bookings_affected"

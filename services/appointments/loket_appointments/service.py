@@ -18,8 +18,11 @@ from loket_common.validation import load
 
 from .availability import free_slots, search_days
 from .booking_desk import utcnow
+from .catalogue_admin import checked_kind, checked_version
 from .dependencies import AppointmentsDatabase
 from .schemas import (
+    AdminOfficeSchema,
+    AdminServiceSchema,
     BookingSchema,
     ContactSchema,
     DayListEntrySchema,
@@ -214,3 +217,77 @@ class AppointmentsService(health.HealthMixin):
     def record_resident(self, body: dict[str, Any]) -> None:
         """Keep the resident's preferred language, for reminders in their language."""
         self.store.record_resident(event_from_message(body))
+
+    # -- catalogue maintenance (the gateway checks the tenant_admin role) ----------------
+
+    @rpc
+    def list_catalogue(self, tenant: str) -> dict[str, list[dict[str, Any]]]:
+        """Every office and service of the tenant, deactivated ones too, with versions."""
+        tenant = checked_tenant(tenant)
+        return {"offices": AdminOfficeSchema(many=True).dump(self.store.all_entries(
+                    tenant, "offices")),
+                "services": AdminServiceSchema(many=True).dump(self.store.all_entries(
+                    tenant, "services"))}
+
+    @rpc
+    def get_office(self, tenant: str, office_id: str) -> dict[str, Any]:
+        """One office, active or not, with its version (the ETag)."""
+        return AdminOfficeSchema().dump(self.store.office(checked_tenant(tenant), office_id))
+
+    @rpc
+    def get_service(self, tenant: str, service_id: str) -> dict[str, Any]:
+        """One offered service, active or not, with its version (the ETag)."""
+        return AdminServiceSchema().dump(self.store.service(checked_tenant(tenant), service_id))
+
+    @rpc
+    def put_office(self, tenant: str, office_id: str, office: dict[str, Any],
+                   expected_version: int | None, actor: dict[str, Any]) -> dict[str, Any]:
+        """Create (no expected version) or replace an office."""
+        changed = self.store.catalogue(checked_tenant(tenant), actor).put_office(
+            str(office_id), office, checked_version(expected_version, required=False))
+        self.relay.nudge()
+        return AdminOfficeSchema().dump(changed)
+
+    @rpc
+    def put_service(self, tenant: str, service_id: str, service: dict[str, Any],
+                    expected_version: int | None, actor: dict[str, Any]) -> dict[str, Any]:
+        """Create (no expected version) or replace an offered service."""
+        changed = self.store.catalogue(checked_tenant(tenant), actor).put_service(
+            str(service_id), service, checked_version(expected_version, required=False))
+        self.relay.nudge()
+        return AdminServiceSchema().dump(changed)
+
+    @rpc
+    def list_closures(self, tenant: str, office_id: str) -> dict[str, Any]:
+        """The days an office is closed, and the office's version."""
+        office = AdminOfficeSchema().dump(self.store.office(checked_tenant(tenant), office_id))
+        return {"version": office["version"], "closures": office["closures"]}
+
+    @rpc
+    def add_closure(self, tenant: str, office_id: str, closure: dict[str, Any],
+                    expected_version: int, actor: dict[str, Any]) -> dict[str, Any]:
+        """Close an office on a day (refused while confirmed bookings fall on it)."""
+        changed = self.store.catalogue(checked_tenant(tenant), actor).add_closure(
+            str(office_id), closure, checked_version(expected_version))
+        self.relay.nudge()
+        return AdminOfficeSchema().dump(changed)
+
+    @rpc
+    def remove_closure(self, tenant: str, office_id: str, day: str, expected_version: int,
+                       actor: dict[str, Any]) -> dict[str, Any]:
+        """Open an office again on a closed day."""
+        changed = self.store.catalogue(checked_tenant(tenant), actor).remove_closure(
+            str(office_id), str(day), checked_version(expected_version))
+        self.relay.nudge()
+        return AdminOfficeSchema().dump(changed)
+
+    @rpc
+    def deactivate(self, tenant: str, kind: str, entity_id: str, expected_version: int,
+                   actor: dict[str, Any]) -> dict[str, Any]:
+        """Stop offering an office or a service (``kind``); it is kept, never deleted."""
+        kind = checked_kind(kind)
+        changed = self.store.catalogue(checked_tenant(tenant), actor).deactivate(
+            kind, str(entity_id), checked_version(expected_version))
+        self.relay.nudge()
+        schema = AdminOfficeSchema() if kind == "office" else AdminServiceSchema()
+        return schema.dump(changed)

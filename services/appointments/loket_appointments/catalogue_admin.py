@@ -1,0 +1,211 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Tenant administrators' changes to offices and services: validated, versioned, audited.
+
+Every change reads the entry, checks the caller's expected ``version``, refuses
+what would strand confirmed future bookings (``catalogue_rules.py``), and writes
+the new version with a conditional replace, its ``catalogue_changes`` audit
+record and its ``catalogue_changed`` outbox event in one transaction: of two
+concurrent changes to one version exactly one wins.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError, OperationFailure
+
+from loket_common.errors import NotFound, ValidationFailed
+from loket_common.events import Event
+from loket_common.mongo import TenantCollection, transaction
+from loket_common.outbox import add_to_outbox
+from loket_common.validation import load
+
+from .booking_desk import ACTIVE, SOURCE, utcnow
+from .catalogue_rules import check_office_references, stranded_by_office
+from .exceptions import BookingsAffected, VersionConflict
+from .schemas import ActorSchema, ClosureSchema, OfferedServiceSchema, OfficeSchema
+
+CHANGES = "catalogue_changes"
+KINDS = {"office": "offices", "service": "services"}
+HIDDEN = {"_id": 0, "tenant": 0}
+
+Mutation = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def ensure_catalogue_indexes(database: Database) -> None:
+    """The audit trail, read per tenant and entry, newest last."""
+    database[CHANGES].create_index([("tenant", ASCENDING), ("entity", ASCENDING),
+                                    ("entity_id", ASCENDING), ("at", ASCENDING)])
+
+
+def checked_kind(kind: object) -> str:
+    """``kind`` if it names a catalogue entry kind (office, service), else ValidationFailed."""
+    if kind not in KINDS:
+        raise ValidationFailed("Unknown catalogue entry kind.", invalid_params=[
+            {"name": "kind", "reason": "Use office or service."}])
+    return str(kind)
+
+
+def checked_version(value: object, required: bool = True) -> int | None:
+    """The expected version a write names (None: create, when not ``required``)."""
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationFailed("Name the version you read (If-Match).", invalid_params=[
+            {"name": "expected_version", "reason": "A positive whole number."}])
+    return value
+
+
+def with_id(body: Any, entity_id: str) -> Any:
+    """The body with the id from the path; a different id in the body is refused."""
+    if not isinstance(body, dict):
+        return body
+    if body.get("id", entity_id) != entity_id:
+        raise ValidationFailed("The id in the body differs from the one in the path.",
+                               invalid_params=[{"name": "id", "reason": "Must match the path."}])
+    return {**body, "id": entity_id}
+
+
+class CatalogueAdmin:
+    """Changes to one tenant's catalogue, made by ``actor`` (subject and role)."""
+
+    def __init__(self, database: Database, tenant: str, actor: dict[str, Any],
+                 now: Callable[[], datetime] = utcnow) -> None:
+        self.database = database
+        self.tenant = tenant
+        self.actor = load(ActorSchema(), actor)
+        self.now = now
+        self.bookings = TenantCollection(database["bookings"], tenant)
+
+    def _entries(self, kind: str) -> TenantCollection:
+        return TenantCollection(self.database[KINDS[kind]], self.tenant)
+
+    def get(self, kind: str, entity_id: str) -> dict[str, Any]:
+        """One office or service, active or not, with its version (NotFound if unknown)."""
+        entry = self._entries(kind).find_one({"id": entity_id}, HIDDEN)
+        if entry is None:
+            raise NotFound(f"No such {kind}.")
+        return entry
+
+    # -- offices -----------------------------------------------------------------------
+
+    def put_office(self, office_id: str, body: dict[str, Any],
+                   expected_version: int | None) -> dict[str, Any]:
+        """Create (``expected_version`` None) or replace an office as a whole."""
+        return self._put("office", load(OfficeSchema(), with_id(body, office_id)),
+                         expected_version)
+
+    def add_closure(self, office_id: str, closure: dict[str, Any],
+                    expected_version: int) -> dict[str, Any]:
+        """Close an office on a day (refused while confirmed bookings fall on it)."""
+        closure = load(ClosureSchema(), closure)
+        return self._change("office", office_id, expected_version, "closure_added",
+                            lambda office: {**office,
+                                            "closures": [*office["closures"], closure]})
+
+    def remove_closure(self, office_id: str, day: str, expected_version: int) -> dict[str, Any]:
+        """Open an office again on a day it was closed."""
+        def reopen(office: dict[str, Any]) -> dict[str, Any]:
+            kept = [closure for closure in office["closures"] if closure["date"] != day]
+            if len(kept) == len(office["closures"]):
+                raise NotFound("The office is not closed on this day.")
+            return {**office, "closures": kept}
+        return self._change("office", office_id, expected_version, "closure_removed", reopen)
+
+    # -- services ----------------------------------------------------------------------
+
+    def put_service(self, service_id: str, body: dict[str, Any],
+                    expected_version: int | None) -> dict[str, Any]:
+        """Create (``expected_version`` None) or replace an offered service as a whole."""
+        return self._put("service", load(OfferedServiceSchema(), with_id(body, service_id)),
+                         expected_version)
+
+    # -- both --------------------------------------------------------------------------
+
+    def deactivate(self, kind: str, entity_id: str, expected_version: int) -> dict[str, Any]:
+        """Stop offering an office or service (kept for its past bookings, never deleted)."""
+        return self._change(kind, entity_id, expected_version, "deactivated",
+                            lambda entry: {**entry, "active": False})
+
+    def _put(self, kind: str, entry: dict[str, Any],
+             expected_version: int | None) -> dict[str, Any]:
+        if expected_version is None:
+            return self._create(kind, entry)
+        return self._change(kind, entry["id"], expected_version, "replaced",
+                            lambda current: {**entry, "active": True})
+
+    def _create(self, kind: str, entry: dict[str, Any]) -> dict[str, Any]:
+        created = {**entry, "version": 1, "active": True}
+        self._check(kind, created)
+        try:
+            with transaction(self.database) as session:
+                self._entries(kind).insert_one(created, session=session)
+                self._record(kind, created, "created", None, session)
+        except DuplicateKeyError:
+            raise VersionConflict(f"This {kind} exists already; send If-Match with its "
+                                  "version to replace it.",
+                                  current_version=self.get(kind, entry["id"])["version"]) from None
+        return created
+
+    def _change(self, kind: str, entity_id: str, expected_version: int, action: str,
+                mutate: Mutation) -> dict[str, Any]:
+        current = self.get(kind, entity_id)
+        if current["version"] != expected_version:
+            raise VersionConflict(f"The {kind} changed meanwhile; read it again.",
+                                  current_version=current["version"])
+        changed = {**mutate(current), "id": entity_id, "version": expected_version + 1}
+        self._check(kind, changed)
+        try:
+            with transaction(self.database) as session:
+                replaced = self._entries(kind).replace_one(
+                    {"id": entity_id, "version": expected_version}, changed, session=session)
+                if replaced.matched_count != 1:
+                    raise VersionConflict(f"The {kind} changed meanwhile; read it again.")
+                self._record(kind, changed, action, expected_version, session)
+        except OperationFailure as error:
+            if error.has_error_label("TransientTransactionError") or error.code == 112:
+                raise VersionConflict(f"The {kind} changed meanwhile; read it again.") from None
+            raise
+        return changed
+
+    def _check(self, kind: str, entry: dict[str, Any]) -> None:
+        """Refuse entries that name unknown services or strand confirmed future bookings."""
+        if kind == "office":
+            if entry["active"]:
+                check_office_references(entry, self._active_service_ids())
+            stranded = stranded_by_office(entry, self._future_bookings({"office_id": entry["id"]}))
+        else:
+            stranded = ([] if entry["active"]
+                        else self._future_bookings({"service_id": entry["id"]}))
+        if stranded:
+            raise BookingsAffected(
+                f"{len(stranded)} confirmed future booking(s) would no longer fit; move or "
+                "cancel them first.", affected_bookings=len(stranded))
+
+    def _active_service_ids(self) -> list[str]:
+        return [service["id"] for service in self._entries("service").find(
+            {"active": {"$ne": False}}, {"id": 1})]
+
+    def _future_bookings(self, query: dict[str, Any]) -> list[dict[str, Any]]:
+        now = self.now()
+        since = (now - timedelta(days=1)).date().isoformat()  # a day of slack for time zones
+        return list(self.bookings.find(
+            {**query, "state": {"$in": list(ACTIVE)}, "day": {"$gte": since}, "end": {"$gt": now}},
+            {"service_id": 1, "counter_id": 1, "start": 1, "end": 1}))
+
+    def _record(self, kind: str, entry: dict[str, Any], action: str,
+                version_before: int | None, session: Any) -> None:
+        """The audit record and the ``catalogue_changed`` event, in the change's transaction."""
+        TenantCollection(self.database[CHANGES], self.tenant).insert_one({
+            "id": str(uuid.uuid4()), "entity": kind, "entity_id": entry["id"], "action": action,
+            "version_before": version_before, "version_after": entry["version"],
+            "actor": self.actor, "at": self.now()}, session=session)
+        add_to_outbox(self.database, Event(source=SOURCE, type="catalogue_changed",
+                                           tenant=self.tenant, data={
+                                               "entity": kind, "id": entry["id"],
+                                               "action": action, "version": entry["version"],
+                                               "active": entry["active"]}), session)
