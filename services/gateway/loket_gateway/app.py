@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 
-from . import appointments_api  # noqa: F401 (adds the appointment routes to the API)
+from . import (
+    appointments_api,  # noqa: F401 (adds the appointment routes to the API)
+    catalogue_admin_api,  # noqa: F401 (adds the tenant admins' catalogue routes)
+)
 from .api import api
 from .health import health
 from .i18n import init_i18n
