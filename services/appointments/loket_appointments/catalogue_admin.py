@@ -173,7 +173,7 @@ class CatalogueAdmin:
         return changed
 
     def _check(self, kind: str, entry: dict[str, Any]) -> None:
-        """Refuse entries that name unknown services or strand confirmed future bookings."""
+        """Refuse entries that name unknown services or strand future bookings (or holds)."""
         if kind == "office":
             if entry["active"]:
                 check_office_references(entry, self._active_service_ids())
@@ -193,8 +193,11 @@ class CatalogueAdmin:
     def _future_bookings(self, query: dict[str, Any]) -> list[dict[str, Any]]:
         now = self.now()
         since = (now - timedelta(days=1)).date().isoformat()  # a day of slack for time zones
+        # A live hold counts too: it may be confirmed within minutes, after the change.
         return list(self.bookings.find(
-            {**query, "state": {"$in": list(ACTIVE)}, "day": {"$gte": since}, "end": {"$gt": now}},
+            {**query, "day": {"$gte": since}, "end": {"$gt": now},
+             "$or": [{"state": {"$in": list(ACTIVE)}},
+                     {"state": "held", "expires_at": {"$gt": now}}]},
             {"service_id": 1, "counter_id": 1, "start": 1, "end": 1}))
 
     def _record(self, kind: str, entry: dict[str, Any], action: str,

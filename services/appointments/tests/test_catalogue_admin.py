@@ -42,14 +42,19 @@ def admin(database):
     return admin
 
 
-@pytest.fixture
-def booked(database, admin):
-    """A confirmed booking tomorrow 08:00 at counter c1."""
+def hold(database, admin):
+    """Hold tomorrow 08:00 at counter c1 (expires after 5 minutes)."""
     ensure_desk_indexes(database)
     ensure_ledger_indexes(database)
     desk = BookingDesk(database, TENANT, now=lambda: NOW)
-    held = desk.hold(admin.get("office", "rathaus"), admin.get("service", "id-card"), SLOT,
-                     "client", None)
+    return desk, desk.hold(admin.get("office", "rathaus"), admin.get("service", "id-card"),
+                           SLOT, "client", None)
+
+
+@pytest.fixture
+def booked(database, admin):
+    """A confirmed booking tomorrow 08:00 at counter c1."""
+    desk, held = hold(database, admin)
     booking, _ = desk.confirm(held["id"], CONTACT, max_active=lambda service_id: 1)
     return booking
 
@@ -120,6 +125,15 @@ def test_a_closure_over_a_booked_day_is_refused(admin, booked):
     assert reopened["closures"] == [] and reopened["version"] == 3
     with pytest.raises(NotFound):
         admin.remove_closure("rathaus", "2026-11-25", 3)
+
+
+def test_a_live_hold_counts_an_expired_one_does_not(admin, database):
+    hold(database, admin)
+    closure = {"date": "2026-11-24", "reason": TEXT}
+    with pytest.raises(BookingsAffected):
+        admin.add_closure("rathaus", closure, 1)
+    later = CatalogueAdmin(database, TENANT, ADMIN, now=lambda: NOW + timedelta(minutes=6))
+    assert later.add_closure("rathaus", closure, 1)["version"] == 2
 
 
 def test_changes_that_strand_bookings_are_refused(admin, booked):
