@@ -56,30 +56,49 @@ def _actor() -> dict[str, str]:
     return dict(g.staff)
 
 
-def _put(kind: str, tenant: str, entity_id: str) -> Response:
-    """Create (``If-None-Match: *``) or replace (``If-Match``) an office or service."""
-    tenant = _tenant(tenant)
-    creating = request.headers.get("If-None-Match", "").strip() == "*"
-    expected = None if creating else _expected_version()
-    body = _json_body(KIND_SCHEMAS[kind][0]())
-    with _rpc() as rpc:
-        put = getattr(rpc.appointments, f"put_{kind}")
-        entry = put(tenant, entity_id, body, expected, _actor())
-    return _versioned(entry, 201 if creating else 200)
+def _add_entry_routes(kind: str, plural: str, what: str) -> None:
+    """GET (with ETag), PUT (create or replace) and DELETE (deactivate) of one kind."""
+    request_schema, entry_schema = KIND_SCHEMAS[kind]
+    path = f"/tenants/<tenant>/{plural}/<{kind}_id>"
 
+    def get_entry(tenant: str, **ids: str) -> Response:
+        tenant = _tenant(tenant)
+        with _rpc() as rpc:
+            return _versioned(getattr(rpc.appointments, f"get_{kind}")(tenant, ids[f"{kind}_id"]))
 
-def _get(kind: str, tenant: str, entity_id: str) -> Response:
-    tenant = _tenant(tenant)
-    with _rpc() as rpc:
-        return _versioned(getattr(rpc.appointments, f"get_{kind}")(tenant, entity_id))
+    def put_entry(tenant: str, **ids: str) -> Response:
+        tenant = _tenant(tenant)
+        creating = request.headers.get("If-None-Match", "").strip() == "*"
+        expected = None if creating else _expected_version()
+        body = _json_body(request_schema())
+        with _rpc() as rpc:
+            entry = getattr(rpc.appointments, f"put_{kind}")(tenant, ids[f"{kind}_id"], body,
+                                                             expected, _actor())
+        return _versioned(entry, 201 if creating else 200)
 
+    def deactivate_entry(tenant: str, **ids: str) -> Response:
+        tenant = _tenant(tenant)
+        expected = _expected_version()
+        with _rpc() as rpc:
+            return _versioned(rpc.appointments.deactivate(tenant, kind, ids[f"{kind}_id"],
+                                                          expected, _actor()))
 
-def _deactivate(kind: str, tenant: str, entity_id: str) -> Response:
-    tenant = _tenant(tenant)
-    expected = _expected_version()
-    with _rpc() as rpc:
-        return _versioned(rpc.appointments.deactivate(tenant, kind, entity_id, expected,
-                                                      _actor()))
+    views = [
+        (get_entry, "GET", f"get_{kind}", operation(
+            f"One {what} with its version as ETag (tenant admin)",
+            {200: (f"The {what}", entry_schema)}, tags=TAGS, security="staffToken")),
+        (put_entry, "PUT", f"put_{kind}", operation(
+            f"Create or replace an {what} as a whole (tenant admin)",
+            {200: ("Replaced", entry_schema), 201: ("Created", entry_schema), **WRITE_ERRORS},
+            request=request_schema, tags=TAGS, security="staffToken", headers=PUT_HEADERS)),
+        (deactivate_entry, "DELETE", f"deactivate_{kind}", operation(
+            f"Deactivate an {what}: no longer offered, kept for its bookings (tenant admin)",
+            {200: ("Deactivated", entry_schema), **WRITE_ERRORS},
+            tags=TAGS, security="staffToken", headers=IF_MATCH)),
+    ]
+    for view, method, name, describe in views:
+        view.__name__ = view.__qualname__ = name  # the endpoint and the operationId
+        api.add_url_rule(path, name, require_role(ADMIN)(describe(view)), methods=[method])
 
 
 @api.get("/tenants/<tenant>/catalogue")
@@ -93,66 +112,8 @@ def get_catalogue(tenant: str):
         return jsonify(rpc.appointments.list_catalogue(tenant))
 
 
-@api.get("/tenants/<tenant>/offices/<office_id>")
-@operation("One office with its version as ETag (tenant admin)",
-           {200: ("The office", schemas.AdminOfficeSchema)}, tags=TAGS, security="staffToken")
-@require_role(ADMIN)
-def get_office(tenant: str, office_id: str):
-    """Read an office before changing it."""
-    return _get("office", tenant, office_id)
-
-
-@api.put("/tenants/<tenant>/offices/<office_id>")
-@operation("Create or replace an office (tenant admin)",
-           {200: ("Replaced", schemas.AdminOfficeSchema),
-            201: ("Created", schemas.AdminOfficeSchema), **WRITE_ERRORS},
-           request=schemas.OfficeRequestSchema, tags=TAGS, security="staffToken",
-           headers=PUT_HEADERS)
-@require_role(ADMIN)
-def put_office(tenant: str, office_id: str):
-    """The office as a whole: address, accessibility, counters, hours, closures."""
-    return _put("office", tenant, office_id)
-
-
-@api.delete("/tenants/<tenant>/offices/<office_id>")
-@operation("Deactivate an office (tenant admin)",
-           {200: ("Deactivated", schemas.AdminOfficeSchema), **WRITE_ERRORS},
-           tags=TAGS, security="staffToken", headers=IF_MATCH)
-@require_role(ADMIN)
-def deactivate_office(tenant: str, office_id: str):
-    """The office is no longer offered; it is kept for its past bookings."""
-    return _deactivate("office", tenant, office_id)
-
-
-@api.get("/tenants/<tenant>/services/<service_id>")
-@operation("One offered service with its version as ETag (tenant admin)",
-           {200: ("The service", schemas.AdminServiceSchema)}, tags=TAGS, security="staffToken")
-@require_role(ADMIN)
-def get_service(tenant: str, service_id: str):
-    """Read a service before changing it."""
-    return _get("service", tenant, service_id)
-
-
-@api.put("/tenants/<tenant>/services/<service_id>")
-@operation("Create or replace an offered service (tenant admin)",
-           {200: ("Replaced", schemas.AdminServiceSchema),
-            201: ("Created", schemas.AdminServiceSchema), **WRITE_ERRORS},
-           request=schemas.ServiceRequestSchema, tags=TAGS, security="staffToken",
-           headers=PUT_HEADERS)
-@require_role(ADMIN)
-def put_service(tenant: str, service_id: str):
-    """The service as a whole: duration, fee, documents, description, booking policy."""
-    return _put("service", tenant, service_id)
-
-
-@api.delete("/tenants/<tenant>/services/<service_id>")
-@operation("Deactivate an offered service (tenant admin)",
-           {200: ("Deactivated", schemas.AdminServiceSchema), **WRITE_ERRORS},
-           tags=TAGS, security="staffToken", headers=IF_MATCH)
-@require_role(ADMIN)
-def deactivate_service(tenant: str, service_id: str):
-    """The service is no longer offered; it is kept for its past bookings."""
-    return _deactivate("service", tenant, service_id)
+_add_entry_routes("office", "offices", "office")
+_add_entry_routes("service", "services", "offered service")
 
 
 @api.get("/tenants/<tenant>/offices/<office_id>/closures")
