@@ -10,7 +10,8 @@ concurrent changes to one version exactly one wins.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +33,7 @@ from .schemas import ActorSchema, ClosureSchema, OfferedServiceSchema, OfficeSch
 CHANGES = "catalogue_changes"
 KINDS = {"office": "offices", "service": "services"}
 HIDDEN = {"_id": 0, "tenant": 0}
+WRITE_CONFLICT = 112  # MongoDB's error code when two transactions write one document
 
 Mutation = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -95,9 +97,11 @@ class CatalogueAdmin:
 
     def put_office(self, office_id: str, body: dict[str, Any],
                    expected_version: int | None) -> dict[str, Any]:
-        """Create (``expected_version`` None) or replace an office as a whole."""
+        """Create (``expected_version`` None) or replace an office (closures if given)."""
+        # Closures have their own resource: a body without them keeps them.
+        kept = ("closures",) if isinstance(body, dict) and "closures" not in body else ()
         return self._put("office", load(OfficeSchema(), with_id(body, office_id)),
-                         expected_version)
+                         expected_version, kept)
 
     def add_closure(self, office_id: str, closure: dict[str, Any],
                     expected_version: int) -> dict[str, Any]:
@@ -131,46 +135,55 @@ class CatalogueAdmin:
         return self._change(kind, entity_id, expected_version, "deactivated",
                             lambda entry: {**entry, "active": False})
 
-    def _put(self, kind: str, entry: dict[str, Any],
-             expected_version: int | None) -> dict[str, Any]:
+    def _put(self, kind: str, entry: dict[str, Any], expected_version: int | None,
+             kept: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Create, or replace all but the ``kept`` fields (which the body left out)."""
         if expected_version is None:
             return self._create(kind, entry)
         return self._change(kind, entry["id"], expected_version, "replaced",
-                            lambda current: {**entry, "active": True})
+                            lambda current: {**entry, "active": True,
+                                             **{name: current[name] for name in kept}})
 
     def _create(self, kind: str, entry: dict[str, Any]) -> dict[str, Any]:
         created = {**entry, "version": 1, "active": True}
-        self._check(kind, created)
-        try:
-            with transaction(self.database) as session:
-                self._entries(kind).insert_one(created, session=session)
-                self._record(kind, created, "created", None, session)
-        except DuplicateKeyError:
-            raise VersionConflict(f"This {kind} exists already; send If-Match with its "
-                                  "version to replace it.",
-                                  current_version=self.get(kind, entry["id"])["version"]) from None
+        if self._entries(kind).find_one({"id": entry["id"]}, {"_id": 1}) is None:
+            self._check(kind, created)
+        with self._conflicts_reported(kind, entry["id"]) as session:
+            self._entries(kind).insert_one(created, session=session)
+            self._record(kind, created, "created", None, session)
         return created
 
     def _change(self, kind: str, entity_id: str, expected_version: int, action: str,
                 mutate: Mutation) -> dict[str, Any]:
         current = self.get(kind, entity_id)
         if current["version"] != expected_version:
-            raise VersionConflict(f"The {kind} changed meanwhile; read it again.",
-                                  current_version=current["version"])
+            raise self._stale(kind, current["version"])
         changed = {**mutate(current), "id": entity_id, "version": expected_version + 1}
         self._check(kind, changed)
+        with self._conflicts_reported(kind, entity_id) as session:
+            replaced = self._entries(kind).replace_one(
+                {"id": entity_id, "version": expected_version}, changed, session=session)
+            if replaced.matched_count != 1:
+                raise self._stale(kind, self.get(kind, entity_id)["version"])
+            self._record(kind, changed, action, expected_version, session)
+        return changed
+
+    @contextmanager
+    def _conflicts_reported(self, kind: str, entity_id: str) -> Iterator[Any]:
+        """A transaction in which a lost race (duplicate id, write conflict) is stale."""
         try:
             with transaction(self.database) as session:
-                replaced = self._entries(kind).replace_one(
-                    {"id": entity_id, "version": expected_version}, changed, session=session)
-                if replaced.matched_count != 1:
-                    raise VersionConflict(f"The {kind} changed meanwhile; read it again.")
-                self._record(kind, changed, action, expected_version, session)
-        except OperationFailure as error:
-            if error.has_error_label("TransientTransactionError") or error.code == 112:
-                raise VersionConflict(f"The {kind} changed meanwhile; read it again.") from None
-            raise
-        return changed
+                yield session
+        except OperationFailure as error:  # DuplicateKeyError is one too
+            if not (isinstance(error, DuplicateKeyError) or error.code == WRITE_CONFLICT
+                    or error.has_error_label("TransientTransactionError")):
+                raise
+            raise self._stale(kind, self.get(kind, entity_id)["version"]) from None
+
+    @staticmethod
+    def _stale(kind: str, current_version: int) -> VersionConflict:
+        return VersionConflict(f"The {kind} changed meanwhile (or exists already); read it "
+                               "again and send its version.", current_version=current_version)
 
     def _check(self, kind: str, entry: dict[str, Any]) -> None:
         """Refuse entries that name unknown services or strand future bookings (or holds)."""

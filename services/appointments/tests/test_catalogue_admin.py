@@ -189,3 +189,10 @@ def test_availability_follows_admin_changes_at_once(container_factory, service_c
         assert len(appointments.search_slots(TENANT, query)) == 4
         listed = appointments.list_catalogue(TENANT)
         assert [entry["version"] for entry in listed["offices"]] == [4]
+
+
+def test_replacing_an_office_keeps_its_closures_unless_it_names_them(admin):
+    closure = {"date": "2026-12-24", "reason": TEXT}
+    admin.add_closure("rathaus", closure, 1)
+    assert admin.put_office("rathaus", OFFICE, 2)["closures"] == [closure]
+    assert admin.put_office("rathaus", {**OFFICE, "closures": []}, 3)["closures"] == []

@@ -54,7 +54,7 @@ class ClosureSchema(Schema):
 
 
 class OfficeRequestSchema(Schema):
-    """An office as a whole (PUT replaces every field, closures included)."""
+    """An office as a whole (PUT replaces every field; closures only when given)."""
 
     id = fields.String(metadata={"description": "Optional; must equal the path's id."})
     name = fields.Nested(TextSchema, required=True)
@@ -66,7 +66,8 @@ class OfficeRequestSchema(Schema):
     counters = fields.List(fields.Nested(CounterSchema))
     opening_hours = fields.Dict(keys=fields.String(), values=fields.List(CLOCK_INTERVAL),
                                 metadata={"description": "mon..sun -> ordered intervals."})
-    closures = fields.List(fields.Nested(ClosureSchema))
+    closures = fields.List(fields.Nested(ClosureSchema), metadata={
+        "description": "Omit to keep the office's closures (they have their own resource)."})
 
 
 class VersionedSchema(Schema):
