@@ -1,5 +1,6 @@
 """A tenant admin maintains the catalogue over HTTP; residents see the change at once."""
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -80,6 +81,7 @@ def test_admin_creates_changes_and_closes_residents_see_it(system, ids):
     stale = api(system, "PUT", f"/offices/{ids['office']}", admin,
                 {"If-Match": read.headers["ETag"]}, json=office_body(ids["service"]))
     assert stale.status_code == 412 and stale.json()["code"] == "version_conflict"
+    assert stale.json()["current_version"] == 2
 
     # a booked day cannot be closed; a free day can, and its slots disappear
     first = slots(system, ids["service"], ids["office"], day)[0]
@@ -111,3 +113,23 @@ def test_admin_creates_changes_and_closes_residents_see_it(system, ids):
     assert slots(system, ids["service"], ids["office"]) == []
     catalogue = api(system, "GET", "/catalogue", admin).json()
     assert ids["service"] in {service["id"] for service in catalogue["services"]}
+
+
+def test_concurrent_admins_exactly_one_wins_and_the_trail_says_who(system, ids):
+    admin = system.staff_token
+    assert api(system, "PUT", f"/services/{ids['service']}", admin, {"If-None-Match": "*"},
+               json=SERVICE).status_code == 201
+
+    def replace(fee):
+        return api(system, "PUT", f"/services/{ids['service']}", admin, {"If-Match": '"1"'},
+                   json={**SERVICE, "fee_cents": fee}).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = sorted(pool.map(replace, range(6)))
+    assert statuses == [200] + [412] * 5
+    trail = api(system, "GET", "/catalogue/changes", admin, params={"limit": 5}).json()
+    mine = [change for change in trail if change["entity_id"] == ids["service"]]
+    assert [change["action"] for change in mine] == ["replaced", "created"]
+    assert mine[0]["actor"]["role"] == "tenant_admin"
+    assert mine[0]["actor"]["subject"].startswith("token:")
+    assert admin not in str(trail)

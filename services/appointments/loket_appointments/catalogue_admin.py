@@ -72,6 +72,12 @@ def with_id(body: Any, entity_id: str) -> Any:
     return {**body, "id": entity_id}
 
 
+def recent_changes(database: Database, tenant: str, limit: int = 100) -> list[dict[str, Any]]:
+    """The tenant's latest catalogue changes, newest first (the audit trail)."""
+    return list(TenantCollection(database[CHANGES], tenant).find(
+        {}, HIDDEN, sort=[("at", -1), ("_id", -1)], limit=max(1, min(int(limit), 1000))))
+
+
 class CatalogueAdmin:
     """Changes to one tenant's catalogue, made by ``actor`` (subject and role)."""
 

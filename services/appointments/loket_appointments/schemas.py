@@ -203,3 +203,16 @@ class AdminOfficeSchema(OfficeSchema, VersionedSchema):
 
 class AdminServiceSchema(OfferedServiceSchema, VersionedSchema):
     """An offered service as tenant administrators edit it."""
+
+
+class CatalogueChangeSchema(Schema):
+    """One entry of the catalogue's audit trail."""
+
+    id = fields.String()
+    entity = fields.String()
+    entity_id = fields.String()
+    action = fields.String()
+    version_before = fields.Integer(allow_none=True)
+    version_after = fields.Integer()
+    actor = fields.Nested(ActorSchema)
+    at = fields.DateTime()

@@ -18,12 +18,13 @@ from loket_common.validation import load
 
 from .availability import free_slots, search_days
 from .booking_desk import utcnow
-from .catalogue_admin import checked_kind, checked_version
+from .catalogue_admin import checked_kind, checked_version, recent_changes
 from .dependencies import AppointmentsDatabase
 from .schemas import (
     AdminOfficeSchema,
     AdminServiceSchema,
     BookingSchema,
+    CatalogueChangeSchema,
     ContactSchema,
     DayListEntrySchema,
     HoldRequestSchema,
@@ -291,3 +292,9 @@ class AppointmentsService(health.HealthMixin):
         self.relay.nudge()
         schema = AdminOfficeSchema() if kind == "office" else AdminServiceSchema()
         return schema.dump(changed)
+
+    @rpc
+    def list_catalogue_changes(self, tenant: str, limit: int = 100) -> list[dict[str, Any]]:
+        """Who changed what in the catalogue, newest first."""
+        return CatalogueChangeSchema(many=True).dump(
+            recent_changes(self.store.database, checked_tenant(tenant), limit))

@@ -189,6 +189,10 @@ def test_availability_follows_admin_changes_at_once(container_factory, service_c
         assert len(appointments.search_slots(TENANT, query)) == 4
         listed = appointments.list_catalogue(TENANT)
         assert [entry["version"] for entry in listed["offices"]] == [4]
+        trail = appointments.list_catalogue_changes(TENANT, 2)
+        assert [(c["action"], c["version_after"]) for c in trail] == [
+            ("closure_removed", 4), ("closure_added", 3)]
+        assert trail[0]["actor"] == ADMIN
 
 
 def test_replacing_an_office_keeps_its_closures_unless_it_names_them(admin):

@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import Response, g, jsonify, request
 
+from loket_common.validation import load
+
 from . import catalogue_admin_schemas as schemas
 from .api import _json_body, _rpc, _tenant, api
 from .openapi import operation
@@ -110,6 +112,19 @@ def get_catalogue(tenant: str):
     tenant = _tenant(tenant)
     with _rpc() as rpc:
         return jsonify(rpc.appointments.list_catalogue(tenant))
+
+
+@api.get("/tenants/<tenant>/catalogue/changes")
+@operation("Who changed what in the catalogue, newest first (tenant admin)",
+           {200: ("The audit trail", schemas.CatalogueChangeSchema(many=True))},
+           query=schemas.ChangesQuerySchema, tags=TAGS, security="staffToken")
+@require_role(ADMIN)
+def list_catalogue_changes(tenant: str):
+    """The audit trail of catalogue changes."""
+    tenant = _tenant(tenant)
+    query = load(schemas.ChangesQuerySchema(), request.args.to_dict())
+    with _rpc() as rpc:
+        return jsonify(rpc.appointments.list_catalogue_changes(tenant, query["limit"]))
 
 
 _add_entry_routes("office", "offices", "office")

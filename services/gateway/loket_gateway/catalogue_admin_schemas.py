@@ -97,3 +97,30 @@ class CatalogueSchema(Schema):
 
     offices = fields.List(fields.Nested(AdminOfficeSchema), required=True)
     services = fields.List(fields.Nested(AdminServiceSchema), required=True)
+
+
+class ActorSchema(Schema):
+    """Who made a change: a pseudonym of the staff token, and the role."""
+
+    subject = fields.String(required=True)
+    role = fields.String(required=True)
+
+
+class CatalogueChangeSchema(Schema):
+    """One entry of the catalogue's audit trail."""
+
+    id = fields.String(required=True)
+    entity = fields.String(required=True, metadata={"description": "office or service"})
+    entity_id = fields.String(required=True)
+    action = fields.String(required=True, metadata={
+        "description": "created, replaced, closure_added, closure_removed, deactivated"})
+    version_before = fields.Integer(allow_none=True)
+    version_after = fields.Integer(required=True)
+    actor = fields.Nested(ActorSchema, required=True)
+    at = fields.String(required=True)
+
+
+class ChangesQuerySchema(Schema):
+    """How many changes to list."""
+
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))

@@ -22,7 +22,8 @@ def bearer(token):
 
 
 @pytest.mark.parametrize("method, path", [
-    ("GET", "/catalogue"), ("GET", "/offices/rathaus"), ("PUT", "/offices/rathaus"),
+    ("GET", "/catalogue"), ("GET", "/catalogue/changes"), ("GET", "/offices/rathaus"),
+    ("PUT", "/offices/rathaus"),
     ("DELETE", "/offices/rathaus"), ("GET", "/services/id-card"), ("PUT", "/services/id-card"),
     ("DELETE", "/services/id-card"), ("GET", "/offices/rathaus/closures"),
     ("POST", "/offices/rathaus/closures"), ("DELETE", "/offices/rathaus/closures/2026-12-24"),
