@@ -75,7 +75,8 @@ def with_id(body: Any, entity_id: str) -> Any:
 def recent_changes(database: Database, tenant: str, limit: int = 100) -> list[dict[str, Any]]:
     """The tenant's latest catalogue changes, newest first (the audit trail)."""
     return list(TenantCollection(database[CHANGES], tenant).find(
-        {}, HIDDEN, sort=[("at", -1), ("_id", -1)], limit=max(1, min(int(limit), 1000))))
+        {}, HIDDEN, sort=[("at", -1), ("_id", -1)],
+        limit=max(1, min(limit, 1000)) if isinstance(limit, int) else 100))
 
 
 class CatalogueAdmin:

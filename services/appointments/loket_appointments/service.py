@@ -244,19 +244,17 @@ class AppointmentsService(health.HealthMixin):
     def put_office(self, tenant: str, office_id: str, office: dict[str, Any],
                    expected_version: int | None, actor: dict[str, Any]) -> dict[str, Any]:
         """Create (no expected version) or replace an office."""
-        changed = self.store.catalogue(checked_tenant(tenant), actor).put_office(
-            str(office_id), office, checked_version(expected_version, required=False))
-        self.relay.nudge()
-        return AdminOfficeSchema().dump(changed)
+        return self._published("office", self.store.catalogue(checked_tenant(tenant), actor)
+                               .put_office(str(office_id), office,
+                                           checked_version(expected_version, required=False)))
 
     @rpc
     def put_service(self, tenant: str, service_id: str, service: dict[str, Any],
                     expected_version: int | None, actor: dict[str, Any]) -> dict[str, Any]:
         """Create (no expected version) or replace an offered service."""
-        changed = self.store.catalogue(checked_tenant(tenant), actor).put_service(
-            str(service_id), service, checked_version(expected_version, required=False))
-        self.relay.nudge()
-        return AdminServiceSchema().dump(changed)
+        return self._published("service", self.store.catalogue(checked_tenant(tenant), actor)
+                               .put_service(str(service_id), service,
+                                            checked_version(expected_version, required=False)))
 
     @rpc
     def list_closures(self, tenant: str, office_id: str) -> dict[str, Any]:
@@ -268,30 +266,31 @@ class AppointmentsService(health.HealthMixin):
     def add_closure(self, tenant: str, office_id: str, closure: dict[str, Any],
                     expected_version: int, actor: dict[str, Any]) -> dict[str, Any]:
         """Close an office on a day (refused while confirmed bookings fall on it)."""
-        changed = self.store.catalogue(checked_tenant(tenant), actor).add_closure(
-            str(office_id), closure, checked_version(expected_version))
-        self.relay.nudge()
-        return AdminOfficeSchema().dump(changed)
+        return self._published("office", self.store.catalogue(checked_tenant(tenant), actor)
+                               .add_closure(str(office_id), closure,
+                                            checked_version(expected_version)))
 
     @rpc
     def remove_closure(self, tenant: str, office_id: str, day: str, expected_version: int,
                        actor: dict[str, Any]) -> dict[str, Any]:
         """Open an office again on a closed day."""
-        changed = self.store.catalogue(checked_tenant(tenant), actor).remove_closure(
-            str(office_id), str(day), checked_version(expected_version))
-        self.relay.nudge()
-        return AdminOfficeSchema().dump(changed)
+        return self._published("office", self.store.catalogue(checked_tenant(tenant), actor)
+                               .remove_closure(str(office_id), str(day),
+                                               checked_version(expected_version)))
 
     @rpc
     def deactivate(self, tenant: str, kind: str, entity_id: str, expected_version: int,
                    actor: dict[str, Any]) -> dict[str, Any]:
         """Stop offering an office or a service (``kind``); it is kept, never deleted."""
         kind = checked_kind(kind)
-        changed = self.store.catalogue(checked_tenant(tenant), actor).deactivate(
-            kind, str(entity_id), checked_version(expected_version))
+        return self._published(kind, self.store.catalogue(checked_tenant(tenant), actor)
+                               .deactivate(kind, str(entity_id),
+                                           checked_version(expected_version)))
+
+    def _published(self, kind: str, changed: dict[str, Any]) -> dict[str, Any]:
+        """Wake the relay for the change's event; answer the entry as admins see it."""
         self.relay.nudge()
-        schema = AdminOfficeSchema() if kind == "office" else AdminServiceSchema()
-        return schema.dump(changed)
+        return (AdminOfficeSchema() if kind == "office" else AdminServiceSchema()).dump(changed)
 
     @rpc
     def list_catalogue_changes(self, tenant: str, limit: int = 100) -> list[dict[str, Any]]:
