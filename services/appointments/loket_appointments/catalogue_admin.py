@@ -39,9 +39,10 @@ Mutation = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def ensure_catalogue_indexes(database: Database) -> None:
-    """The audit trail, read per tenant and entry, newest last."""
-    database[CHANGES].create_index([("tenant", ASCENDING), ("entity", ASCENDING),
-                                    ("entity_id", ASCENDING), ("at", ASCENDING)])
+    """The audit trail (newest first per tenant), and bookings found by service and day."""
+    database[CHANGES].create_index([("tenant", ASCENDING), ("at", ASCENDING)])
+    database["bookings"].create_index([("tenant", ASCENDING), ("service_id", ASCENDING),
+                                       ("day", ASCENDING)])
 
 
 def checked_kind(kind: object) -> str:
@@ -115,8 +116,8 @@ class CatalogueAdmin:
         """Close an office on a day (refused while confirmed bookings fall on it)."""
         closure = load(ClosureSchema(), closure)
         return self._change("office", office_id, expected_version, "closure_added",
-                            lambda office: {**office,
-                                            "closures": [*office["closures"], closure]})
+                            lambda office: {**office, "closures": sorted(
+                                [*office["closures"], closure], key=lambda c: c["date"])})
 
     def remove_closure(self, office_id: str, day: str, expected_version: int) -> dict[str, Any]:
         """Open an office again on a day it was closed."""
