@@ -1,5 +1,6 @@
 """End-to-end fixtures: the whole system, started the way ``make run`` starts it."""
 import os
+import secrets
 import shutil
 import tempfile
 import uuid
@@ -9,6 +10,7 @@ import pytest
 
 from deploy.local.infra import delete_vhost, free_port, isolated_vhost
 from deploy.local.system import System
+from loket_common.tokens import token_hash
 
 MANAGEMENT = os.environ.get("RABBIT_CTL_URI", "http://guest:guest@127.0.0.1:15672")
 
@@ -27,6 +29,11 @@ def system():
                      # Test clients name their address in X-Forwarded-For (booking_client.py).
                      extra_env={"OUTBOX_POLL_SECONDS": "0.1", "HOLDS_PER_CLIENT": "1000",
                                 "LOKET_TRUSTED_PROXIES": "1"})
+    # system.staff_token is the demo tenant's admin; add a counter-staff token beside it.
+    running.counter_token = secrets.token_urlsafe(18)
+    running.extra_env["LOKET_STAFF_TOKENS"] = ",".join([
+        "musterstadt:tenant_admin:" + token_hash(running.staff_token),
+        "musterstadt:counter_staff:" + token_hash(running.counter_token)])
     running.start()
     yield running
     running.stop()

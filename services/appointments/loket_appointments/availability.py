@@ -149,8 +149,8 @@ def free_slots(office: Mapping[str, Any], service: Mapping[str, Any],
     """
     zone = ZoneInfo(office["timezone"])
     counters = counters_for(office, service["id"])
-    if not counters:
-        return
+    if not counters or False in (office.get("active"), service.get("active")):
+        return  # nothing to offer, or no longer offered (deactivated)
     duration = service["duration_minutes"]
     earliest = ReleasePolicy.of(service).earliest_start(now)
     closed = {str(closure["date"]) for closure in office.get("closures", [])}

@@ -103,10 +103,11 @@ OFFICES = [
 def seed(store: AppointmentsStore, tenant: str = TENANT) -> None:
     """Write the demo catalogue, validated by the same schemas as the API."""
     store.ensure_indexes()
+    first = {"version": 1, "active": True}  # as if created through the admin API
     for service in SERVICES:
-        store.put_service(tenant, load(OfferedServiceSchema(), service))
+        store.put_service(tenant, {**load(OfferedServiceSchema(), service), **first})
     for office in OFFICES:
-        store.put_office(tenant, load(OfficeSchema(), office))
+        store.put_office(tenant, {**load(OfficeSchema(), office), **first})
 
 
 def main() -> None:

@@ -13,11 +13,13 @@ from loket_common.handlers import ensure_handled_index, handle_once
 from loket_common.mongo import MongoDatabase, Store, TenantCollection
 
 from .booking_desk import BookingDesk, DeskSettings, ensure_desk_indexes
+from .catalogue_admin import CatalogueAdmin, ensure_catalogue_indexes
 from .counter_desk import CounterDesk
 from .ledger import ensure_ledger_indexes
 from .release_lottery import ReleaseLottery, ensure_lottery_indexes
 
 NO_ID = {"_id": 0, "tenant": 0}
+ACTIVE_ONLY = {"active": {"$ne": False}}  # deactivated entries stay for their past bookings
 
 
 class AppointmentsStore(Store):
@@ -34,6 +36,7 @@ class AppointmentsStore(Store):
         ensure_ledger_indexes(self.database)
         ensure_desk_indexes(self.database)
         ensure_lottery_indexes(self.database)
+        ensure_catalogue_indexes(self.database)
 
     def desk(self, tenant: str) -> BookingDesk:
         """The booking desk of ``tenant``."""
@@ -47,6 +50,10 @@ class AppointmentsStore(Store):
         """The fair-release lottery of ``tenant``."""
         return ReleaseLottery(self.desk(tenant), self)
 
+    def catalogue(self, tenant: str, actor: dict[str, Any]) -> CatalogueAdmin:
+        """Catalogue changes in ``tenant`` by ``actor`` (a tenant administrator)."""
+        return CatalogueAdmin(self.database, tenant, actor)
+
     def office(self, tenant: str, office_id: str) -> dict[str, Any]:
         """One office (NotFound if the tenant has none by that id)."""
         office = self._collection("offices", tenant).find_one({"id": office_id}, NO_ID)
@@ -55,8 +62,13 @@ class AppointmentsStore(Store):
         return office
 
     def offices(self, tenant: str) -> list[dict[str, Any]]:
-        """All offices of ``tenant``."""
-        return list(self._collection("offices", tenant).find({}, NO_ID, sort=[("id", 1)]))
+        """All active offices of ``tenant``."""
+        return list(self._collection("offices", tenant).find(ACTIVE_ONLY, NO_ID,
+                                                             sort=[("id", 1)]))
+
+    def all_entries(self, tenant: str, collection: str) -> list[dict[str, Any]]:
+        """Every office or service (``collection``) of ``tenant``, deactivated ones too."""
+        return list(self._collection(collection, tenant).find({}, NO_ID, sort=[("id", 1)]))
 
     def service(self, tenant: str, service_id: str) -> dict[str, Any]:
         """One offered service (NotFound if unknown)."""
@@ -73,12 +85,12 @@ class AppointmentsStore(Store):
         return TenantCollection(self.database[name], tenant)
 
     def offices_with_services(self, tenant: str) -> list[dict[str, Any]]:
-        """All offices of ``tenant``, each with the services it offers."""
+        """All active offices of ``tenant``, each with the active services it offers."""
         services = {
             service["id"]: service
-            for service in self._collection("services", tenant).find({}, NO_ID)
+            for service in self._collection("services", tenant).find(ACTIVE_ONLY, NO_ID)
         }
-        offices = list(self._collection("offices", tenant).find({}, NO_ID, sort=[("id", 1)]))
+        offices = self.offices(tenant)
         for office in offices:
             office["services"] = [services[sid] for sid in office["service_ids"] if sid in services]
         return offices

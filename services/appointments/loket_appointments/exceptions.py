@@ -49,3 +49,15 @@ class AlreadyEntered(Conflict):
     """The person already entered this release's lottery."""
 
     code = "lottery_already_entered"
+
+
+class VersionConflict(Conflict):
+    """The catalogue entry changed since the caller read it (or exists already)."""
+
+    code = "version_conflict"
+
+
+class BookingsAffected(Conflict):
+    """The change would strand confirmed future bookings; ``affected_bookings`` says how many."""
+
+    code = "bookings_affected"

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The appointments service's edge: catalogue, search, hold, booking documents in and out."""
+from datetime import date
 from zoneinfo import available_timezones
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from .availability import FIRST_COME, LOTTERY, UNIT_MINUTES, WEEKDAYS
 
@@ -72,6 +73,13 @@ class ClosureSchema(Schema):
         r"^\d{4}-\d{2}-\d{2}$", error="Use YYYY-MM-DD."))
     reason = fields.Nested(TextSchema, required=True)
 
+    @validates("date")
+    def _a_real_day(self, value: str, **kwargs: object) -> None:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError("No such day.") from None
+
 
 class IntervalField(fields.List):
     """An opening interval ``["08:00", "12:00"]``."""
@@ -99,10 +107,15 @@ class OfficeSchema(Schema):
     @validates_schema
     def _intervals_in_order(self, data: dict, **kwargs: object) -> None:
         for day, intervals in data.get("opening_hours", {}).items():
+            previous_close = ""
             for opens, closes in intervals:
                 if opens >= closes:
                     raise ValidationError(f"{day}: {opens} is not before {closes}.",
                                           "opening_hours")
+                if opens < previous_close:
+                    raise ValidationError(f"{day}: intervals must be in order and must not "
+                                          "overlap.", "opening_hours")
+                previous_close = closes
 
 
 class OfficeWithServicesSchema(OfficeSchema):
@@ -172,3 +185,38 @@ class DayListEntrySchema(BookingSchema):
 
     name = fields.String(allow_none=True)
     walk_in = fields.Boolean()
+
+
+class ActorSchema(Schema):
+    """Who makes a catalogue change (from the gateway's staff authentication)."""
+
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    role = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class VersionedSchema(Schema):
+    """What an administrator sees beyond the public fields: the version and whether active."""
+
+    version = fields.Integer()
+    active = fields.Boolean()
+
+
+class AdminOfficeSchema(OfficeSchema, VersionedSchema):
+    """An office as tenant administrators edit it."""
+
+
+class AdminServiceSchema(OfferedServiceSchema, VersionedSchema):
+    """An offered service as tenant administrators edit it."""
+
+
+class CatalogueChangeSchema(Schema):
+    """One entry of the catalogue's audit trail."""
+
+    id = fields.String()
+    entity = fields.String()
+    entity_id = fields.String()
+    action = fields.String()
+    version_before = fields.Integer(allow_none=True)
+    version_after = fields.Integer()
+    actor = fields.Nested(ActorSchema)
+    at = fields.DateTime()

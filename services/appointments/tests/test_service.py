@@ -48,3 +48,21 @@ def test_offices_are_read_per_tenant(database):
     assert policies["id-card"]["release_mode"] == "first_come"
     assert all(index["key"][0][0] in ("_id", "tenant")
                for index in database["offices"].index_information().values())
+
+
+@pytest.mark.parametrize("call", [
+    lambda s: s.list_catalogue("Bad Tenant"),
+    lambda s: s.get_office("Bad Tenant", "rathaus"),
+    lambda s: s.put_office("Bad Tenant", "rathaus", {}, None, {}),
+    lambda s: s.put_service("Bad Tenant", "id-card", {}, None, {}),
+    lambda s: s.add_closure("Bad Tenant", "rathaus", {}, 1, {}),
+    lambda s: s.remove_closure("Bad Tenant", "rathaus", "2026-12-24", 1, {}),
+    lambda s: s.deactivate("Bad Tenant", "office", "rathaus", 1, {}),
+    lambda s: s.list_catalogue_changes("Bad Tenant"),
+])
+def test_catalogue_rpcs_check_the_tenant_first(call):
+    service = worker_factory(AppointmentsService)
+    with pytest.raises(UnknownTenant):
+        call(service)
+    service.store.catalogue.assert_not_called()
+    service.relay.nudge.assert_not_called()

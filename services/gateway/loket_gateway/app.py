@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import (
     appointments_api,  # noqa: F401 (adds the appointment routes to the API)
     booking_pages,  # noqa: F401 (adds the booking pages to the web front end)
+    catalogue_admin_api,  # noqa: F401 (adds the tenant admins' catalogue routes)
     lottery_api,  # noqa: F401 (adds the fair-release lottery routes to the API)
     staff_pages,  # noqa: F401 (adds the counter staff pages)
 )

@@ -23,16 +23,18 @@ RULE_ARGUMENT = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
 
 def operation(summary: str, responses: dict[int, tuple[str, Any]], *,
               request: Any = None, query: Any = None, tags: tuple[str, ...] = (),
-              security: bool | str = False) -> Callable:
+              security: bool | str = False,
+              headers: dict[str, str] | None = None) -> Callable:
     """Describe an API view: ``responses`` maps status -> (description, schema or None).
 
     ``query`` is a schema whose fields are the query parameters; ``security`` names
-    the security scheme (True: the profile token).
+    the security scheme (True: the profile token); ``headers`` maps request header
+    names to their descriptions.
     """
     def mark(view: Callable) -> Callable:
         setattr(view, OPERATION_ATTR, {"summary": summary, "responses": responses,
                                        "request": request, "query": query, "tags": tags,
-                                       "security": security})
+                                       "security": security, "headers": headers or {}})
         return view
     return mark
 
@@ -56,6 +58,9 @@ def _operation_object(view: Callable, rule_arguments: list[str]) -> dict[str, An
                         "schema": {"type": "string"}} for name in rule_arguments],
         "responses": responses,
     }
+    result["parameters"].extend({"in": "header", "name": name, "required": False,
+                                 "description": description, "schema": {"type": "string"}}
+                                for name, description in meta["headers"].items())
     if meta["query"] is not None:
         result["parameters"].append({"in": "query", "schema": meta["query"]})
     if meta["request"] is not None:

@@ -28,12 +28,16 @@ ERROR_TABLE: dict[str, tuple[int, str, str]] = {
     "NotBookable": (409, "not_allowed_in_state", "Not possible in this state"),
     "LotteryNotOpen": (409, "lottery_not_open", "No lottery open"),
     "AlreadyEntered": (409, "lottery_already_entered", "Already entered"),
+    "VersionConflict": (412, "version_conflict", "Changed meanwhile"),
+    "BookingsAffected": (409, "bookings_affected", "Confirmed bookings would be stranded"),
     "TooManyHolds": (429, "too_many_holds", "Too many holds"),
     "ChallengeReused": (403, "proof_of_work_reused", "Proof of work already used"),
     "ProofOfWorkFailed": (403, "proof_of_work_failed", "Proof of work failed"),
     "MethodNotFound": (502, "service_method_missing", "Service does not offer this"),
     "UnknownService": (503, "service_unavailable", "Service unavailable"),
 }
+# What a service's error may tell the client beyond its detail.
+PASSED_ON = ("invalid_params", "affected_bookings", "current_version")
 UNMAPPED = (500, "internal_error", "Internal error")
 TIMEOUT = (504, "service_timeout", "Service did not answer in time")
 BROKER_DOWN = (503, "service_unavailable", "Service unavailable")
@@ -66,7 +70,7 @@ def from_remote(error: RemoteError) -> Response:
         log.error("unmapped remote error %s: %s", error.exc_type, error.value)
         return problem_response(status, code, title)
     payload = parse_remote_message(error.value)
-    extra = {"invalid_params": payload["invalid_params"]} if "invalid_params" in payload else {}
+    extra = {key: payload[key] for key in PASSED_ON if key in payload}
     return problem_response(status, code, title, str(payload.get("detail", "")), **extra)
 
 

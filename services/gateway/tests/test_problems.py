@@ -23,6 +23,8 @@ from loket_gateway.problems import ERROR_TABLE, from_exception
     ("TooManyHolds", 429, "too_many_holds"),
     ("ChallengeReused", 403, "proof_of_work_reused"),
     ("ProofOfWorkFailed", 403, "proof_of_work_failed"),
+    ("VersionConflict", 412, "version_conflict"),
+    ("BookingsAffected", 409, "bookings_affected"),
 ])
 def test_error_table(exc_type, status, code):
     assert ERROR_TABLE[exc_type][:2] == (status, code)
@@ -30,14 +32,15 @@ def test_error_table(exc_type, status, code):
 
 def test_every_mapped_error_is_tested():
     # A new row in the table must get a row in test_error_table.
-    assert len(ERROR_TABLE) == 16
+    assert len(ERROR_TABLE) == 18
 
 
 def test_codes_match_the_services_errors():
     from loket_appointments import exceptions
 
     for name in ("SlotTaken", "HoldExpired", "BookingLimitReached", "NotBookable",
-                 "TooManyHolds", "ChallengeReused", "LotteryNotOpen", "AlreadyEntered"):
+                 "TooManyHolds", "ChallengeReused", "LotteryNotOpen", "AlreadyEntered",
+                 "VersionConflict", "BookingsAffected"):
         assert ERROR_TABLE[name][1] == getattr(exceptions, name).code
 
 
@@ -55,6 +58,16 @@ def test_remote_validation_error_keeps_invalid_params(app):
     assert body["code"] == "validation_failed"
     assert body["invalid_params"] == [{"name": "email", "reason": "x"}]
     assert body["type"].endswith("/validation_failed")
+
+
+def test_remote_conflicts_say_how_many_bookings_and_which_version(app):
+    value = json.dumps({"detail": "2 bookings", "affected_bookings": 2, "secret": "no"})
+    with app.app_context():
+        body = _body(from_exception(RemoteError("BookingsAffected", value)))
+        stale = _body(from_exception(RemoteError("VersionConflict", json.dumps(
+            {"detail": "stale", "current_version": 4}))))
+    assert (body["status"], body["affected_bookings"]) == (409, 2) and "secret" not in body
+    assert (stale["status"], stale["current_version"]) == (412, 4)
 
 
 def test_unmapped_remote_error_reveals_nothing(app):
