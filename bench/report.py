@@ -21,6 +21,7 @@ RATIOS = {
     "d3/d2": ("nameko_offices", "nameko_echo", "list_offices RPC vs echo RPC"),
     "b/d3": ("offices", "nameko_offices", "gateway /offices vs its RPC called directly"),
     "b2/b": ("slots", "offices", "availability search vs one-RPC read"),
+    "b3/b": ("slots_200", "offices", "availability search (200 slots) vs one-RPC read"),
 }
 
 

@@ -49,8 +49,9 @@ TENANT = "musterstadt"
 API = f"/api/v1/tenants/{TENANT}"
 APPOINTMENTS_DB = os.environ.get("APPOINTMENTS_MONGO_DATABASE", "loket_appointments")
 ECHO_QUEUE, ECHO_QUEUE_CONFIRMED = "bench-echo", "bench-echo-confirmed"
+# As in targets(), in running order.
 KEYS = ("amqp", "amqp_confirmed", "nameko_echo", "nameko_health", "mongo_offices",
-        "nameko_offices", "livez", "offices", "slots")  # as in targets(), in running order
+        "nameko_offices", "livez", "offices", "slots", "slots_200")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -148,8 +149,10 @@ def targets(system: System, amqp_uri: str) -> dict[str, tuple[str, Callable[[], 
                   lambda: HttpClient(system.url, "/livez")),
         "offices": ("b. gateway GET .../offices (1 RPC + DB read)",
                     lambda: HttpClient(system.url, API + "/offices")),
-        "slots": ("b2. gateway availability search",
+        "slots": ("b2. gateway availability search (earliest 50, the default)",
                   lambda: HttpClient(system.url, API + "/slots?service_id=id-card")),
+        "slots_200": ("b3. gateway availability search, limit=200",
+                      lambda: HttpClient(system.url, API + "/slots?service_id=id-card&limit=200")),
     }
 
 

@@ -124,6 +124,10 @@ class OfficeWithServicesSchema(OfficeSchema):
     services = fields.List(fields.Nested(OfferedServiceSchema), required=True)
 
 
+# The earliest slots a search answers with unless it asks for more (a page of choices).
+DEFAULT_SLOT_LIMIT = 50
+
+
 class SearchSchema(Schema):
     """A search for free slots of one service, at one office or any."""
 
@@ -131,7 +135,8 @@ class SearchSchema(Schema):
     office_id = fields.String(load_default=None, validate=SLUG)
     date_from = fields.Date(load_default=None)
     date_to = fields.Date(load_default=None)
-    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+    limit = fields.Integer(load_default=DEFAULT_SLOT_LIMIT,
+                           validate=validate.Range(min=1, max=1000))
 
 
 class SlotSchema(Schema):

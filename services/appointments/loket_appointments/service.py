@@ -16,7 +16,7 @@ from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
 
-from .availability import ReleasePolicy, free_slots, search_days
+from .availability import ReleasePolicy, search_days
 from .booking_desk import utcnow
 from .catalogue_admin import checked_kind, checked_version, recent_changes
 from .dependencies import AppointmentsDatabase
@@ -34,6 +34,7 @@ from .schemas import (
     SearchSchema,
     SlotSchema,
 )
+from .slot_search import earliest_slots
 from .timers import TIMER_SECONDS
 
 booking_out = BookingSchema()
@@ -64,16 +65,11 @@ class AppointmentsService(health.HealthMixin):
         ledger = self.store.desk(tenant).ledger
         undrawn = self.store.lottery(tenant).undrawn_days(service)
         now = utcnow()
-        slots = []
-        for office in offices:
-            if service["id"] not in office["service_ids"]:
-                continue
-            days = search_days(office, service, now, search["date_from"], search["date_to"],
-                               undrawn)
-            slots.extend(free_slots(office, service, ledger.occupied(office["id"], days),
-                                    days, now))
-        slots.sort(key=lambda slot: (slot.start, slot.office_id))
-        return SlotSchema(many=True).dump(slots[:search["limit"]])
+        days_by_office = [(office, search_days(office, service, now, search["date_from"],
+                                               search["date_to"], undrawn))
+                          for office in offices if service["id"] in office["service_ids"]]
+        slots = earliest_slots(service, days_by_office, ledger.occupied, now, search["limit"])
+        return SlotSchema(many=True).dump(slots)
 
     @rpc
     def hold_slot(self, tenant: str, request: dict[str, Any], client_key: str,

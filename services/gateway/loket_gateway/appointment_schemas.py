@@ -19,7 +19,9 @@ class SlotQuerySchema(Schema):
     office_id = fields.String(validate=SLUG, metadata={"description": "Omit for any office."})
     date_from = fields.Date()
     date_to = fields.Date()
-    limit = fields.Integer(validate=validate.Range(min=1, max=1000))
+    limit = fields.Integer(validate=validate.Range(min=1, max=1000), metadata={
+        "description": "How many of the earliest slots (default 50); for later ones, "
+                       "search again from a later date_from."})
 
 
 class SlotSchema(Schema):
