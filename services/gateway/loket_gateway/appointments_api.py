@@ -9,11 +9,18 @@ from loket_common.validation import load
 
 from . import appointment_schemas as schemas
 from .api import _json_body, _request_secret, _rpc, _tenant, api
-from .hold_guard import client_key, new_hold_challenge, proven_challenge_id
+from .hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
 from .icalendar_export import booking_to_ics
 from .openapi import operation
 from .problems import Problem
-from .rate_limits import CHALLENGE_LIMIT, HOLD_LIMIT, SEARCH_LIMIT, limit_address
+from .rate_limits import (
+    BOOKING_PERSON_LIMIT,
+    CHALLENGE_LIMIT,
+    HOLD_LIMIT,
+    SEARCH_LIMIT,
+    limit_address,
+    limit_person,
+)
 from .staff_auth import require_role
 
 TAGS = ("appointments",)
@@ -117,8 +124,10 @@ def release_hold(tenant: str, hold_id: str):
 @api.post("/tenants/<tenant>/holds/<hold_id>/confirmation")
 @operation("Confirm a hold with the contact data",
            {201: ("Booked; keep the manage link", schemas.ConfirmedSchema),
-            409: ("The hold expired or the booking limit is reached", None)},
+            409: ("The hold expired or the booking limit is reached", None),
+            429: ("Too many bookings for this person", None)},
            request=schemas.ContactSchema, tags=TAGS)
+@limit_person(person_key, BOOKING_PERSON_LIMIT, scope="booking-person")
 def confirm_hold(tenant: str, hold_id: str):
     """Turn a hold into a booking."""
     tenant = _tenant(tenant)

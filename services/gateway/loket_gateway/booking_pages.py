@@ -17,9 +17,9 @@ from flask import abort, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from . import appointment_schemas as schemas
-from .hold_guard import client_key, new_hold_challenge, proven_challenge_id
+from .hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
 from .page_helpers import PageError, day_label, in_zone, page_error, services
-from .rate_limits import HOLD_LIMIT, SEARCH_LIMIT, limit_address
+from .rate_limits import BOOKING_PERSON_LIMIT, HOLD_LIMIT, SEARCH_LIMIT, limit_address, limit_person
 from .web import web
 
 SLOTS_SHOWN = 40
@@ -163,6 +163,7 @@ def _expired(error: PageError):
 
 
 @web.post("/<lang>/appointments/holds/<hold_id>")
+@limit_person(person_key, BOOKING_PERSON_LIMIT, scope="booking-person")
 def confirm_appointment(hold_id: str):
     """Book the reserved time with the contact data."""
     values = {name: request.form.get(name, "").strip() for name in ("name", "email", "language")}

@@ -6,7 +6,7 @@ by the appointments service, so each challenge buys one hold.
 """
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from loket_common.tokens import token_hash
 
@@ -22,6 +22,20 @@ def hold_scope(tenant: Tenant) -> str:
 def client_key(tenant_id: str) -> str:
     """A pseudonymous key of the client address, for the per-client hold limit."""
     return token_hash(f"{tenant_id}:{request.remote_addr}")[:32]
+
+
+def person_key() -> str:
+    """A pseudonym of the person a booking request names (its email), for rate limits.
+
+    The same hash input as the appointments service's person key, but shortened; a
+    request without a readable email counts against its address instead.
+    """
+    source = request.get_json(silent=True) if request.is_json else request.form
+    email = source.get("email") if hasattr(source, "get") else None
+    tenant = (request.view_args or {}).get("tenant") or getattr(g.get("tenant"), "id", "")
+    if not isinstance(email, str) or "@" not in email:
+        return "address:" + token_hash(f"{tenant}:{request.remote_addr}")[:32]
+    return token_hash(f"{tenant}:{email.strip().lower()}")[:32]
 
 
 def _secret() -> str:

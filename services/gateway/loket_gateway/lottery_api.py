@@ -6,8 +6,9 @@ from flask import jsonify, url_for
 
 from . import lottery_schemas as schemas
 from .api import _json_body, _request_secret, _rpc, _tenant, api
+from .hold_guard import person_key
 from .openapi import operation
-from .rate_limits import HOLD_LIMIT, limit_address
+from .rate_limits import BOOKING_PERSON_LIMIT, HOLD_LIMIT, limit_address, limit_person
 
 TAGS = ("appointments: fair release",)
 
@@ -33,6 +34,7 @@ def service_release(tenant: str, service_id: str):
             429: ("Too many requests from this address", None)},
            request=schemas.EntryRequestSchema, tags=TAGS)
 @limit_address(HOLD_LIMIT, scope="hold")
+@limit_person(person_key, BOOKING_PERSON_LIMIT, scope="booking-person")
 def enter_lottery(tenant: str):
     """One entry per person and release; arrival time does not matter."""
     tenant = _tenant(tenant)

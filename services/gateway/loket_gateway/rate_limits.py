@@ -11,6 +11,8 @@ Environment (read at import):
 
 - ``RATE_LIMIT_SEARCH``: availability search per address (default ``60/minute``).
 - ``RATE_LIMIT_HOLD``: holds per address (default ``10/minute;30/hour``).
+- ``RATE_LIMIT_BOOKING_PERSON``: confirmed bookings (and lottery entries) per person, i.e.
+  per email address (default ``5/hour;20/day``).
 - ``RATE_LIMIT_CHALLENGE``: proof-of-work challenges per address (default ``30/minute``).
 - ``RATE_LIMIT_STORAGE_URI``: where counts live (default ``memory://``). ``memory://``
   counts per process: with N gunicorn workers a client gets up to N times the limit.
@@ -38,6 +40,7 @@ def limit_from_env(name: str, default: str) -> str:
 
 SEARCH_LIMIT = limit_from_env("RATE_LIMIT_SEARCH", "60/minute")
 HOLD_LIMIT = limit_from_env("RATE_LIMIT_HOLD", "10/minute;30/hour")
+BOOKING_PERSON_LIMIT = limit_from_env("RATE_LIMIT_BOOKING_PERSON", "5/hour;20/day")
 CHALLENGE_LIMIT = limit_from_env("RATE_LIMIT_CHALLENGE", "30/minute")
 STORAGE_URI = limit_from_env("RATE_LIMIT_STORAGE_URI", "memory://")
 MONGO_DATABASE = "loket_gateway_limits"
@@ -72,14 +75,20 @@ def limit_address(limit: str, scope: str | None = None) -> RouteLimit:
     return limiter.shared_limit(limit, scope) if scope else limiter.limit(limit)
 
 
-def limit_person(key_func: Callable[[], str], limit: str = HOLD_LIMIT) -> RouteLimit:
+def limit_person(key_func: Callable[[], str], limit: str = HOLD_LIMIT,
+                 scope: str | None = None) -> RouteLimit:
     """Decorator for a view: at most ``limit`` requests per person, named by ``key_func``.
 
-    ``key_func`` returns a stable pseudonym (e.g. a hash of the profile id), never personal
-    data: the key is kept in the rate-limit storage. Stacks with :func:`limit_address`.
+    ``key_func`` returns a stable pseudonym (e.g. a hash of the email address), never
+    personal data: the key is kept in the rate-limit storage. Views given the same
+    ``scope`` share one count. Stacks with :func:`limit_address`.
     """
     # The prefix keeps a person's counter apart from an address's.
-    return limiter.limit(limit, key_func=lambda: "person:" + key_func())
+    def key() -> str:
+        return "person:" + key_func()
+    if scope:
+        return limiter.shared_limit(limit, scope, key_func=key)
+    return limiter.limit(limit, key_func=key)
 
 
 def retry_after_seconds(error: RateLimitExceeded) -> int:
