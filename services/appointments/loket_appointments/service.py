@@ -68,7 +68,8 @@ class AppointmentsService(health.HealthMixin):
         days_by_office = [(office, search_days(office, service, now, search["date_from"],
                                                search["date_to"], undrawn))
                           for office in offices if service["id"] in office["service_ids"]]
-        slots = earliest_slots(service, days_by_office, ledger.occupied, now, search["limit"])
+        slots = earliest_slots(service, days_by_office, ledger.occupied_at, now,
+                               search["limit"])
         return SlotSchema(many=True).dump(slots)
 
     @rpc

@@ -3,8 +3,8 @@
 
 A search usually wants the first few dozen slots, which lie in the first days of a
 horizon of weeks. Days are taken in growing chunks (2, 4, 8, … days per office); each
-chunk's bookings are read with one query per office, and the search stops once it holds
-``limit`` slots that no later day can precede. Pure apart from the ``occupied`` callable.
+chunk's bookings are read with one query for all offices, and the search stops once it
+holds ``limit`` slots that no later day can precede. Pure apart from ``occupied``.
 """
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from .availability import Slot, free_slots
 
 FIRST_CHUNK_DAYS = 2
 
-# (office id, days) -> the taken units per (counter, day), as SlotLedger.occupied gives them.
-Occupied = Callable[[str, list[date]], Mapping[tuple[str, date], set[int]]]
+# {office id: days} -> {office id: taken units per (counter, day)}, as
+# SlotLedger.occupied_at gives them.
+Occupied = Callable[[dict[str, list[date]]], Mapping[str, Mapping[tuple[str, date], set[int]]]]
 
 
 def earliest_slots(service: Mapping[str, Any],
@@ -32,12 +33,15 @@ def earliest_slots(service: Mapping[str, Any],
     position = [0] * len(days_by_office)
     chunk = FIRST_CHUNK_DAYS
     while True:
+        batches = {}
         for index, (office, days) in enumerate(days_by_office):
             batch = days[position[index]:position[index] + chunk]
             position[index] += len(batch)
             if batch:
-                found.extend(free_slots(office, service, occupied(office["id"], batch), batch,
-                                        now))
+                batches[office["id"]] = (office, batch)
+        taken = occupied({office_id: batch for office_id, (_, batch) in batches.items()})
+        for office_id, (office, batch) in batches.items():
+            found.extend(free_slots(office, service, taken[office_id], batch, now))
         found.sort(key=lambda slot: (slot.start, slot.office_id))
         horizon = _earliest_unsearched(days_by_office, position)
         if horizon is None or (len(found) >= limit and found[limit - 1].start < horizon):

@@ -26,7 +26,7 @@ import os
 import time
 from collections.abc import Callable
 
-from flask import Flask, Response, g
+from flask import Flask, Response
 from flask_limiter import Limiter, RateLimitExceeded, RouteLimit
 from flask_limiter.util import get_remote_address
 
@@ -47,7 +47,9 @@ MONGO_DATABASE = "loket_gateway_limits"
 
 limiter = Limiter(
     get_remote_address,
-    headers_enabled=True,  # X-RateLimit-Limit/-Remaining/-Reset, and Retry-After on 429
+    # No X-RateLimit-* headers on every answer: with shared storage they cost two more
+    # database reads per request. A 429 carries Retry-After (set below).
+    headers_enabled=False,
     # Storage down: count in memory rather than fail every request or stop limiting.
     in_memory_fallback_enabled=True,
     key_prefix="loket",
@@ -59,9 +61,6 @@ def init_rate_limits(app: Flask, storage_uri: str = STORAGE_URI) -> Limiter:
     app.config["RATELIMIT_STORAGE_URI"] = storage_uri
     if storage_uri.startswith("mongodb"):
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {"database_name": MONGO_DATABASE}
-    # Registered first, so it runs after the limiter's own header hook (Flask runs these
-    # in reverse) and Retry-After matches the seconds the body states.
-    app.after_request(_keep_stated_retry_after)
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     return limiter
@@ -106,16 +105,9 @@ def rate_limited_response(seconds: int) -> Response:
         f"You sent too many requests in a short time. Please try again in {seconds} seconds.",
         retry_after=seconds)
     response.headers["Retry-After"] = str(seconds)
-    g.loket_retry_after = seconds
     return response
 
 
 def _rate_limited(error: RateLimitExceeded) -> Response:
     return rate_limited_response(retry_after_seconds(error))
 
-
-def _keep_stated_retry_after(response: Response) -> Response:
-    seconds = g.pop("loket_retry_after", None)
-    if seconds is not None:
-        response.headers["Retry-After"] = str(seconds)
-    return response

@@ -68,10 +68,11 @@ def test_the_request_after_the_limit_is_refused_in_plain_words(app):
     assert f"try again in {seconds} seconds" in body["detail"]
 
 
-def test_allowed_responses_say_how_much_is_left(app):
+def test_allowed_responses_carry_no_limit_headers(app):
+    # each would cost the shared storage two reads per request
     response = _get(app.test_client())
-    assert response.headers["X-RateLimit-Limit"] == "3"
-    assert response.headers["X-RateLimit-Remaining"] == "2"
+    assert response.status_code == 200
+    assert "X-RateLimit-Remaining" not in response.headers
 
 
 def test_each_address_has_its_own_count(app):
