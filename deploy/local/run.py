@@ -36,6 +36,8 @@ def main() -> None:
     print(f"""
 Loket is running on the demo municipality "Musterstadt":
   web front end   {system.url}/
+  book            {system.url}/de/appointments/  (English: /en/appointments/)
+  counter staff   {system.url}/de/staff/  (sign in with the staff token below)
   JSON API        {system.url}/api/v1/tenants/musterstadt/offices
   OpenAPI         {system.url}/openapi.json
   health          {system.url}/health
