@@ -119,10 +119,10 @@ def test_searches_beyond_the_limit_get_429_with_retry_after(system):
 
 def test_one_person_gets_at_most_five_booking_attempts_an_hour(system):
     slots = api(system, "GET", "/slots", params={"service_id": "good-conduct"}).json()[:6]
-    holds = [hold(system, slot, address(61_000 + n)).json()["hold_id"]
+    holds = [hold(system, slot, address(62_000 + n)).json()["hold_id"]
              for n, slot in enumerate(slots)]
     person = {**CONTACT, "email": "someone.busy@example.org"}
-    statuses = [api(system, "POST", f"/holds/{hold_id}/confirmation", client=address(61_100 + n),
+    statuses = [api(system, "POST", f"/holds/{hold_id}/confirmation", client=address(62_100 + n),
                     json=person).status_code for n, hold_id in enumerate(holds)]
     # one booking per service, then refusals, and from the sixth attempt on: 429
     assert statuses == [201, 409, 409, 409, 409, 429]
