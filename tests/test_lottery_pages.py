@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 from pymongo import MongoClient
 
-from .booking_client import address
+from .booking_client import CONTACT, address, api, hold
 from .browser import assert_accessible
 from .test_lottery_flow import released_weekday
 
@@ -19,12 +20,14 @@ TEXTS = {
     "de": {"notice": "Neue Tage werden verlost", "enter": "An der Verlosung teilnehmen",
            "link": r"An der Verlosung für .* teilnehmen",
            "name": "Ihr Name", "email": "Ihre E-Mail-Adresse",
-           "already": "Sie nehmen an dieser Verlosung schon teil"},
+           "already": "Sie nehmen an dieser Verlosung schon teil",
+           "not_open": "Für diese Verlosung kann man sich gerade nicht anmelden"},
     "en": {"notice": "New days are allocated by lottery", "enter": "Enter the lottery",
            "link": r"Enter the lottery for ",
            "name": "Your name", "email": "Your email address",
            "entered": "You have entered the lottery", "pending": "Waiting for the draw",
-           "won": "You have an appointment", "manage": "comes by email"},
+           "won": "You have an appointment", "manage": "comes by email",
+           "lost": "No appointment this time", "other_times": "Book another time"},
 }
 
 
@@ -41,6 +44,36 @@ def passport_window(system):
     yield database
     database["services"].update_one(PASSPORT, {"$set": {"booking_policy": policy}})
     client.close()
+
+
+@pytest.fixture
+def passport_closed(system):
+    """The demo passport lottery between windows: the latest one opened yesterday."""
+    client = MongoClient(system.mongo_uri, tz_aware=True)
+    services = client["loket_appointments"]["services"]
+    policy = services.find_one(PASSPORT)["booking_policy"]
+    later = datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(hours=2)
+    services.update_one(PASSPORT, {"$set": {"booking_policy.release_time":
+                                            later.strftime("%H:%M")}})
+    yield
+    services.update_one(PASSPORT, {"$set": {"booking_policy": policy}})
+    client.close()
+
+
+def entered_with_a_passport_booked(system) -> str:
+    """The status page of someone who booked a passport first come, then entered too."""
+    client = address(61_001)
+    contact = {**CONTACT, "email": f"booked-{uuid.uuid4().hex[:8]}@example.org"}
+    slot = api(system, "GET", "/slots/first", client=client,
+               params={"service_id": "passport"}).json()
+    held = hold(system, slot, client).json()
+    assert api(system, "POST", f"/holds/{held['hold_id']}/confirmation", client=client,
+               json=contact).status_code == 201
+    entered = api(system, "POST", "/lottery-entries", client=client,
+                  json={**contact, "service_id": "passport"})
+    assert entered.status_code == 201, entered.text
+    reference, token = entered.json()["entry"]["reference"], entered.json()["status_token"]
+    return f"{system.url}/en/appointments/lottery/{reference}?token={token}"
 
 
 def end_window(database):
@@ -91,6 +124,7 @@ def test_resident_enters_waits_and_learns_the_result(page, system, passport_wind
     assert TEXTS["de"]["already"] in page.get_by_role("alert").inner_text()
     assert_accessible(page)
 
+    other_url = entered_with_a_passport_booked(system)
     end_window(passport_window)
     deadline = time.monotonic() + 40
     while True:
@@ -105,3 +139,23 @@ def test_resident_enters_waits_and_learns_the_result(page, system, passport_wind
     assert_accessible(page)
     page.goto(status_url.replace("/en/", "/de/"))
     assert_accessible(page)
+
+    # one appointment per person: the one who had booked gets a kind no, and other times
+    page.goto(other_url)
+    assert page.get_by_role("heading", name=text["lost"]).is_visible()
+    assert page.get_by_role("link", name=text["other_times"]).is_visible()
+    assert_accessible(page)
+
+
+def test_between_windows_the_page_says_when_the_next_lottery_opens(
+        page, system, passport_closed):
+    page.set_extra_http_headers({"X-Forwarded-For": address(61_002)})
+    page.goto(f"{system.url}/de/appointments/passport/lottery")
+    assert TEXTS["de"]["not_open"] in page.content()
+    assert page.locator("form[method=post]").count() == 0
+    assert_accessible(page)
+    late = requests.post(f"{system.url}/de/appointments/passport/lottery", timeout=30,
+                         headers={"X-Forwarded-For": address(61_002)},
+                         data={**CONTACT, "office": "", "language": "de"})
+    assert late.status_code == 409 and 'role="alert"' in late.text
+    assert "Wann die nächsten Termine freigegeben werden" in late.text  # lottery_not_open
