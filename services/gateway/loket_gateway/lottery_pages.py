@@ -113,8 +113,9 @@ def lottery_status(reference: str):
     service = service_or_404(catalogue, entry["service_id"])
     by_id = {office["id"]: office for office in offices}
     booking = entry.get("booking")
-    office = by_id.get((booking or entry)["office_id"] or "")
+    wanted = by_id.get(entry["office_id"] or "")  # None: any office
+    office = by_id.get(booking["office_id"]) if booking else wanted
     return render_template(
-        "lottery_status.html", entry=entry, service=service, office=office, booking=booking,
-        timezone=(office or service["offices"][0])["timezone"],
+        "lottery_status.html", entry=entry, service=service, wanted=wanted, office=office,
+        booking=booking, timezone=(office or service["offices"][0])["timezone"],
         day=day_label(date.fromisoformat(entry["day"])), done=request.args.get("done", ""))
