@@ -10,6 +10,7 @@ from . import (
     booking_pages,  # noqa: F401 (adds the booking pages to the web front end)
     catalogue_admin_api,  # noqa: F401 (adds the tenant admins' catalogue routes)
     lottery_api,  # noqa: F401 (adds the fair-release lottery routes to the API)
+    lottery_pages,  # noqa: F401 (adds the lottery pages to the web front end)
     staff_pages,  # noqa: F401 (adds the counter staff pages)
 )
 from .api import api

@@ -13,33 +13,31 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-from flask import abort, g, redirect, render_template, request, url_for
-from marshmallow import ValidationError
+from flask import g, redirect, render_template, request, url_for
 
 from . import appointment_schemas as schemas
 from .hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
-from .page_helpers import PageError, day_label, in_zone, page_error, services
-from .rate_limits import BOOKING_PERSON_LIMIT, HOLD_LIMIT, SEARCH_LIMIT, limit_address, limit_person
+from .lottery_pages import lottery_release
+from .page_helpers import (
+    PageError,
+    day_label,
+    in_zone,
+    load_form,
+    offices_and_services,
+    page_error,
+    service_or_404,
+    services,
+)
+from .rate_limits import (
+    BOOKING_PERSON_LIMIT,
+    HOLD_LIMIT,
+    SEARCH_LIMIT,
+    limit_address,
+    limit_person,
+)
 from .web import web
 
 SLOTS_SHOWN = 40
-
-
-def _offices_and_services() -> tuple[list[dict], dict[str, dict]]:
-    with services() as rpc:
-        offices = rpc.appointments.list_offices(g.tenant.id)
-    catalogue: dict[str, dict] = {}
-    for office in offices:
-        for service in office["services"]:
-            catalogue.setdefault(service["id"], {**service, "offices": []})["offices"].append(
-                office)
-    return offices, catalogue
-
-
-def _service_or_404(catalogue: dict[str, dict], service_id: str) -> dict:
-    if service_id not in catalogue:
-        abort(404)
-    return catalogue[service_id]
 
 
 def _start_day() -> date | None:
@@ -72,8 +70,8 @@ def _slot_days(service: dict, office_id: str | None, offices: dict[str, dict]) -
 def _render_slots(service_id: str, *, action: str, error: PageError | None = None,
                   challenge: dict | None = None, chosen: str = "", heading: str = "",
                   token: str = "", reference: str = ""):
-    offices, catalogue = _offices_and_services()
-    service = _service_or_404(catalogue, service_id)
+    offices, catalogue = offices_and_services()
+    service = service_or_404(catalogue, service_id)
     office_id = request.values.get("office") or None
     by_id = {office["id"]: office for office in offices}
     if office_id and office_id not in by_id:
@@ -87,13 +85,14 @@ def _render_slots(service_id: str, *, action: str, error: PageError | None = Non
         "slots.html", service=service, days=days, office_id=office_id or "",
         start_day=request.values.get("from", ""), action=action, error=error,
         challenge=challenge, challenge_json=json.dumps(challenge) if challenge else "",
-        chosen=chosen, heading=heading, token=token, reference=reference), status
+        chosen=chosen, heading=heading, token=token, reference=reference,
+        release=lottery_release(service) if action == "hold" else None), status
 
 
 @web.get("/<lang>/appointments/")
 def appointment_services():
     """Which services can be booked, with duration, fee, documents and offices."""
-    _, catalogue = _offices_and_services()
+    _, catalogue = offices_and_services()
     return render_template("appointments.html", services=list(catalogue.values()))
 
 
@@ -172,12 +171,8 @@ def confirm_appointment(hold_id: str):
     except Exception as error:  # noqa: BLE001
         return _expired(page_error(error))
     try:
-        contact = schemas.ContactSchema().load(values)
-        if contact["language"] not in g.tenant.languages:
-            raise ValidationError({"language": ["unknown"]})
-    except ValidationError as invalid:
-        error = PageError(400, "validation_failed",
-                          {"invalid_params": [{"name": name} for name in invalid.messages]})
+        contact = load_form(schemas.ContactSchema(), values)
+    except PageError as error:
         return _render_contact(held, values, error)
     try:
         with services() as rpc:

@@ -10,8 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import current_app, g
+from flask import abort, current_app, g
 from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError
 
 from .problems import from_exception
 
@@ -32,6 +33,11 @@ MESSAGES = {
                            "date."),
     "validation_failed": lambda: _("Please check your entries."),
     "not_allowed_in_state": lambda: _("This is not possible any more for this appointment."),
+    "lottery_already_entered": lambda: _(
+        "You have already entered this lottery (one entry per person). You will get the "
+        "result by email after the draw."),
+    "lottery_not_open": lambda: _("This lottery is not open for entries now. Please look at "
+                                  "the service's page for the next release."),
 }
 
 
@@ -61,11 +67,42 @@ def page_error(error: Exception) -> PageError:
     return PageError(response.status_code, body.get("code", "internal_error"), body)
 
 
+def load_form(schema: Schema, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` loaded by ``schema``, in a tenant language; :class:`PageError` otherwise."""
+    try:
+        loaded = schema.load(values)
+        if loaded.get("language", g.lang) not in g.tenant.languages:
+            raise ValidationError({"language": ["unknown"]})
+    except ValidationError as invalid:
+        raise PageError(400, "validation_failed", {"invalid_params": [
+            {"name": name} for name in invalid.messages]}) from None
+    return loaded
+
+
 @contextmanager
 def services() -> Iterator[Any]:
     """Borrow an RPC proxy of the pool (one per request)."""
     with current_app.extensions["loket_rpc"].services() as rpc:
         yield rpc
+
+
+def offices_and_services() -> tuple[list[dict], dict[str, dict]]:
+    """The tenant's offices, and its services by id, each with the offices offering it."""
+    with services() as rpc:
+        offices = rpc.appointments.list_offices(g.tenant.id)
+    catalogue: dict[str, dict] = {}
+    for office in offices:
+        for service in office["services"]:
+            catalogue.setdefault(service["id"], {**service, "offices": []})["offices"].append(
+                office)
+    return offices, catalogue
+
+
+def service_or_404(catalogue: dict[str, dict], service_id: str) -> dict:
+    """The service ``service_id`` of ``catalogue``; 404 when the tenant offers none such."""
+    if service_id not in catalogue:
+        abort(404)
+    return catalogue[service_id]
 
 
 def in_zone(value: str | datetime, timezone: str) -> datetime:
