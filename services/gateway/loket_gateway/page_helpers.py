@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_time
 from flask import current_app, g
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .problems import from_exception
 
@@ -32,6 +33,17 @@ MESSAGES = {
                            "date."),
     "validation_failed": lambda: _("Please check your entries."),
     "not_allowed_in_state": lambda: _("This is not possible any more for this appointment."),
+    "version_conflict": lambda: _("Someone else changed this meanwhile (or it exists "
+                                  "already). Below is the current version: please make your "
+                                  "change again."),
+    "confirm_deactivate": lambda: _("Please tick the box to confirm the deactivation."),
+}
+# Codes whose message needs the problem's details.
+DETAILED_MESSAGES = {
+    "bookings_affected": lambda body: ngettext(
+        "This change would affect %(num)d confirmed booking. Cancel or move it first.",
+        "This change would affect %(num)d confirmed bookings. Cancel or move them first.",
+        body.get("affected_bookings", 0)),
 }
 
 
@@ -45,6 +57,8 @@ class PageError(Exception):
     @property
     def message(self) -> str:
         """The resident's message for this code (a general one for others)."""
+        if self.code in DETAILED_MESSAGES:
+            return DETAILED_MESSAGES[self.code](self.body)
         found = MESSAGES.get(self.code)
         return found() if found else _("That did not work. Please try again.")
 
