@@ -51,9 +51,9 @@ def _form_error(names: list[str]) -> PageError:
                      {"invalid_params": [{"name": name} for name in names]})
 
 
-def _stored_form(kind: str, entry: dict[str, Any]) -> dict[str, list[str]]:
+def _stored_form(plural: str, entry: dict[str, Any]) -> dict[str, list[str]]:
     """A stored entry as form values, with the version it was read at."""
-    return {**KINDS[kind][2](entry), "version": [str(entry["version"])]}
+    return {**KINDS[plural][2](entry), "version": [str(entry["version"])]}
 
 
 def _render_entry(plural: str, entry: dict | None, form: Form,
@@ -110,7 +110,7 @@ def admin_new_entry(plural: str):
 def admin_entry(plural: str, entry_id: str):
     """The form of a stored service or office."""
     entry = _entry(plural, entry_id)
-    return _render_entry(plural, entry, _stored_form(KINDS[plural][0], entry))
+    return _render_entry(plural, entry, _stored_form(plural, entry))
 
 
 @web.post(f"/<lang>/admin/{PLURALS}/")
@@ -148,7 +148,7 @@ def _save(plural: str, entry_id: str, entry: dict | None, form: Form) -> Any:
         failed = page_error(error)
         if failed.code == "version_conflict" and entry:
             current = _entry(plural, entry_id)
-            return _render_entry(plural, current, _stored_form(kind, current), failed, 409)
+            return _render_entry(plural, current, _stored_form(plural, current), failed, 409)
         if failed.code == "version_conflict":
             failed = PageError(409, "version_conflict", {"invalid_params": [{"name": "id"}]})
         return _render_entry(plural, entry, form, failed, failed.status)
@@ -164,7 +164,7 @@ def admin_deactivate(plural: str, entry_id: str):
     entry = _entry(plural, entry_id)
     if request.form.get("confirm") != "yes":
         failed = PageError(422, "confirm_deactivate", {})
-        return _render_entry(plural, entry, _stored_form(kind, entry), failed, 422)
+        return _render_entry(plural, entry, _stored_form(plural, entry), failed, 422)
     try:
         with services() as rpc:
             rpc.appointments.deactivate(g.tenant.id, kind, entry_id,
@@ -172,7 +172,7 @@ def admin_deactivate(plural: str, entry_id: str):
     except Exception as error:  # noqa: BLE001
         current = _entry(plural, entry_id)
         failed = page_error(error)
-        return _render_entry(plural, current, _stored_form(kind, current), failed,
+        return _render_entry(plural, current, _stored_form(plural, current), failed,
                              failed.status)
     flash(_("Deactivated. It is kept with its bookings but no longer offered."), "done")
     return redirect(url_for("web.admin_catalogue"), code=303)
