@@ -18,6 +18,7 @@ from .catalogue_forms import (
     closure_body,
     counter_rows,
     form_field,
+    form_version,
     new_entry_id,
     office_body,
     office_form,
@@ -137,7 +138,7 @@ def admin_save_entry(plural: str, entry_id: str):
 
 def _save(plural: str, entry_id: str, entry: dict | None, form: Form) -> Any:
     kind, to_body, _to_form = KINDS[plural]
-    version = int(one(form, "version") or 0) if entry else None
+    version = form_version(one(form, "version")) if entry else None
     try:
         body = to_body(form)
         with services() as rpc:
@@ -169,7 +170,7 @@ def admin_deactivate(plural: str, entry_id: str):
     try:
         with services() as rpc:
             rpc.appointments.deactivate(g.tenant.id, kind, entry_id,
-                                        int(request.form.get("version") or 0), dict(g.staff))
+                                        form_version(request.form.get("version")), dict(g.staff))
     except Exception as error:  # noqa: BLE001
         current = _entry(plural, entry_id)
         failed = page_error(error)
@@ -216,7 +217,7 @@ def _closure_change(office_id: str, form: Form, change: Callable[[Any, int], Any
     """Run ``change`` at the form's version; on failure show the closures again."""
     try:
         with services() as rpc:
-            change(rpc, int(request.form.get("version") or 0))
+            change(rpc, form_version(request.form.get("version")))
     except Exception as error:  # noqa: BLE001
         failed = page_error(error)
         keep = {} if failed.code == "version_conflict" else form

@@ -42,6 +42,12 @@ def one(form: Form, name: str) -> str:
     return values[0].strip()
 
 
+def form_version(value: str | None) -> int:
+    """The version a form was loaded with (0, never a match, when it is not a number)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
 def new_entry_id(form: Form) -> str:
     """The id a new entry's form names (lower-case letters, digits, hyphens)."""
     entry_id = one(form, "id")

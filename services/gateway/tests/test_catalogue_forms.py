@@ -8,6 +8,7 @@ from loket_gateway.catalogue_forms import (
     counter_rows,
     euro_to_cents,
     form_field,
+    form_version,
     new_entry_id,
     office_body,
     office_form,
@@ -125,3 +126,9 @@ def test_a_closure_form_becomes_the_api_body():
 ])
 def test_api_error_names_point_at_form_fields(api_name, field):
     assert form_field(api_name, ["c1", "c2"]) == field
+
+
+@pytest.mark.parametrize(("value", "version"), [("3", 3), (" 12 ", 12), ("", 0), (None, 0),
+                                                ("x", 0), ("-1", 0), ("9" * 12, 0)])
+def test_a_forms_version_is_a_number_or_never_matches(value, version):
+    assert form_version(value) == version
