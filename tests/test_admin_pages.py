@@ -3,8 +3,10 @@ import uuid
 
 import requests
 
-from .booking_client import API
+from .booking_client import API, address, api, hold
 from .browser import assert_accessible
+
+CLIENT = address(7301)  # this test's own address for the rate limits
 
 
 def sign_in(page, system, token, lang="en"):
@@ -78,9 +80,22 @@ def test_admin_creates_a_service_and_an_office_closes_it_and_sees_the_trail(page
     assert page.locator("#opening_hours-mon-0-closes").input_value() == "12:00"
     assert_accessible(page)
 
-    # a closure, listed, then the trail shows who did what
+    # a closure: refused on a booked day (the page says how many), listed on a free one
     page.get_by_role("link", name="Closures and holidays of this office").click()
     assert_accessible(page)
+    slot = api(system, "GET", "/slots", CLIENT, params={"service_id": service_id,
+                                                        "office_id": office_id}).json()[0]
+    held = hold(system, slot, CLIENT).json()
+    booked = api(system, "POST", f"/holds/{held['hold_id']}/confirmation", CLIENT,
+                 json={"name": "Erika", "email": f"{uuid.uuid4().hex}@example.org"}).json()
+    page.locator("#date").fill(slot["start"][:10])
+    page.locator("#reason-de").fill("Betriebsausflug")
+    page.locator("#reason-en").fill("Staff outing")
+    page.get_by_role("button", name="Close on this day").click()
+    assert "affect 1 confirmed booking" in page.get_by_role("alert").inner_text()
+    assert_accessible(page)
+    assert api(system, "DELETE", f"/bookings/{booked['booking']['reference']}", CLIENT,
+               headers={"X-Manage-Token": booked["manage_token"]}).status_code == 200
     page.locator("#date").fill("2027-12-24")
     page.locator("#reason-de").fill("Heiligabend")
     page.locator("#reason-en").fill("Christmas Eve")
