@@ -71,8 +71,7 @@ def _render_entry(plural: str, entry: dict | None, form: Form,
                                       if service["active"] or service["id"] in chosen]
         context["counter_rows"] = counter_rows(form)
     return render_template(f"admin_{kind}.html", plural=plural, entry=entry, form=form,
-                           error=error,
-                           invalid=_invalid(error, form), csrf=session["csrf"],
+                           error=error, invalid=_invalid(error, form), csrf=session["csrf"],
                            **context), status
 
 
