@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
+    admin_pages,  # noqa: F401 (adds the tenant admins' catalogue pages)
     appointments_api,  # noqa: F401 (adds the appointment routes to the API)
     booking_pages,  # noqa: F401 (adds the booking pages to the web front end)
     catalogue_admin_api,  # noqa: F401 (adds the tenant admins' catalogue routes)

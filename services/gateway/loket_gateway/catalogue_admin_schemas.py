@@ -22,6 +22,9 @@ class BookingPolicySchema(Schema):
     min_lead_minutes = fields.Integer(metadata={"description": "No slot sooner than this "
                                                               "(default 60)."})
     max_active_bookings_per_person = fields.Integer(metadata={"description": "Default 1."})
+    release_mode = fields.String(metadata={"description": "first_come (default) or lottery."})
+    lottery_window_minutes = fields.Integer(metadata={
+        "description": "With a lottery: minutes to enter before the draw (default 60)."})
 
 
 class ServiceRequestSchema(Schema):

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_time
 from flask import abort, current_app, g
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from marshmallow import Schema, ValidationError
 
 from .problems import from_exception
@@ -38,6 +39,17 @@ MESSAGES = {
         "result by email after the draw."),
     "lottery_not_open": lambda: _("This lottery is not open for entries now. Please look at "
                                   "the service's page for the next release."),
+    "version_conflict": lambda: _("Someone else changed this meanwhile (or it exists "
+                                  "already). Below is the current version: please make your "
+                                  "change again."),
+    "confirm_deactivate": lambda: _("Please tick the box to confirm the deactivation."),
+}
+# Codes whose message needs the problem's details.
+DETAILED_MESSAGES = {
+    "bookings_affected": lambda body: ngettext(
+        "This change would affect %(num)d confirmed booking. Cancel or move it first.",
+        "This change would affect %(num)d confirmed bookings. Cancel or move them first.",
+        body.get("affected_bookings", 0)),
 }
 
 
@@ -51,6 +63,8 @@ class PageError(Exception):
     @property
     def message(self) -> str:
         """The resident's message for this code (a general one for others)."""
+        if self.code in DETAILED_MESSAGES:
+            return DETAILED_MESSAGES[self.code](self.body)
         found = MESSAGES.get(self.code)
         return found() if found else _("That did not work. Please try again.")
 

@@ -43,6 +43,11 @@ def roles_for(tenant: str, token: str) -> set[str]:
     return granted
 
 
+def actor(token: str, role: str) -> dict[str, str]:
+    """Who acts, for audit records: a pseudonym of the token (never the token) and the role."""
+    return {"subject": "token:" + token_hash(token)[:16], "role": role}
+
+
 def require_role(role: str) -> Callable:
     """Let the view run only for staff of the path's tenant with ``role``."""
     def wrap(view: Callable) -> Callable:
@@ -55,8 +60,7 @@ def require_role(role: str) -> Callable:
             if role not in roles_for(tenant, token.strip()):
                 raise Problem(403, "forbidden", "Not allowed",
                               "Your role does not allow this here.")
-            # Who acts, for audit records: a pseudonym of the token, never the token.
-            g.staff = {"subject": "token:" + token_hash(token.strip())[:16], "role": role}
+            g.staff = actor(token.strip(), role)
             return view(tenant, **kwargs)
         return checked
     return wrap

@@ -19,36 +19,55 @@ from flask import abort, flash, g, redirect, render_template, request, session, 
 from flask_babel import gettext as _
 
 from .page_helpers import day_label, page_error, services
-from .staff_auth import roles_for
+from .staff_auth import actor, roles_for
 from .web import web
 
-ROLE = "counter_staff"
+COUNTER_STAFF, TENANT_ADMIN = "counter_staff", "tenant_admin"
 
 
-def _signed_in() -> bool:
+def session_roles() -> set[str]:
+    """The roles the session's staff token grants in this tenant (none when signed out)."""
     token = session.get("staff_token", "")
-    return bool(token) and session.get("staff_tenant") == g.tenant.id and ROLE in roles_for(
-        g.tenant.id, token)
+    if not token or session.get("staff_tenant") != g.tenant.id:
+        return set()
+    return roles_for(g.tenant.id, token)
 
 
-def staff_page(view: Callable) -> Callable:
-    """Let the view run for signed-in counter staff of this tenant; check CSRF on POST."""
+def staff_page(view: Callable | None = None, *, role: str = COUNTER_STAFF) -> Callable:
+    """Let the view run for signed-in staff of this tenant with ``role``; check CSRF on POST.
+
+    Signed out: on to the sign-in form; signed in without the role: 403.
+    Use as ``@staff_page`` or ``@staff_page(role=TENANT_ADMIN)``.
+    """
+    if view is None:
+        return lambda inner: staff_page(inner, role=role)
+
     @wraps(view)
     def checked(**kwargs: Any) -> Any:
-        if not _signed_in():
+        roles = session_roles()
+        if not roles:
             return redirect(url_for("web.staff_sign_in"), code=303)
+        if role not in roles:
+            abort(403)
         if request.method == "POST" and not hmac.compare_digest(
                 request.form.get("csrf", ""), session.get("csrf", "")):
             abort(403)
+        g.staff = actor(session["staff_token"], role)
         return view(**kwargs)
     return checked
+
+
+def _start_page() -> Any:
+    """Admins start at the catalogue, counter staff at the day list."""
+    start = "web.admin_catalogue" if TENANT_ADMIN in session_roles() else "web.staff_day_list"
+    return redirect(url_for(start), code=303)
 
 
 @web.get("/<lang>/staff/")
 def staff_sign_in():
     """The sign-in form (or straight on to the day list)."""
-    if _signed_in():
-        return redirect(url_for("web.staff_day_list"), code=303)
+    if COUNTER_STAFF in session_roles():
+        return _start_page()
     return render_template("staff_sign_in.html", failed=False)
 
 
@@ -56,12 +75,12 @@ def staff_sign_in():
 def staff_sign_in_post():
     """Check the token against the tenant and role; keep it in the session."""
     token = request.form.get("token", "").strip()
-    if not token or ROLE not in roles_for(g.tenant.id, token):
+    if not token or COUNTER_STAFF not in roles_for(g.tenant.id, token):
         return render_template("staff_sign_in.html", failed=True), 403
     session.clear()
     session.update(staff_token=token, staff_tenant=g.tenant.id,
                    csrf=secrets.token_urlsafe(24))
-    return redirect(url_for("web.staff_day_list"), code=303)
+    return _start_page()
 
 
 @web.post("/<lang>/staff/sign-out")
@@ -102,7 +121,8 @@ def staff_day_list():
     return render_template("day_list.html", offices=offices, office=office, day=day,
                            counter_id=counter_id or "", entries=entries,
                            day_heading=day_label(day), names=names,
-                           counters=counters, csrf=session["csrf"])
+                           counters=counters, csrf=session["csrf"],
+                           is_admin=TENANT_ADMIN in session_roles())
 
 
 def _back() -> Any:

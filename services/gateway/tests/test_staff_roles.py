@@ -1,0 +1,46 @@
+"""Staff pages check the session's role before any service is called."""
+import pytest
+
+from loket_common.tokens import token_hash
+
+COUNTER, ADMIN = "counter-token", "admin-token"
+
+
+@pytest.fixture
+def staff_tokens(monkeypatch):
+    monkeypatch.setenv("LOKET_STAFF_TOKENS", ",".join([
+        "musterstadt:counter_staff:" + token_hash(COUNTER),
+        "musterstadt:tenant_admin:" + token_hash(ADMIN)]))
+
+
+def signed_in(client, token):
+    with client.session_transaction() as session:
+        session.update(staff_token=token, staff_tenant="musterstadt", csrf="csrf")
+    return client
+
+
+@pytest.mark.parametrize("path", ["/en/admin/", "/en/admin/services/passport",
+                                  "/en/admin/offices/rathaus/closures"])
+def test_admin_pages_send_the_signed_out_to_sign_in(client, staff_tokens, path):
+    response = client.get(path)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/en/staff/")
+
+
+def test_counter_staff_may_not_open_admin_pages(client, staff_tokens):
+    assert signed_in(client, COUNTER).get("/en/admin/").status_code == 403
+    assert client.post("/en/admin/services/", data={"csrf": "csrf"}).status_code == 403
+
+
+def test_admin_posts_need_the_session_csrf_token(client, staff_tokens):
+    response = signed_in(client, ADMIN).post("/en/admin/services/", data={"csrf": "wrong"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("token", "start"), [(COUNTER, "/en/staff/day-list"),
+                                              (ADMIN, "/en/admin/")])
+def test_sign_in_leads_admins_to_the_catalogue_and_counter_staff_to_the_day_list(
+        client, staff_tokens, token, start):
+    response = client.post("/en/staff/", data={"token": token})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(start)
