@@ -138,6 +138,18 @@ def test_staff_check_in_and_call_the_next_resident(page, system):
     page.locator(f"form[action$='/counters/{counter}/call-next'] button").click()
     assert page.get_by_role("status").filter(has_text="Mia Beispiel").is_visible()
     assert_accessible(page)
+
+    # a walk-in at a free time of the same day
+    free = api(system, "GET", "/slots", params={"service_id": "registration",
+                                                "office_id": "rathaus",
+                                                "date_from": slot["start"][:10],
+                                                "date_to": slot["start"][:10]}).json()[-1]
+    page.locator("#walk-in-service").select_option("registration")
+    page.locator("#walk-in-time").fill(free["start"][11:16])  # the office's local time
+    page.locator("#walk-in-name").fill("Walter Walkin")
+    page.get_by_role("button", name="Book walk-in").click()
+    assert page.get_by_role("status").filter(has_text="Walter Walkin is booked").is_visible()
+    assert page.get_by_role("cell").filter(has_text="Walter Walkin").count() == 1
     page.get_by_role("button", name="Sign out").click()
     page.goto(f"{system.url}/en/staff/day-list")
     assert page.url.endswith("/en/staff/")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -173,3 +173,27 @@ def staff_call_next(office_id: str, counter_id: str):
     else:
         flash(_("Nobody is waiting for this counter."), "done")
     return _back()
+
+
+@web.post("/<lang>/staff/offices/<office_id>/walk-ins")
+@staff_page
+def staff_walk_in(office_id: str):
+    """Book a free time for someone standing at the counter (day, time, service, name)."""
+    name = request.form.get("name", "").strip()
+    try:
+        day = date.fromisoformat(request.form.get("date", ""))
+        at = time.fromisoformat(request.form.get("time", ""))
+        if not name:
+            raise ValueError("name")
+    except ValueError:
+        flash(_("Please enter the time and the name for the walk-in."), "error")
+        return _back()
+    with services() as rpc:
+        offices = {office["id"]: office for office in rpc.appointments.list_offices(g.tenant.id)}
+    if office_id not in offices:
+        abort(404)
+    start = datetime.combine(day, at, tzinfo=ZoneInfo(offices[office_id]["timezone"]))
+    request_body = {"office_id": office_id, "service_id": request.form.get("service", ""),
+                    "start": start.isoformat()}
+    return _act(lambda rpc: rpc.appointments.book_walk_in(g.tenant.id, request_body, name),
+                _("%(name)s is booked at %(time)s.", name=name, time=at.strftime("%H:%M")))
