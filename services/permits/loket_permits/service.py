@@ -127,16 +127,19 @@ class PermitsService(health.HealthMixin):
                            application_id: str) -> dict[str, Any]:
         """Submit a complete draft: fee, due date, event ``permit_submitted``."""
         subject = load(ApplicantSchema(), applicant)["subject"]
-        return application_out.dump(self.store.desk(checked_tenant(tenant)).submit(
-            subject, _id(application_id)))
+        submitted = self.store.desk(checked_tenant(tenant)).submit(subject, _id(application_id))
+        self.relay.nudge()
+        return application_out.dump(submitted)
 
     @rpc
     def withdraw_application(self, tenant: str, applicant: dict[str, Any], application_id: str,
                              reason: str | None = None) -> dict[str, Any]:
         """The applicant withdraws the application."""
         subject = load(ApplicantSchema(), applicant)["subject"]
-        return application_out.dump(self.store.desk(checked_tenant(tenant)).withdraw(
-            subject, _id(application_id), _reason(reason)))
+        withdrawn = self.store.desk(checked_tenant(tenant)).withdraw(
+            subject, _id(application_id), _reason(reason))
+        self.relay.nudge()
+        return application_out.dump(withdrawn)
 
     @rpc
     def answer_information_request(self, tenant: str, applicant: dict[str, Any],
@@ -144,8 +147,10 @@ class PermitsService(health.HealthMixin):
                                    message: str | None = None) -> dict[str, Any]:
         """Add what was asked for and resubmit."""
         subject = load(ApplicantSchema(), applicant)["subject"]
-        return application_out.dump(self.store.desk(checked_tenant(tenant)).answer(
-            subject, _id(application_id), _data(data), _reason(message)))
+        answered = self.store.desk(checked_tenant(tenant)).answer(
+            subject, _id(application_id), _data(data), _reason(message))
+        self.relay.nudge()
+        return application_out.dump(answered)
 
     @rpc
     def my_applications(self, tenant: str, applicant_subject: str) -> list[dict[str, Any]]:
@@ -191,6 +196,8 @@ class PermitsService(health.HealthMixin):
         checked_actor = load(ActorSchema(), actor)
         request = (load(InformationRequestSchema(), information_request)
                    if information_request is not None else None)
-        return application_out.dump(self.store.desk(checked_tenant(tenant)).transition(
+        moved = self.store.desk(checked_tenant(tenant)).transition(
             _id(application_id), _id(to_state, "to_state"), _reason(reason), checked_actor,
-            request))
+            request)
+        self.relay.nudge()
+        return application_out.dump(moved)
