@@ -40,8 +40,9 @@ class PermitsStore(Store):
 class PermitsDatabase(MongoDatabase):
     """Workers get a :class:`PermitsStore`; the definitions are read once, at setup.
 
-    ``PERMITS_DEFINITIONS_DIR`` (config ``DEFINITIONS_DIR``) names the directory
-    of definition files; empty means the package's own ``definitions/``.
+    ``DEFINITIONS_DIR`` in the container config (tests) or the environment variable
+    ``PERMITS_DEFINITIONS_DIR`` names the directory of definition files; unset or
+    empty means the package's own ``definitions/``.
     """
 
     store_class = PermitsStore
