@@ -30,7 +30,8 @@ def status_changed(case: dict[str, Any], permit_type: dict[str, Any],
     return Event(SOURCE, "permit_status_changed", case["tenant"], {
         **_about(case, permit_type), "from": entry["from"], "to": entry["to"],
         "reason": entry["reason"], "by_role": entry["by"]["role"],
-        "at": entry["at"].isoformat(), "next_step": next_step(entry["to"]),
+        "at": entry["at"].isoformat(),
+        "next_step": next_step(entry["to"], permit_type["appointment_service"]),
         "information_request": case.get("information_request")})
 
 
@@ -39,7 +40,8 @@ def submitted(case: dict[str, Any], permit_type: dict[str, Any]) -> Event:
     return Event(SOURCE, "permit_submitted", case["tenant"], {
         **_about(case, permit_type), "fee_cents": case["fee_cents"],
         "submitted_at": case["submitted_at"].isoformat(), "due_at": case["due_at"].isoformat(),
-        "next_step": next_step("submitted")})
+        "appointment_service": permit_type["appointment_service"],
+        "next_step": next_step("submitted", permit_type["appointment_service"])})
 
 
 def decided(case: dict[str, Any], permit_type: dict[str, Any]) -> Event:

@@ -52,11 +52,13 @@ def ensure_case_indexes(database: Database) -> None:
     case_queue.ensure_queue_indexes(database)
 
 
-def with_overdue(case: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The case with its computed ``overdue`` flag and ``next_step`` text."""
+def with_overdue(case: dict[str, Any], now: datetime,
+                 appointment_service: str | None = None) -> dict[str, Any]:
+    """The case with its computed ``overdue`` flag, ``next_step`` and ``appointment_service``."""
     due_at = case.get("due_at")
     overdue = bool(due_at and case["state"] in workflow.OPEN_STATES and due_at < now)
-    return {**case, "overdue": overdue, "next_step": workflow.next_step(case["state"])}
+    return {**case, "overdue": overdue, "appointment_service": appointment_service,
+            "next_step": workflow.next_step(case["state"], appointment_service)}
 
 
 class CaseDesk:
@@ -77,7 +79,7 @@ class CaseDesk:
         found = self.cases.find_one({"id": application_id}, NO_ID)
         if found is None:
             raise NotFound("No such application.")
-        return with_overdue(found, self.now())
+        return self._view(found, self.now())
 
     def own(self, subject: str, application_id: str) -> dict[str, Any]:
         """The applicant's own application; NotFound for anyone else's (never revealed)."""
@@ -85,12 +87,12 @@ class CaseDesk:
                                     NO_ID)
         if found is None:
             raise NotFound("No such application.")
-        return with_overdue(found, self.now())
+        return self._view(found, self.now())
 
     def mine(self, subject: str) -> list[dict[str, Any]]:
         """The applicant's applications, newest first."""
         now = self.now()
-        return [with_overdue(case, now) for case in self.cases.find(
+        return [self._view(case, now) for case in self.cases.find(
             {"applicant.subject": subject}, {"_id": 0, "history": 0},
             sort=[("created_at", DESCENDING)], limit=500)]
 
@@ -115,7 +117,7 @@ class CaseDesk:
                 "created_at": now, "submitted_at": None, "due_at": None, "decided_at": None,
                 "decision": None, "information_request": None, "history": []}
         self.cases.insert_one(case)
-        return with_overdue(case, now)
+        return self._view(case, now)
 
     def update_draft(self, subject: str, application_id: str,
                      data: dict[str, Any]) -> dict[str, Any]:
@@ -250,6 +252,13 @@ class CaseDesk:
         return self._step_to(case, permit_type, to_state, reason, actor, changes, events)
 
     # internals
+    def _view(self, case: dict[str, Any], now: datetime) -> dict[str, Any]:
+        try:
+            service = self.types.get(self.tenant, case["type_id"])["appointment_service"]
+        except NotFound:  # a type the tenant no longer offers
+            service = None
+        return with_overdue(case, now, service)
+
     def _complete(self, permit_type: dict[str, Any], case: dict[str, Any],
                   data: dict[str, Any]) -> dict[str, Any]:
         """``data`` checked in submit mode, plus required documents; names all that is missing."""

@@ -198,6 +198,7 @@ class ApplicationSummarySchema(Schema):
     decided_at = fields.DateTime(allow_none=True)
     decision = fields.Nested(DecisionSchema, allow_none=True)
     next_step = fields.Nested(TextSchema)
+    appointment_service = fields.String(allow_none=True)
 
 
 class ApplicationSchema(ApplicationSummarySchema):

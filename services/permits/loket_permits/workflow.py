@@ -47,6 +47,20 @@ def check(workflow: dict[str, Any], from_state: str, to_state: str, role: str) -
                                    state=from_state, to=to_state)
 
 
-def next_step(state: str) -> dict[str, str]:
-    """Plain-language what happens next, in German and English."""
+BOOK_APPOINTMENT = {
+    "de": "Buchen Sie jetzt einen Termin im Bürgerbüro; der Antrag wird dort persönlich "
+          "gestellt.",
+    "en": "Now book an appointment at the citizens' office; you apply there in person.",
+}
+
+
+def next_step(state: str, appointment_service: str | None = None) -> dict[str, str]:
+    """Plain-language what happens next, in German and English.
+
+    For types that need an appointment (``appointment_service``), a submitted
+    application tells the applicant to book one.
+    """
+    if appointment_service and state == "submitted":
+        return {lang: f"{NEXT_STEP[state][lang]} {BOOK_APPOINTMENT[lang]}"
+                for lang in ("de", "en")}
     return NEXT_STEP[state]

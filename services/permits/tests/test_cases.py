@@ -159,3 +159,15 @@ def test_queue_filters_and_keyset_pages_across_two_tenants(database, desk, clock
 def test_a_foreign_cursor_is_rejected(desk):
     with pytest.raises(ValidationFailed):
         desk.queue({"limit": 5, "after": "garbage"})
+
+
+def test_an_id_card_application_links_to_booking_an_appointment(desk):
+    case = desk.create(applicant(), "id-card", {
+        "given_names": "Erika", "family_name": "Mustermann", "birth_date": "1990-05-01",
+        "under_24": False, "height_cm": 170}, None)
+    assert case["appointment_service"] == "id-card"
+    desk.add_attachment("subject-1", case["id"], "biometric_photo", "me.png", b64(PNG))
+    submitted = desk.submit("subject-1", case["id"])
+    assert "appointment" in submitted["next_step"]["en"] and submitted["fee_cents"] == 3700
+    event = desk.database["outbox"].find_one({"message.type": "permit_submitted"})
+    assert event["message"]["data"]["appointment_service"] == "id-card"
