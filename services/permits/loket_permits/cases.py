@@ -241,6 +241,13 @@ class CaseDesk:
             if not information_request:
                 raise ValidationFailed("Say what information is needed.", invalid_params=[
                     {"name": "information_request", "reason": "Required for this step."}])
+            known = ({field["name"] for field in permit_type["fields"]}
+                     | {f"documents.{doc['id']}" for doc in permit_type["documents"]})
+            unknown = sorted(set(information_request["fields"]) - known)
+            if unknown:
+                raise ValidationFailed("Unknown fields in the request.", invalid_params=[
+                    {"name": "information_request.fields",
+                     "reason": f"Not fields of this type: {', '.join(unknown)}."}])
             changes["information_request"] = information_request
         if to_state in ("approved", "rejected"):
             if not reason:

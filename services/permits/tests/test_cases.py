@@ -171,3 +171,26 @@ def test_an_id_card_application_links_to_booking_an_appointment(desk):
     assert "appointment" in submitted["next_step"]["en"] and submitted["fee_cents"] == 3700
     event = desk.database["outbox"].find_one({"message.type": "permit_submitted"})
     assert event["message"]["data"]["appointment_service"] == "id-card"
+
+
+def test_a_large_file_within_the_limit_is_stored_and_read_back(desk):
+    case = desk.create(applicant(), "special-use", {}, None)
+    content = PDF + b" " * 9_000_000
+    stored = desk.add_attachment("subject-1", case["id"], "site_plan", "plan.pdf", b64(content))
+    assert stored["size"] == len(content)
+    assert desk.attachment(case["id"], stored["id"], "subject-1")["content_base64"] == b64(
+        content)
+    with pytest.raises(NotFound):
+        desk.attachment(case["id"], stored["id"], "subject-2")
+
+
+def test_an_information_request_names_real_fields(desk):
+    case = submitted_case(desk)
+    desk.transition(case["id"], "in_review", None, WORKER, None)
+    with pytest.raises(ValidationFailed):
+        desk.transition(case["id"], "information_requested", "?", WORKER,
+                        {"message": "Shoe size?", "fields": ["shoe_size"]})
+    asked = desk.transition(case["id"], "information_requested", "scan", WORKER,
+                            {"message": "New scan", "fields": ["documents.vehicle_registration"]})
+    assert asked["state"] == "information_requested"
+    assert not desk.queue({"state": "information_requested", "limit": 5})["items"][0]["overdue"]
