@@ -75,8 +75,8 @@ class CaseDesk:
 
     # reading
     def case(self, application_id: str) -> dict[str, Any]:
-        """Any application of the tenant (for case workers); NotFound if none."""
-        found = self.cases.find_one({"id": application_id}, NO_ID)
+        """Any submitted application of the tenant (for case workers; drafts are private)."""
+        found = self.cases.find_one({"id": application_id, "state": {"$ne": "draft"}}, NO_ID)
         if found is None:
             raise NotFound("No such application.")
         return self._view(found, self.now())

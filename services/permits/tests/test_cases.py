@@ -194,3 +194,12 @@ def test_an_information_request_names_real_fields(desk):
                             {"message": "New scan", "fields": ["documents.vehicle_registration"]})
     assert asked["state"] == "information_requested"
     assert not desk.queue({"state": "information_requested", "limit": 5})["items"][0]["overdue"]
+
+
+def test_case_workers_do_not_see_drafts(desk):
+    case = desk.create(applicant(), "residents-parking", PARKING, None)
+    with pytest.raises(NotFound):
+        desk.case(case["id"])
+    with pytest.raises(NotFound):
+        desk.assign(case["id"], WORKER["subject"], WORKER)
+    assert desk.queue({"limit": 5})["total"] == 0
