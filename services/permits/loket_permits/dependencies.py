@@ -1,35 +1,60 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The permits store: permit types behind domain verbs."""
+"""The permits store: application types (from files) and cases (in MongoDB)."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo.database import Database
 
-from loket_common.mongo import MongoDatabase, Store, TenantCollection
+from loket_common.mongo import MongoDatabase, Store
+
+from .cases import CaseDesk, ensure_case_indexes
+from .type_catalogue import TypeCatalogue
 
 
 class PermitsStore(Store):
-    """Permit types of every tenant."""
+    """The tenant's application types and a desk for its applications."""
+
+    def __init__(self, database: Database, types: TypeCatalogue | None = None) -> None:
+        super().__init__(database)
+        self.types = types or TypeCatalogue.load()
 
     def ensure_indexes(self) -> None:
         """Every index starts with the tenant."""
-        self.database["permit_types"].create_index([("tenant", ASCENDING), ("id", ASCENDING)],
-                                                   unique=True)
-
-    def _types(self, tenant: str) -> TenantCollection:
-        return TenantCollection(self.database["permit_types"], tenant)
+        ensure_case_indexes(self.database)
 
     def permit_types(self, tenant: str) -> list[dict[str, Any]]:
-        """The permit types ``tenant`` offers, by id."""
-        return list(self._types(tenant).find({}, {"_id": 0, "tenant": 0}, sort=[("id", 1)]))
+        """The application types ``tenant`` offers, by id."""
+        return self.types.types(tenant)
 
-    def put_permit_type(self, tenant: str, permit_type: dict[str, Any]) -> None:
-        """Create or replace a permit type."""
-        self._types(tenant).replace_one({"id": permit_type["id"]}, permit_type, upsert=True)
+    def permit_type(self, tenant: str, type_id: str) -> dict[str, Any]:
+        """One application type of ``tenant`` (NotFound if it does not offer it)."""
+        return self.types.get(tenant, type_id)
+
+    def desk(self, tenant: str) -> CaseDesk:
+        """The applications of ``tenant``."""
+        return CaseDesk(self.database, tenant, self.types)
 
 
 class PermitsDatabase(MongoDatabase):
-    """Workers get a :class:`PermitsStore`."""
+    """Workers get a :class:`PermitsStore`; the definitions are read once, at setup.
+
+    ``DEFINITIONS_DIR`` in the container config (tests) or the environment variable
+    ``PERMITS_DEFINITIONS_DIR`` names the directory of definition files; unset or
+    empty means the package's own ``definitions/``.
+    """
 
     store_class = PermitsStore
+
+    def setup(self) -> None:
+        super().setup()
+        directory = (self.container.config.get("DEFINITIONS_DIR")
+                     or os.environ.get("PERMITS_DEFINITIONS_DIR"))
+        self.types = TypeCatalogue.load(directory or None)
+
+    def start(self) -> None:
+        PermitsStore(self.database, self.types).ensure_indexes()
+
+    def get_dependency(self, worker_ctx: Any) -> PermitsStore:
+        return PermitsStore(self.database, self.types)

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The events of an application, carrying what a notification needs."""
+from __future__ import annotations
+
+from typing import Any
+
+from loket_common.events import Event
+
+from .workflow import next_step
+
+SOURCE = "permits"
+
+
+def _about(case: dict[str, Any], permit_type: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "application_id": case["id"],
+        "reference": case["reference"],
+        "type_id": case["type_id"],
+        "type_name": permit_type["name"],
+        "applicant_subject": case["applicant"]["subject"],
+        "applicant_name": case["applicant"]["name"],
+        "company_name": (case.get("on_behalf_of") or {}).get("company_name"),
+        "language": case["applicant"].get("language"),
+    }
+
+
+def status_changed(case: dict[str, Any], permit_type: dict[str, Any],
+                   entry: dict[str, Any]) -> Event:
+    """``permit_status_changed``: from, to, reason and the next step for the applicant."""
+    return Event(SOURCE, "permit_status_changed", case["tenant"], {
+        **_about(case, permit_type), "from": entry["from"], "to": entry["to"],
+        "reason": entry["reason"], "by_role": entry["by"]["role"],
+        "at": entry["at"].isoformat(),
+        "next_step": next_step(entry["to"], permit_type["appointment_service"]),
+        "information_request": case.get("information_request")})
+
+
+def submitted(case: dict[str, Any], permit_type: dict[str, Any]) -> Event:
+    """``permit_submitted``: the fee and the date by which a decision is due."""
+    return Event(SOURCE, "permit_submitted", case["tenant"], {
+        **_about(case, permit_type), "fee_cents": case["fee_cents"],
+        "submitted_at": case["submitted_at"].isoformat(), "due_at": case["due_at"].isoformat(),
+        "appointment_service": permit_type["appointment_service"],
+        "next_step": next_step("submitted", permit_type["appointment_service"])})
+
+
+def decided(case: dict[str, Any], permit_type: dict[str, Any]) -> Event:
+    """``permit_decided``: the outcome with its reason."""
+    return Event(SOURCE, "permit_decided", case["tenant"], {
+        **_about(case, permit_type), "outcome": case["decision"]["outcome"],
+        "reason": case["decision"]["reason"], "decided_at": case["decided_at"].isoformat(),
+        "fee_cents": case["fee_cents"], "next_step": next_step(case["state"])})
