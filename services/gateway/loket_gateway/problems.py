@@ -33,6 +33,9 @@ ERROR_TABLE: dict[str, tuple[int, str, str]] = {
     "TooManyHolds": (429, "too_many_holds", "Too many holds"),
     "ChallengeReused": (403, "proof_of_work_reused", "Proof of work already used"),
     "ProofOfWorkFailed": (403, "proof_of_work_failed", "Proof of work failed"),
+    "TransitionNotAllowed": (409, "transition_not_allowed", "Not possible in this state"),
+    "DraftIncomplete": (400, "application_incomplete", "Application incomplete"),
+    "AttachmentRejected": (400, "attachment_rejected", "Attachment rejected"),
     "MethodNotFound": (502, "service_method_missing", "Service does not offer this"),
     "UnknownService": (503, "service_unavailable", "Service unavailable"),
 }

@@ -25,6 +25,9 @@ from loket_gateway.problems import ERROR_TABLE, from_exception
     ("ProofOfWorkFailed", 403, "proof_of_work_failed"),
     ("VersionConflict", 412, "version_conflict"),
     ("BookingsAffected", 409, "bookings_affected"),
+    ("TransitionNotAllowed", 409, "transition_not_allowed"),
+    ("DraftIncomplete", 400, "application_incomplete"),
+    ("AttachmentRejected", 400, "attachment_rejected"),
 ])
 def test_error_table(exc_type, status, code):
     assert ERROR_TABLE[exc_type][:2] == (status, code)
@@ -32,7 +35,7 @@ def test_error_table(exc_type, status, code):
 
 def test_every_mapped_error_is_tested():
     # A new row in the table must get a row in test_error_table.
-    assert len(ERROR_TABLE) == 18
+    assert len(ERROR_TABLE) == 21
 
 
 def test_codes_match_the_services_errors():
