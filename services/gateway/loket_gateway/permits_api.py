@@ -7,9 +7,12 @@ Applicants identify with the profile token (``Authorization: Bearer``); see
 from __future__ import annotations
 
 import base64
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NamedTuple
 
 from flask import Response, jsonify, request
+from marshmallow import Schema
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from loket_common.validation import load
@@ -29,12 +32,30 @@ WRITE = {**AUTH, 429: ("Too many applications or changes from this address", Non
 STATE_ERRORS = {409: ("Not possible in this state (transition_not_allowed)", None)}
 
 
-def _as_applicant(tenant: str, call: Any) -> Any:
-    """Run ``call(rpc, tenant, applicant)`` for the token's applicant."""
+class AsApplicant(NamedTuple):
+    """What an applicant's request works with."""
+
+    rpc: Any
+    tenant: str
+    who: dict[str, str]
+    body: Any
+
+
+@contextmanager
+def _as_applicant(tenant: str, read: Callable[[], Any] = lambda: None) -> Iterator[AsApplicant]:
+    """A borrowed RPC proxy with the token's applicant and the request's input.
+
+    The tenant, then the token, then the input (``read``) are checked before any RPC.
+    """
     tenant = _tenant(tenant)
     token = applicant_token()
+    body = read()
     with _rpc() as rpc:
-        return call(rpc, tenant, current_applicant(rpc, tenant, token))
+        yield AsApplicant(rpc, tenant, current_applicant(rpc, tenant, token), body)
+
+
+def _body(schema: type[Schema]) -> Callable[[], dict]:
+    return lambda: _json_body(schema())
 
 
 @api.get("/tenants/<tenant>/permit-types")
@@ -64,9 +85,10 @@ def get_permit_type(tenant: str, type_id: str):
 @limit_address(APPLICATION_LIMIT, scope="application")
 def create_application(tenant: str):
     """A draft; its data is checked for types only until it is submitted."""
-    body = _json_body(schemas.NewApplicationSchema())
-    created = _as_applicant(tenant, lambda rpc, tenant, who: rpc.permits.create_application(
-        tenant, who, body["type_id"], body["data"], body["on_behalf_of"]))
+    with _as_applicant(tenant, _body(schemas.NewApplicationSchema)) as call:
+        created = call.rpc.permits.create_application(
+            call.tenant, call.who, call.body["type_id"], call.body["data"],
+            call.body["on_behalf_of"])
     return jsonify(created), 201
 
 
@@ -75,8 +97,8 @@ def create_application(tenant: str):
                                **AUTH}, tags=TAGS, security=True)
 def my_applications(tenant: str):
     """The applicant's own applications."""
-    return jsonify(_as_applicant(tenant, lambda rpc, tenant, who:
-                                 rpc.permits.my_applications(tenant, who["subject"])))
+    with _as_applicant(tenant) as call:
+        return jsonify(call.rpc.permits.my_applications(call.tenant, call.who["subject"]))
 
 
 @api.get(PATH + "/<application_id>")
@@ -84,8 +106,9 @@ def my_applications(tenant: str):
                                       **AUTH}, tags=TAGS, security=True)
 def get_application(tenant: str, application_id: str):
     """Own applications only; others' are 404."""
-    return jsonify(_as_applicant(tenant, lambda rpc, tenant, who: rpc.permits.get_application(
-        tenant, who["subject"], application_id)))
+    with _as_applicant(tenant) as call:
+        return jsonify(call.rpc.permits.get_application(call.tenant, call.who["subject"],
+                                                        application_id))
 
 
 @api.patch(PATH + "/<application_id>")
@@ -95,9 +118,9 @@ def get_application(tenant: str, application_id: str):
 @limit_address(APPLICATION_LIMIT, scope="application")
 def update_draft(tenant: str, application_id: str):
     """Merge the sent fields into the draft."""
-    body = _json_body(schemas.DraftUpdateSchema())
-    return jsonify(_as_applicant(tenant, lambda rpc, tenant, who: rpc.permits.update_draft(
-        tenant, who, application_id, body["data"])))
+    with _as_applicant(tenant, _body(schemas.DraftUpdateSchema)) as call:
+        return jsonify(call.rpc.permits.update_draft(call.tenant, call.who, application_id,
+                                                     call.body["data"]))
 
 
 @api.post(PATH + "/<application_id>/attachments")
@@ -111,9 +134,9 @@ def update_draft(tenant: str, application_id: str):
 @limit_address(APPLICATION_LIMIT, scope="application")
 def add_attachment(tenant: str, application_id: str):
     """The content goes to the service as base64; it detects the type."""
-    document_id, filename, content = _upload()
-    added = _as_applicant(tenant, lambda rpc, tenant, who: rpc.permits.add_attachment(
-        tenant, who, application_id, document_id, filename, content))
+    with _as_applicant(tenant, _upload) as call:
+        added = call.rpc.permits.add_attachment(call.tenant, call.who, application_id,
+                                                *call.body)
     return jsonify(added), 201
 
 
@@ -123,8 +146,9 @@ def add_attachment(tenant: str, application_id: str):
 @limit_address(APPLICATION_LIMIT, scope="application")
 def remove_attachment(tenant: str, application_id: str, attachment_id: str):
     """Only while the application can still be changed."""
-    _as_applicant(tenant, lambda rpc, tenant, who: rpc.permits.remove_attachment(
-        tenant, who, application_id, attachment_id))
+    with _as_applicant(tenant) as call:
+        call.rpc.permits.remove_attachment(call.tenant, call.who, application_id,
+                                           attachment_id)
     return Response(status=204)
 
 
@@ -133,9 +157,10 @@ def remove_attachment(tenant: str, application_id: str, attachment_id: str):
            {200: ("The document, as an attachment", None), **AUTH}, tags=TAGS, security=True)
 def download_attachment(tenant: str, application_id: str, attachment_id: str):
     """The stored bytes with the detected content type, never rendered inline."""
-    return attachment_response(_as_applicant(
-        tenant, lambda rpc, tenant, who: rpc.permits.get_attachment(
-            tenant, application_id, attachment_id, applicant=who)))
+    with _as_applicant(tenant) as call:
+        stored = call.rpc.permits.get_attachment(call.tenant, application_id, attachment_id,
+                                                 applicant=call.who)
+    return attachment_response(stored)
 
 
 @api.post(PATH + "/<application_id>/submission")
@@ -146,8 +171,9 @@ def download_attachment(tenant: str, application_id: str, attachment_id: str):
 @limit_address(APPLICATION_LIMIT, scope="application")
 def submit_application(tenant: str, application_id: str):
     """Full validation; the fee and due date are fixed now."""
-    return jsonify(_as_applicant(tenant, lambda rpc, tenant, who:
-                                 rpc.permits.submit_application(tenant, who, application_id)))
+    with _as_applicant(tenant) as call:
+        return jsonify(call.rpc.permits.submit_application(call.tenant, call.who,
+                                                           application_id))
 
 
 @api.post(PATH + "/<application_id>/withdrawal")
@@ -157,10 +183,9 @@ def submit_application(tenant: str, application_id: str):
 @limit_address(APPLICATION_LIMIT, scope="application")
 def withdraw_application(tenant: str, application_id: str):
     """Until it is decided."""
-    body = _json_body(schemas.WithdrawalSchema())
-    return jsonify(_as_applicant(tenant, lambda rpc, tenant, who:
-                                 rpc.permits.withdraw_application(tenant, who, application_id,
-                                                                  body["reason"])))
+    with _as_applicant(tenant, _body(schemas.WithdrawalSchema)) as call:
+        return jsonify(call.rpc.permits.withdraw_application(
+            call.tenant, call.who, application_id, call.body["reason"]))
 
 
 @api.post(PATH + "/<application_id>/answer")
@@ -170,11 +195,9 @@ def withdraw_application(tenant: str, application_id: str):
 @limit_address(APPLICATION_LIMIT, scope="application")
 def answer_information_request(tenant: str, application_id: str):
     """Changed fields and a message; the application is submitted again."""
-    body = _json_body(schemas.AnswerSchema())
-    return jsonify(_as_applicant(tenant, lambda rpc, tenant, who:
-                                 rpc.permits.answer_information_request(
-                                     tenant, who, application_id, body["data"],
-                                     body["message"])))
+    with _as_applicant(tenant, _body(schemas.AnswerSchema)) as call:
+        return jsonify(call.rpc.permits.answer_information_request(
+            call.tenant, call.who, application_id, call.body["data"], call.body["message"]))
 
 
 def attachment_response(stored: dict[str, Any]) -> Response:

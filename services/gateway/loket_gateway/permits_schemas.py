@@ -7,6 +7,7 @@ application's ``data`` against its type's form fields.
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .api_schemas import FormFieldSchema, PermitTypeSchema, TextSchema
+from .catalogue_admin_schemas import ActorSchema
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$")
 STATES = ("draft", "submitted", "in_review", "information_requested", "approved",
@@ -69,13 +70,6 @@ class AttachmentSchema(Schema):
     content_type = fields.String(required=True)
     size = fields.Integer(required=True)
     uploaded_at = fields.String(required=True)
-
-
-class ActorSchema(Schema):
-    """Who did something."""
-
-    subject = fields.String()
-    role = fields.String()
 
 
 class ApplicantSchema(Schema):
