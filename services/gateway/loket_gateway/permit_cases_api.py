@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import jsonify, request
 
 from loket_common.validation import load
 
@@ -16,7 +16,7 @@ from . import permits_schemas as schemas
 from .api import _json_body, _rpc, _tenant, api
 from .openapi import operation
 from .permits_api import attachment_response
-from .staff_auth import require_role
+from .staff_auth import current_actor, require_role
 
 TAGS = ("permits: case workers",)
 ROLE = "case_worker"
@@ -24,13 +24,9 @@ PATH = "/tenants/<tenant>/cases"
 STAFF = {401: ("No staff token", None), 403: ("Not a case worker here", None)}
 
 
-def _actor() -> dict[str, str]:
-    return dict(g.staff)
-
-
 def _subject(name: str) -> str:
     """``me`` is the acting staff member; any other name is passed on as it is."""
-    return _actor()["subject"] if name == "me" else name
+    return current_actor()["subject"] if name == "me" else name
 
 
 def queue_query(args: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +72,7 @@ def download_case_attachment(tenant: str, application_id: str, attachment_id: st
     tenant = _tenant(tenant)
     with _rpc() as rpc:
         stored = rpc.permits.get_attachment(tenant, application_id, attachment_id,
-                                            actor=_actor())
+                                            actor=current_actor())
     return attachment_response(stored)
 
 
@@ -91,7 +87,7 @@ def assign_case(tenant: str, application_id: str):
     body = _json_body(schemas.AssignmentSchema())
     with _rpc() as rpc:
         return jsonify(rpc.permits.assign_case(tenant, application_id,
-                                               _subject(body["assignee"]), _actor()))
+                                               _subject(body["assignee"]), current_actor()))
 
 
 @api.post(PATH + "/<application_id>/transitions")
@@ -106,5 +102,5 @@ def transition_case(tenant: str, application_id: str):
     body = _json_body(schemas.TransitionSchema())
     with _rpc() as rpc:
         return jsonify(rpc.permits.transition_case(
-            tenant, application_id, body["to"], body.get("reason"), _actor(),
+            tenant, application_id, body["to"], body.get("reason"), current_actor(),
             information_request=body.get("information_request")))

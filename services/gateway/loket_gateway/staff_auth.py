@@ -49,6 +49,11 @@ def actor(token: str, role: str) -> dict[str, str]:
     return {"subject": "token:" + token_hash(token)[:16], "role": role}
 
 
+def current_actor() -> dict[str, str]:
+    """The actor of the request that :func:`require_role` let through."""
+    return dict(g.staff)
+
+
 def require_role(role: str) -> Callable:
     """Let the view run only for staff of the path's tenant with ``role``."""
     def wrap(view: Callable) -> Callable:
