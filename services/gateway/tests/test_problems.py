@@ -91,3 +91,13 @@ def test_local_errors(app, error, status, code):
     with app.app_context():
         response = from_exception(error)
     assert (response.status_code, _body(response)["code"]) == (status, code)
+
+
+def test_an_incomplete_application_names_the_missing_fields(app):
+    value = json.dumps({"detail": "incomplete",
+                        "invalid_params": [{"name": "address", "reason": "Required."}]})
+    with app.app_context():
+        response = from_exception(RemoteError("DraftIncomplete", value))
+    assert response.status_code == 400
+    assert _body(response)["code"] == "application_incomplete"
+    assert _body(response)["invalid_params"] == [{"name": "address", "reason": "Required."}]
