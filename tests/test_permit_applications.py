@@ -75,7 +75,9 @@ def find_in_queue(system, application_id: str, query: str) -> dict:
 
 def test_a_resident_applies_and_a_case_worker_decides(system):
     me = resident(system, RESIDENT)
-    permit_type = api(system, "GET", f"/permit-types/{TYPE}").json()
+    described = api(system, "GET", f"/permit-types/{TYPE}")
+    assert described.status_code == 200, described.text
+    permit_type = described.json()
     fields = permit_type["fields"]
     required = [field for field in fields if field["required"]]
     plate = next(field for field in fields if kind(field) == "licence_plate")
@@ -201,6 +203,8 @@ def test_a_second_municipality_charges_its_own_fee(system):
         response = requests.get(f"{system.url}/api/v1/tenants/{tenant}/permit-types",
                                 timeout=30)
         assert response.status_code == 200, response.text
-        return next(item for item in response.json() if item["id"] == TYPE)
+        found = [item for item in response.json() if item["id"] == TYPE]
+        assert found, f"{tenant} offers no {TYPE}"
+        return found[0]
 
     assert parking("beispielstadt")["fee_cents"] != parking("musterstadt")["fee_cents"]
