@@ -284,3 +284,14 @@ def test_openapi_documents_every_permit_route(client):
         templated = prefix + path.replace("a1", "{application_id}").replace(
             "t1", "{attachment_id}")
         assert method.lower() in paths[templated], (method, path)
+
+
+def test_uploads_are_rate_limited_per_address(client, rpc):
+    from loket_gateway.rate_limits import UPLOAD_LIMIT
+
+    allowed = int(UPLOAD_LIMIT.split("/")[0])
+    statuses = [client.post(API + "/applications/a1/attachments", headers=RESIDENT,
+                            content_type="multipart/form-data",
+                            data={"document_id": "x", "file": (io.BytesIO(PNG), "a.png")}
+                            ).status_code for _ in range(allowed + 1)]
+    assert statuses == [201] * allowed + [429]
