@@ -19,7 +19,6 @@ from loket_common.validation import load
 
 from . import permits_schemas as schemas
 from .api import _json_body, _rpc, _tenant, api
-from .api_schemas import PermitTypeSchema
 from .applicant import applicant_token, current_applicant
 from .openapi import operation
 from .problems import Problem
@@ -60,7 +59,7 @@ def _body(schema: type[Schema]) -> Callable[[], dict]:
 
 @api.get("/tenants/<tenant>/permit-types")
 @operation("Application types the municipality offers",
-           {200: ("The permit types", PermitTypeSchema(many=True))}, tags=TAGS)
+           {200: ("The permit types", schemas.PermitTypeSummarySchema(many=True))}, tags=TAGS)
 def list_permit_types(tenant: str):
     """Permit types, from permits."""
     tenant = _tenant(tenant)

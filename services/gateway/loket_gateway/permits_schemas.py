@@ -153,6 +153,17 @@ class TypeDocumentSchema(Schema):
     content_types = fields.List(fields.String())
 
 
+class PermitTypeSummarySchema(PermitTypeSchema):
+    """An application type in the list."""
+
+    fee_cents = fields.Integer(required=True, metadata={"description": "Base (minimum) fee."})
+    fee_description = fields.Nested(TextSchema, allow_none=True)
+    appointment_service = fields.String(allow_none=True, metadata={
+        "description": "The appointment service to book for it, if any (e.g. id-card)."})
+    for_businesses = fields.Boolean()
+    documents = fields.List(fields.Nested(TypeDocumentSchema))
+
+
 class PermitTypeDetailSchema(PermitTypeSchema):
     """An application type with its form, documents, fee rules and workflow."""
 
