@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Response, json
-from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+from nameko.exceptions import MethodNotFound, RemoteError, RpcTimeout, UnknownService
 from werkzeug.exceptions import HTTPException
 
 from loket_common.errors import LoketError, parse_remote_message
@@ -87,6 +87,8 @@ def from_exception(error: Exception) -> Response:
     if isinstance(error, LoketError):  # raised by the gateway's own edge validation
         status, code, title = ERROR_TABLE.get(type(error).__name__, UNMAPPED)
         return problem_response(status, code, title, error.detail, **error.extra)
+    if isinstance(error, MethodNotFound):  # nameko rebuilds it locally, not as a RemoteError
+        return problem_response(*ERROR_TABLE["MethodNotFound"], detail=str(error))
     if isinstance(error, UnknownService):  # no instance of it is running
         return problem_response(*BROKER_DOWN, detail=str(error))
     if isinstance(error, RpcTimeout):

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+from nameko.exceptions import MethodNotFound, RemoteError, RpcTimeout, UnknownService
 
 from loket_gateway.problems import ERROR_TABLE, from_exception
 
@@ -84,6 +84,7 @@ def test_unmapped_remote_error_reveals_nothing(app):
 @pytest.mark.parametrize("error, status, code", [
     (RpcTimeout(1), 504, "service_timeout"),
     (UnknownService("permits"), 503, "service_unavailable"),
+    (MethodNotFound("get_permit_type"), 502, "service_method_missing"),
     (ConnectionRefusedError(), 503, "service_unavailable"),
     (ZeroDivisionError(), 500, "internal_error"),
 ])
