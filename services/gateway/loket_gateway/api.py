@@ -63,17 +63,6 @@ def list_offices(tenant: str):
     return jsonify(schemas.OfficeSchema(many=True).dump(offices))
 
 
-@api.get("/tenants/<tenant>/permit-types")
-@operation("Application types the municipality offers",
-           {200: ("The permit types", schemas.PermitTypeSchema(many=True))}, tags=("permits",))
-def list_permit_types(tenant: str):
-    """Permit types, from permits."""
-    tenant = _tenant(tenant)
-    with _rpc() as rpc:
-        permit_types = rpc.permits.list_permit_types(tenant)
-    return jsonify(schemas.PermitTypeSchema(many=True).dump(permit_types))
-
-
 @api.post("/tenants/<tenant>/profiles")
 @operation("Create my profile", {201: ("Created; keep the token", schemas.CreatedProfileSchema)},
            request=schemas.NewProfileSchema, tags=("profile",))

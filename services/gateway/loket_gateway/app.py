@@ -12,6 +12,8 @@ from . import (
     catalogue_admin_api,  # noqa: F401 (adds the tenant admins' catalogue routes)
     lottery_api,  # noqa: F401 (adds the fair-release lottery routes to the API)
     lottery_pages,  # noqa: F401 (adds the lottery pages to the web front end)
+    permit_cases_api,  # noqa: F401 (adds the case workers' permit routes)
+    permits_api,  # noqa: F401 (adds the permit application routes to the API)
     staff_pages,  # noqa: F401 (adds the counter staff pages)
 )
 from .api import api
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                                 x_proto=settings.trusted_proxies,
                                 x_host=settings.trusted_proxies)
     app.config["JSON_SORT_KEYS"] = False
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["loket_settings"] = settings
     app.extensions["loket_tenants"] = TenantRegistry.from_file(settings.tenants_file)
     app.extensions["loket_rpc"] = RpcPool(settings.amqp_uri, settings.rpc_pool_size,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, jsonify, request
+from flask import Response, jsonify, request
 
 from loket_common.validation import load
 
@@ -19,7 +19,7 @@ from . import catalogue_admin_schemas as schemas
 from .api import _json_body, _rpc, _tenant, api
 from .openapi import operation
 from .problems import Problem
-from .staff_auth import require_role
+from .staff_auth import current_actor, require_role
 
 TAGS = ("appointments: tenant admin",)
 ADMIN = "tenant_admin"
@@ -54,10 +54,6 @@ def _versioned(entry: dict[str, Any], status: int = 200) -> Response:
     return response
 
 
-def _actor() -> dict[str, str]:
-    return dict(g.staff)
-
-
 def _add_entry_routes(kind: str, plural: str, what: str) -> None:
     """GET (with ETag), PUT (create or replace) and DELETE (deactivate) of one kind."""
     request_schema, entry_schema = KIND_SCHEMAS[kind]
@@ -75,7 +71,7 @@ def _add_entry_routes(kind: str, plural: str, what: str) -> None:
         body = _json_body(request_schema())
         with _rpc() as rpc:
             entry = getattr(rpc.appointments, f"put_{kind}")(tenant, ids[f"{kind}_id"], body,
-                                                             expected, _actor())
+                                                             expected, current_actor())
         return _versioned(entry, 201 if creating else 200)
 
     def deactivate_entry(tenant: str, **ids: str) -> Response:
@@ -83,7 +79,7 @@ def _add_entry_routes(kind: str, plural: str, what: str) -> None:
         expected = _expected_version()
         with _rpc() as rpc:
             return _versioned(rpc.appointments.deactivate(tenant, kind, ids[f"{kind}_id"],
-                                                          expected, _actor()))
+                                                          expected, current_actor()))
 
     views = [
         (get_entry, "GET", f"get_{kind}", operation(
@@ -155,7 +151,7 @@ def add_closure(tenant: str, office_id: str):
     closure = _json_body(schemas.ClosureSchema())
     with _rpc() as rpc:
         return _versioned(rpc.appointments.add_closure(tenant, office_id, closure, expected,
-                                                       _actor()), 201)
+                                                       current_actor()), 201)
 
 
 @api.delete("/tenants/<tenant>/offices/<office_id>/closures/<day>")
@@ -169,4 +165,4 @@ def remove_closure(tenant: str, office_id: str, day: str):
     expected = _expected_version()
     with _rpc() as rpc:
         return _versioned(rpc.appointments.remove_closure(tenant, office_id, day, expected,
-                                                          _actor()))
+                                                          current_actor()))

@@ -24,17 +24,19 @@ RULE_ARGUMENT = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
 def operation(summary: str, responses: dict[int, tuple[str, Any]], *,
               request: Any = None, query: Any = None, tags: tuple[str, ...] = (),
               security: bool | str = False,
-              headers: dict[str, str] | None = None) -> Callable:
+              headers: dict[str, str] | None = None,
+              request_media: str = "application/json") -> Callable:
     """Describe an API view: ``responses`` maps status -> (description, schema or None).
 
     ``query`` is a schema whose fields are the query parameters; ``security`` names
     the security scheme (True: the profile token); ``headers`` maps request header
-    names to their descriptions.
+    names to their descriptions; ``request_media`` is the request body's media type.
     """
     def mark(view: Callable) -> Callable:
         setattr(view, OPERATION_ATTR, {"summary": summary, "responses": responses,
                                        "request": request, "query": query, "tags": tags,
-                                       "security": security, "headers": headers or {}})
+                                       "security": security, "headers": headers or {},
+                                       "request_media": request_media})
         return view
     return mark
 
@@ -65,7 +67,7 @@ def _operation_object(view: Callable, rule_arguments: list[str]) -> dict[str, An
         result["parameters"].append({"in": "query", "schema": meta["query"]})
     if meta["request"] is not None:
         result["requestBody"] = {"required": True,
-                                 "content": {"application/json": {"schema": meta["request"]}}}
+                                 "content": {meta["request_media"]: {"schema": meta["request"]}}}
     if meta["security"]:
         scheme = "profileToken" if meta["security"] is True else meta["security"]
         result["security"] = [{scheme: []}]

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Response, json
-from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+from nameko.exceptions import MethodNotFound, RemoteError, RpcTimeout, UnknownService
 from werkzeug.exceptions import HTTPException
 
 from loket_common.errors import LoketError, parse_remote_message
@@ -33,6 +33,9 @@ ERROR_TABLE: dict[str, tuple[int, str, str]] = {
     "TooManyHolds": (429, "too_many_holds", "Too many holds"),
     "ChallengeReused": (403, "proof_of_work_reused", "Proof of work already used"),
     "ProofOfWorkFailed": (403, "proof_of_work_failed", "Proof of work failed"),
+    "TransitionNotAllowed": (409, "transition_not_allowed", "Not possible in this state"),
+    "DraftIncomplete": (400, "application_incomplete", "Application incomplete"),
+    "AttachmentRejected": (400, "attachment_rejected", "Attachment rejected"),
     "MethodNotFound": (502, "service_method_missing", "Service does not offer this"),
     "UnknownService": (503, "service_unavailable", "Service unavailable"),
 }
@@ -84,6 +87,8 @@ def from_exception(error: Exception) -> Response:
     if isinstance(error, LoketError):  # raised by the gateway's own edge validation
         status, code, title = ERROR_TABLE.get(type(error).__name__, UNMAPPED)
         return problem_response(status, code, title, error.detail, **error.extra)
+    if isinstance(error, MethodNotFound):  # nameko rebuilds it locally, not as a RemoteError
+        return problem_response(*ERROR_TABLE["MethodNotFound"], detail=str(error))
     if isinstance(error, UnknownService):  # no instance of it is running
         return problem_response(*BROKER_DOWN, detail=str(error))
     if isinstance(error, RpcTimeout):

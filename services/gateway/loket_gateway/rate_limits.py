@@ -14,6 +14,10 @@ Environment (read at import):
 - ``RATE_LIMIT_BOOKING_PERSON``: confirmed bookings (and lottery entries) per person, i.e.
   per email address (default ``5/hour;20/day``).
 - ``RATE_LIMIT_CHALLENGE``: proof-of-work challenges per address (default ``30/minute``).
+- ``RATE_LIMIT_APPLICATION``: permit application writes (create, change, submit, withdraw,
+  answer, remove an attachment) per address (default ``30/minute;300/day``).
+- ``RATE_LIMIT_UPLOAD``: attachment uploads per address, on top of the writes' count
+  (default ``10/minute;100/day``).
 - ``RATE_LIMIT_STORAGE_URI``: where counts live (default ``memory://``). ``memory://``
   counts per process: with N gunicorn workers a client gets up to N times the limit.
   ``make run`` and compose share the counts in MongoDB (``mongodb://...``; database
@@ -42,6 +46,8 @@ SEARCH_LIMIT = limit_from_env("RATE_LIMIT_SEARCH", "60/minute")
 HOLD_LIMIT = limit_from_env("RATE_LIMIT_HOLD", "10/minute;30/hour")
 BOOKING_PERSON_LIMIT = limit_from_env("RATE_LIMIT_BOOKING_PERSON", "5/hour;20/day")
 CHALLENGE_LIMIT = limit_from_env("RATE_LIMIT_CHALLENGE", "30/minute")
+APPLICATION_LIMIT = limit_from_env("RATE_LIMIT_APPLICATION", "30/minute;300/day")
+UPLOAD_LIMIT = limit_from_env("RATE_LIMIT_UPLOAD", "10/minute;100/day")
 STORAGE_URI = limit_from_env("RATE_LIMIT_STORAGE_URI", "memory://")
 MONGO_DATABASE = "loket_gateway_limits"
 

@@ -37,6 +37,11 @@ class Settings:
     trusted_proxies: int = field(
         default_factory=lambda: int(os.environ.get("LOKET_TRUSTED_PROXIES", "0"))
     )
+    # LOKET_MAX_REQUEST_BYTES: the largest request body (an attachment upload with its form
+    # fields); larger ones are refused with 413 before they are read.
+    max_request_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("LOKET_MAX_REQUEST_BYTES", "11534336"))
+    )
     # HEALTH_TIMEOUT_SECONDS: how long /health waits for each dependency.
     health_timeout: float = field(
         default_factory=lambda: float(os.environ.get("HEALTH_TIMEOUT_SECONDS", "2"))

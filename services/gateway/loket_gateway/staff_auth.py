@@ -2,8 +2,8 @@
 """Staff authentication (interim): bearer tokens with a role per tenant.
 
 ``LOKET_STAFF_TOKENS`` lists ``tenant:role:sha256-of-token`` entries separated by
-commas; only hashes are configured. Roles: ``counter_staff``, ``tenant_admin``
-(which may do what counter staff do). Login through OpenID Connect replaces
+commas; only hashes are configured. Roles: ``counter_staff``, ``case_worker`` (permit
+applications), ``tenant_admin`` (which may do what both do). Login through OpenID Connect replaces
 this (see docs/architecture.md).
 """
 from __future__ import annotations
@@ -20,7 +20,8 @@ from loket_common.tokens import token_hash
 
 from .problems import Problem
 
-ROLES = {"counter_staff": {"counter_staff"}, "tenant_admin": {"counter_staff", "tenant_admin"}}
+ROLES = {"counter_staff": {"counter_staff"}, "case_worker": {"case_worker"},
+         "tenant_admin": {"counter_staff", "case_worker", "tenant_admin"}}
 
 
 def configured_tokens() -> list[tuple[str, str, str]]:
@@ -46,6 +47,11 @@ def roles_for(tenant: str, token: str) -> set[str]:
 def actor(token: str, role: str) -> dict[str, str]:
     """Who acts, for audit records: a pseudonym of the token (never the token) and the role."""
     return {"subject": "token:" + token_hash(token)[:16], "role": role}
+
+
+def current_actor() -> dict[str, str]:
+    """The actor of the request that :func:`require_role` let through."""
+    return dict(g.staff)
 
 
 def require_role(role: str) -> Callable:

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+from nameko.exceptions import MethodNotFound, RemoteError, RpcTimeout, UnknownService
 
 from loket_gateway.problems import ERROR_TABLE, from_exception
 
@@ -25,6 +25,9 @@ from loket_gateway.problems import ERROR_TABLE, from_exception
     ("ProofOfWorkFailed", 403, "proof_of_work_failed"),
     ("VersionConflict", 412, "version_conflict"),
     ("BookingsAffected", 409, "bookings_affected"),
+    ("TransitionNotAllowed", 409, "transition_not_allowed"),
+    ("DraftIncomplete", 400, "application_incomplete"),
+    ("AttachmentRejected", 400, "attachment_rejected"),
 ])
 def test_error_table(exc_type, status, code):
     assert ERROR_TABLE[exc_type][:2] == (status, code)
@@ -32,7 +35,7 @@ def test_error_table(exc_type, status, code):
 
 def test_every_mapped_error_is_tested():
     # A new row in the table must get a row in test_error_table.
-    assert len(ERROR_TABLE) == 18
+    assert len(ERROR_TABLE) == 21
 
 
 def test_codes_match_the_services_errors():
@@ -81,6 +84,7 @@ def test_unmapped_remote_error_reveals_nothing(app):
 @pytest.mark.parametrize("error, status, code", [
     (RpcTimeout(1), 504, "service_timeout"),
     (UnknownService("permits"), 503, "service_unavailable"),
+    (MethodNotFound("get_permit_type"), 502, "service_method_missing"),
     (ConnectionRefusedError(), 503, "service_unavailable"),
     (ZeroDivisionError(), 500, "internal_error"),
 ])
@@ -88,3 +92,13 @@ def test_local_errors(app, error, status, code):
     with app.app_context():
         response = from_exception(error)
     assert (response.status_code, _body(response)["code"]) == (status, code)
+
+
+def test_an_incomplete_application_names_the_missing_fields(app):
+    value = json.dumps({"detail": "incomplete",
+                        "invalid_params": [{"name": "address", "reason": "Required."}]})
+    with app.app_context():
+        response = from_exception(RemoteError("DraftIncomplete", value))
+    assert response.status_code == 400
+    assert _body(response)["code"] == "application_incomplete"
+    assert _body(response)["invalid_params"] == [{"name": "address", "reason": "Required."}]
