@@ -10,6 +10,8 @@ from .api_schemas import FormFieldSchema, PermitTypeSchema, TextSchema
 from .catalogue_admin_schemas import ActorSchema
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# Field and document names of a permit type (as the permits service's definitions name them).
+FIELD_NAME = validate.Regexp(r"^[a-z][a-z0-9_]{0,62}$")
 STATES = ("draft", "submitted", "in_review", "information_requested", "approved",
           "rejected", "withdrawn")
 CASE_TARGETS = ("in_review", "information_requested", "approved", "rejected")
@@ -56,7 +58,7 @@ class AnswerSchema(Schema):
 class UploadSchema(Schema):
     """An attachment upload (multipart/form-data)."""
 
-    document_id = fields.String(required=True, validate=SLUG, metadata={
+    document_id = fields.String(required=True, validate=FIELD_NAME, metadata={
         "description": "Which of the type's documents this is."})
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 

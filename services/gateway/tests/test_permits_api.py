@@ -184,11 +184,11 @@ def test_removing_an_attachment_is_204(client, rpc):
 def test_an_upload_goes_to_the_service_as_base64(client, rpc):
     response = client.post(API + "/applications/a1/attachments", headers=RESIDENT,
                            content_type="multipart/form-data",
-                           data={"document_id": "vehicle-registration",
+                           data={"document_id": "vehicle_registration",
                                  "file": (io.BytesIO(PNG), "car.png")})
     assert response.status_code == 201
     assert rpc.permits_calls() == [("add_attachment", (
-        "musterstadt", APPLICANT, "a1", "vehicle-registration", "car.png",
+        "musterstadt", APPLICANT, "a1", "vehicle_registration", "car.png",
         base64.b64encode(PNG).decode()), {})]
 
 

@@ -102,3 +102,10 @@ def test_an_incomplete_application_names_the_missing_fields(app):
     assert response.status_code == 400
     assert _body(response)["code"] == "application_incomplete"
     assert _body(response)["invalid_params"] == [{"name": "address", "reason": "Required."}]
+
+
+def test_codes_match_the_permits_errors():
+    from loket_permits import exceptions
+
+    for name in ("TransitionNotAllowed", "DraftIncomplete", "AttachmentRejected"):
+        assert ERROR_TABLE[name][1] == getattr(exceptions, name).code

@@ -12,6 +12,16 @@ CHANGEABLE = ("fee", "processing_days", "contact", "texts", "fields")
 ROLES = ("applicant", "case_worker")
 
 
+
+class NumberAsWritten(fields.Field):
+    """A bound of a number field, kept as written (1 stays an int, 1.5 a float)."""
+
+    def _deserialize(self, value: object, attr: str | None, data: object,
+                     **kwargs: object) -> int | float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValidationError("Not a number.")
+        return value
+
 class Strict(Schema):
     """Unknown keys in a definition file are mistakes."""
 
@@ -43,8 +53,8 @@ class FieldSchema(Strict):
     why = fields.Nested(TextSchema, required=True)
     help = fields.Nested(TextSchema)
     choices = fields.List(fields.Nested(ChoiceSchema), validate=validate.Length(min=1))
-    min = fields.Float()
-    max = fields.Float()
+    min = NumberAsWritten()
+    max = NumberAsWritten()
     max_length = fields.Integer(validate=validate.Range(min=1, max=10000))
     pattern = fields.String()
 

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Marshmallow schemas generated from a type's field definitions.
 
-``draft`` mode checks types only (a draft may be incomplete); ``submit`` mode
-also enforces required fields and each field's validation. Errors name the field.
+``draft`` mode checks what is entered (types and each field's validation) but lets
+fields be missing (a draft may be incomplete); ``submit`` mode also enforces required
+fields. Errors name the field.
 """
 from __future__ import annotations
 
@@ -46,12 +47,11 @@ def _validators(field: dict[str, Any]) -> list[Any]:
 
 
 def _field(field: dict[str, Any], submit: bool) -> fields.Field:
-    """The marshmallow field for one definition; validation only when submitting."""
+    """The marshmallow field for one definition; required only when submitting."""
     kind = field["type"]
     options: dict[str, Any] = {"required": submit and field["required"],
-                               "allow_none": not (submit and field["required"])}
-    if submit:
-        options["validate"] = _validators(field)
+                               "allow_none": not (submit and field["required"]),
+                               "validate": _validators(field)}
     if kind == "address":
         return fields.Nested(_address(submit), **options)
     if kind == "date":

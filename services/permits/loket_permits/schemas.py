@@ -90,8 +90,8 @@ class FieldSchema(Schema):
     why = fields.Nested(TextSchema)
     help = fields.Nested(TextSchema)
     choices = fields.List(fields.Nested(ChoiceSchema))
-    min = fields.Float()
-    max = fields.Float()
+    min = fields.Raw()  # as written in the definition: an int stays an int
+    max = fields.Raw()
     max_length = fields.Integer()
     pattern = fields.String()
 

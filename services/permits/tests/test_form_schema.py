@@ -16,6 +16,13 @@ def names(error):
     return {param["name"] for param in error.value.extra["invalid_params"]}
 
 
+def test_a_draft_already_refuses_a_malformed_value_and_names_the_field():
+    with pytest.raises(ValidationFailed) as refused:
+        checked_data(PARKING, {"licence_plate": "!!! no plate !!!"}, "draft")
+    assert [item["name"] for item in refused.value.extra["invalid_params"]] == [
+        "licence_plate"]
+
+
 def test_a_draft_may_be_incomplete():
     assert checked_data(PARKING, {"zone": "A"}, "draft") == {"zone": "A"}
 
