@@ -7,6 +7,8 @@ filter and document, so a query without a tenant cannot be written by accident.
 """
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -20,6 +22,8 @@ from pymongo.errors import PyMongoError
 
 T = TypeVar("T")
 WRITE_CONFLICT = 112  # two transactions wrote one document: the other one won
+RETRY_PAUSE = 0.002  # seconds, doubled with each attempt
+RETRY_PAUSE_MAX = 0.2
 
 
 def connect(uri: str) -> MongoClient:
@@ -49,7 +53,9 @@ def retried_transaction(database: Database, body: Callable[[ClientSession], T],
 
     At most ``attempts`` runs in all, repeated when it failed with a transient error (a
     write conflict) or one ``retry_also`` accepts. ``body`` must re-check its conditions
-    inside the transaction, as each attempt starts afresh. The last attempt's error propagates.
+    inside the transaction, as each attempt starts afresh. Between attempts it pauses a
+    random, growing while (at most ``RETRY_PAUSE_MAX`` s). The last attempt's error
+    propagates.
     """
     for attempt in range(1, attempts + 1):
         try:
@@ -58,6 +64,8 @@ def retried_transaction(database: Database, body: Callable[[ClientSession], T],
         except PyMongoError as error:
             if attempt == attempts or not (is_transient(error) or retry_also(error)):
                 raise
+        # a random pause, growing, so that the transactions that collided do not again
+        time.sleep(random.uniform(0, min(RETRY_PAUSE_MAX, RETRY_PAUSE * 2 ** attempt)))  # noqa: S311
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -32,7 +32,7 @@ from .type_catalogue import TypeCatalogue
 
 NO_ID = {"_id": 0}
 WRITE_CONFLICT = 112  # two transactions wrote one document: the other one won
-COUNTED_STEP_ATTEMPTS = 8
+COUNTED_STEP_ATTEMPTS = 10
 DUPLICATE_KEY = 11000
 
 
