@@ -76,14 +76,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 
 def queue_filter(query: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The Mongo filter of a queue query, without the cursor."""
-    found: dict[str, Any] = {}
-    if query.get("type_id"):
-        found["type_id"] = query["type_id"]
+    """The Mongo filter of a queue query, without the cursor (one query: the reference)."""
+    found = _type_and_assignee(query)
     found["state"] = query["state"] if query.get("state") else {"$in": list(QUEUE_STATES)}
-    assigned = query.get("assigned_to")
-    if assigned:
-        found["assigned_to"] = None if assigned == "nobody" else assigned
     found["due_at"] = {"$gte": EPOCH}  # drafts withdrawn before submission have none
     overdue = query.get("overdue")
     if overdue is True:
@@ -92,6 +87,37 @@ def queue_filter(query: dict[str, Any], now: datetime) -> dict[str, Any]:
     elif overdue is False:
         found["$or"] = [{"due_at": {"$gte": now}},
                         {"state": {"$nin": list(OPEN_STATES)}}]
+    return found
+
+
+def queue_filters(query: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """The same query as :func:`queue_filter`, as one filter per state, without the cursor.
+
+    Each is an equality on the state and a ``due_at`` range, so each is one range of an
+    index on any server (SecantusDB reads every match of a ``$in`` or ``$or`` instead).
+    """
+    common = _type_and_assignee(query)
+    overdue = query.get("overdue")
+    filters = []
+    for state in [query["state"]] if query.get("state") else QUEUE_STATES:
+        due: dict[str, Any] = {"$gte": EPOCH}
+        if state in OPEN_STATES and overdue is True:
+            due["$lt"] = now
+        elif state in OPEN_STATES and overdue is False:
+            due["$gte"] = max(EPOCH, now)
+        elif overdue is True:  # a closed case is never overdue
+            continue
+        filters.append({**common, "state": state, "due_at": due})
+    return filters
+
+
+def _type_and_assignee(query: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if query.get("type_id"):
+        found["type_id"] = query["type_id"]
+    assigned = query.get("assigned_to")
+    if assigned:
+        found["assigned_to"] = None if assigned == "nobody" else assigned
     return found
 
 
@@ -179,17 +205,10 @@ def rebuild_counts(database: Database, tenant: str) -> int:
 
 def _count_filter(query: dict[str, Any]) -> dict[str, Any]:
     """The counters matching the type/state/assignee part of a queue query."""
-    found: dict[str, Any] = {}
-    if query.get("type_id"):
-        found["type_id"] = query["type_id"]
     states = [query["state"]] if query.get("state") else list(QUEUE_STATES)
     if query.get("overdue") is True:
         states = [state for state in states if state in OPEN_STATES]
-    found["state"] = {"$in": states}
-    assigned = query.get("assigned_to")
-    if assigned:
-        found["assigned_to"] = None if assigned == "nobody" else assigned
-    return found
+    return {**_type_and_assignee(query), "state": {"$in": states}}
 
 
 # paging
@@ -200,7 +219,7 @@ def page(collection: TenantCollection, counts: TenantCollection, query: dict[str
     ``total`` is an int, or None for an ``overdue`` filter with more than
     ``CHEAP_COUNT`` candidates (see the module's doc).
     """
-    found = queue_filter(query, now)
+    filters = queue_filters(query, now)
     counters = list(counts.find(_count_filter(query), {"_id": 0}))
     candidates = sum(counter["count"] for counter in counters)
     least = min((counter["min_due"] for counter in counters if counter.get("min_due")),
@@ -210,10 +229,11 @@ def page(collection: TenantCollection, counts: TenantCollection, query: dict[str
     if query.get("overdue") is None:
         total: int | None = candidates
     else:
-        total = collection.count(found) if candidates <= CHEAP_COUNT else None
+        total = (sum(collection.count(found) for found in filters)
+                 if candidates <= CHEAP_COUNT else None)
     after = decode_cursor(query["after"]) if query.get("after") else None
     limit = query["limit"]
-    items = windowed(collection, found, after, limit + 1, projection,
+    items = windowed(collection, filters, after, limit + 1, projection,
                      _first_width(least, greatest, candidates, limit), least, greatest)
     more = len(items) > limit
     items = items[:limit]
@@ -228,28 +248,35 @@ def _first_width(least: datetime | None, greatest: datetime | None, candidates: 
     return max(LEAST_WINDOW, (greatest - least) * (limit + 1) / candidates * 1.5)
 
 
-def windowed(collection: TenantCollection, found: dict[str, Any],
+def windowed(collection: TenantCollection, filters: list[dict[str, Any]],
              after: tuple[datetime, str] | None, wanted: int, projection: dict[str, Any],
              width: timedelta, least: datetime | None,
              greatest: datetime | None) -> list[dict[str, Any]]:
-    """The first ``wanted`` matches of ``found`` after the cursor, in (due_at, id) order.
+    """The first ``wanted`` matches of any of ``filters`` after the cursor, by (due_at, id).
 
-    They are read in consecutive ``due_at`` windows, each twice as wide as the one before.
+    They are read in consecutive ``due_at`` windows, each twice as wide as the one before;
+    in each window every filter is one query, and their results are merged.
 
     The first window starts at the cursor (or at EPOCH, and ends ``width`` after ``least``,
     the least due_at of the matches if known); the last one is unbounded, so the result
-    equals ``find(found + cursor, sort, limit=wanted)`` whatever ``width``, ``least`` and
+    equals ``find({"$or": filters} + cursor, sort, limit=wanted)`` whatever ``width``, ``least`` and
     ``greatest`` are (they only make it fast). ``greatest`` (a due_at no match exceeds,
     or None) says when the next window may be the last.
     """
     items: list[dict[str, Any]] = []
+    if not filters:
+        return items
     start = after[0] if after else EPOCH
     end = (after[0] if after else least or EPOCH) + width
     first = True
     while True:
         last = (greatest is not None and end > greatest) or width >= LAST_WINDOW
-        window = _window(found, start, None if last else end, after if first else None)
-        items += collection.find(window, projection, sort=SORT, limit=wanted - len(items))
+        found: list[dict[str, Any]] = []
+        for each in filters:
+            window = _window(each, start, None if last else end, after if first else None)
+            found += collection.find(window, projection, sort=SORT, limit=wanted - len(items))
+        found.sort(key=lambda item: (item["due_at"], item["id"]))
+        items += found[:wanted - len(items)]
         if len(items) >= wanted or last:
             return items
         start, first = end, False

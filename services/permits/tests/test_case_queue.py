@@ -6,7 +6,7 @@ import eventlet
 import pytest
 
 from loket_permits import case_queue
-from loket_permits.case_queue import SORT, count_cases, queue_filter, windowed
+from loket_permits.case_queue import SORT, count_cases, queue_filter, queue_filters, windowed
 from loket_permits.synthetic import (
     insert_synthetic_cases,
     rebuild_queue_counts,
@@ -85,7 +85,7 @@ def test_windowed_pages_equal_the_plain_query_across_pages(database, desk, seed)
 
 def test_windows_are_right_whatever_their_bounds(database, desk):
     cases = insert_with_ties(database, TENANT, 200, 5)
-    found = queue_filter({}, START)
+    found = queue_filters({}, START)
     expected = [case["id"] for case in sorted(cases, key=lambda case: (case["due_at"],
                                                                         case["id"]))]
     late = START + timedelta(days=5000)
@@ -93,12 +93,12 @@ def test_windows_are_right_whatever_their_bounds(database, desk):
                                    (timedelta(days=1), late, START),  # wrong bounds
                                    (timedelta(days=9000), START, START),
                                    (timedelta(minutes=5), START - timedelta(days=400), late)]:
-        got = windowed(desk.cases, found, None, 500, {"_id": 0, "id": 1}, width, least,
+        got = windowed(desk.cases, found, None, 500, {"_id": 0, "id": 1, "due_at": 1}, width, least,
                        greatest)
         assert [item["id"] for item in got] == expected
         middle = cases[[case["id"] for case in cases].index(expected[77])]
         after = windowed(desk.cases, found, (middle["due_at"], middle["id"]), 40,
-                         {"_id": 0, "id": 1}, width, least, greatest)
+                         {"_id": 0, "id": 1, "due_at": 1}, width, least, greatest)
         assert [item["id"] for item in after] == expected[78:118]
 
 
