@@ -273,8 +273,10 @@ def windowed(collection: TenantCollection, filters: list[dict[str, Any]],
         last = (greatest is not None and end > greatest) or width >= LAST_WINDOW
         found: list[dict[str, Any]] = []
         for each in filters:
-            window = _window(each, start, None if last else end, after if first else None)
-            found += collection.find(window, projection, sort=SORT, limit=wanted - len(items))
+            for window in _windows(each, start, None if last else end,
+                                   after if first else None):
+                found += collection.find(window, projection, sort=SORT,
+                                         limit=wanted - len(items))
         found.sort(key=lambda item: (item["due_at"], item["id"]))
         items += found[:wanted - len(items)]
         if len(items) >= wanted or last:
@@ -284,14 +286,22 @@ def windowed(collection: TenantCollection, filters: list[dict[str, Any]],
         end = start + width
 
 
-def _window(found: dict[str, Any], start: datetime, end: datetime | None,
-            after: tuple[datetime, str] | None) -> dict[str, Any]:
-    """``found`` narrowed to ``start <= due_at < end`` (and past the cursor ``after``)."""
+def _windows(found: dict[str, Any], start: datetime, end: datetime | None,
+             after: tuple[datetime, str] | None) -> list[dict[str, Any]]:
+    """``found`` narrowed to ``start <= due_at < end``, or past the cursor ``after``.
+
+    Past a cursor it is two filters without ``$or`` (which SecantusDB reads in full):
+    the cursor's due_at with a greater id, and a greater due_at.
+    """
     due = dict(found["due_at"])
-    due["$gte"] = max(due["$gte"], start)
+    lower = due.pop("$gte")
+    windows = []
+    if after and after[0] >= lower:
+        due["$gt"] = after[0]
+        if "$lt" not in due or after[0] < due["$lt"]:
+            windows.append({**found, "due_at": after[0], "id": {"$gt": after[1]}})
+    else:
+        due["$gte"] = max(lower, start)
     if end is not None:
         due["$lt"] = min(due["$lt"], end) if "$lt" in due else end
-    window = {**found, "due_at": due}
-    if after:
-        window["$and"] = [{"$or": [{"due_at": {"$gt": after[0]}}, {"id": {"$gt": after[1]}}]}]
-    return window
+    return [*windows, {**found, "due_at": due}]
