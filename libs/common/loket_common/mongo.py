@@ -7,15 +7,23 @@ filter and document, so a query without a tenant cannot be written by accident.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
 from pymongo.database import Database
+from pymongo.errors import PyMongoError
+
+T = TypeVar("T")
+WRITE_CONFLICT = 112  # two transactions wrote one document: the other one won
+RETRY_PAUSE = 0.002  # seconds, doubled with each attempt
+RETRY_PAUSE_MAX = 0.2
 
 
 def connect(uri: str) -> MongoClient:
@@ -29,6 +37,36 @@ def transaction(database: Database) -> Iterator[ClientSession]:
     with database.client.start_session() as session:
         with session.start_transaction():
             yield session
+
+
+def is_transient(error: PyMongoError) -> bool:
+    """True when a transaction failed only because another one won (run it again)."""
+    return bool(getattr(error, "has_error_label", None)
+                and error.has_error_label("TransientTransactionError")
+                or getattr(error, "code", None) == WRITE_CONFLICT)
+
+
+def retried_transaction(database: Database, body: Callable[[ClientSession], T],
+                        attempts: int = 5,
+                        retry_also: Callable[[PyMongoError], bool] = lambda _error: False) -> T:
+    """Run ``body(session)`` in a transaction, again when another transaction won.
+
+    At most ``attempts`` runs in all, repeated when it failed with a transient error (a
+    write conflict) or one ``retry_also`` accepts. ``body`` must re-check its conditions
+    inside the transaction, as each attempt starts afresh. Between attempts it pauses a
+    random, growing while (at most ``RETRY_PAUSE_MAX`` s). The last attempt's error
+    propagates.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction(database) as session:
+                return body(session)
+        except PyMongoError as error:
+            if attempt == attempts or not (is_transient(error) or retry_also(error)):
+                raise
+        # a random pause, growing, so that the transactions that collided do not again
+        time.sleep(random.uniform(0, min(RETRY_PAUSE_MAX, RETRY_PAUSE * 2 ** attempt)))  # noqa: S311
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class TenantCollection:

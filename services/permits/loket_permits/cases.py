@@ -17,11 +17,11 @@ from typing import Any
 from bson import Binary
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError, OperationFailure
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from loket_common.errors import NotFound, ValidationFailed
 from loket_common.events import Event
-from loket_common.mongo import TenantCollection, transaction
+from loket_common.mongo import TenantCollection, is_transient, retried_transaction, transaction
 from loket_common.outbox import add_to_outbox
 
 from . import attachments, case_events, case_queue, workflow
@@ -32,6 +32,8 @@ from .type_catalogue import TypeCatalogue
 
 NO_ID = {"_id": 0}
 WRITE_CONFLICT = 112  # two transactions wrote one document: the other one won
+COUNTED_STEP_ATTEMPTS = 10
+DUPLICATE_KEY = 11000
 
 
 def utcnow() -> datetime:
@@ -72,6 +74,7 @@ class CaseDesk:
         self.now = now
         self.cases = TenantCollection(database["applications"], tenant)
         self.files = TenantCollection(database["attachment_files"], tenant)
+        self.counts = TenantCollection(database["queue_counts"], tenant)
 
     # reading
     def case(self, application_id: str) -> dict[str, Any]:
@@ -99,7 +102,8 @@ class CaseDesk:
     def queue(self, query: dict[str, Any]) -> dict[str, Any]:
         """A page of the case workers' queue (see :mod:`case_queue`)."""
         now = self.now()
-        result = case_queue.page(self.cases, query, now, {"_id": 0, "history": 0, "data": 0})
+        result = case_queue.page(self.cases, self.counts, query, now,
+                                 {"_id": 0, "history": 0, "data": 0})
         result["items"] = [with_overdue(item, now) for item in result["items"]]
         return result
 
@@ -222,11 +226,17 @@ class CaseDesk:
         case = self.case(application_id)
         entry = {"at": self.now(), "by": actor, "from": case["state"], "to": case["state"],
                  "reason": f"assigned to {assignee or 'nobody'}", "action": "assigned"}
-        changed = self.cases.update_one({"id": application_id, "state": case["state"]},
-                                        {"$set": {"assigned_to": assignee},
-                                         "$push": {"history": entry}})
-        if changed.matched_count != 1:
-            raise TransitionNotAllowed("The application changed meanwhile.")
+        moves = case_queue.count_moves(case, {**case, "assigned_to": assignee})
+
+        def step(session: Any) -> None:
+            changed = self.cases.update_one({"id": application_id, "state": case["state"]},
+                                            {"$set": {"assigned_to": assignee},
+                                             "$push": {"history": entry}}, session=session)
+            if changed.matched_count != 1:
+                raise TransitionNotAllowed("The application changed meanwhile.")
+            case_queue.apply_counts(self.database, self.tenant, moves, session)
+
+        self._counted_step(step)
         return self.case(application_id)
 
     def transition(self, application_id: str, to_state: str, reason: str | None,
@@ -290,7 +300,9 @@ class CaseDesk:
                  "from": case["state"], "to": to_state, "reason": reason,
                  "action": action or to_state}
         moved = {**case, **changes, "state": to_state, "history": [*case["history"], entry]}
-        with self._step() as session:
+        moves = case_queue.count_moves(case, moved)
+
+        def step(session: Any) -> None:
             changed = self.cases.update_one(
                 {"id": case["id"], "state": case["state"]},
                 {"$set": {**changes, "state": to_state}, "$push": {"history": entry}},
@@ -298,10 +310,13 @@ class CaseDesk:
             if changed.matched_count != 1:
                 raise TransitionNotAllowed("The application changed meanwhile.",
                                            state=case["state"], to=to_state)
+            case_queue.apply_counts(self.database, self.tenant, moves, session)
             for make in [*events, case_events.status_changed]:
                 event = (make(moved, permit_type, entry) if make is case_events.status_changed
                          else make(moved, permit_type))
                 add_to_outbox(self.database, event, session)
+
+        self._counted_step(step)
         return self.case(case["id"])
 
     def _editable_update(self, subject: str, application_id: str, update: dict[str, Any],
@@ -315,6 +330,20 @@ class CaseDesk:
 
     def _step(self):
         return _lost_race_reported(self.database)
+
+    def _counted_step(self, step: Callable[[Any], None]) -> None:
+        """Run a step that moves queue counters, again when it lost a write conflict.
+
+        The conflict is often on a shared counter, not on the case; when the case itself
+        moved meanwhile, the retry finds it changed (TransitionNotAllowed).
+        """
+        try:
+            retried_transaction(self.database, step, attempts=COUNTED_STEP_ATTEMPTS,
+                                retry_also=_first_count_of_a_key)
+        except OperationFailure as error:
+            if not (is_transient(error) or _first_count_of_a_key(error)):
+                raise
+            raise TransitionNotAllowed("The application changed meanwhile.") from None
 
     def _reference(self, now: datetime, count: int = 1) -> str:
         """A human reference, ``PA-<year>-<number>``, counted per tenant and year."""
@@ -340,3 +369,11 @@ def _lost_race_reported(database: Database) -> Iterator[Any]:
                 or error.has_error_label("TransientTransactionError")):
             raise
         raise TransitionNotAllowed("The application changed meanwhile.") from None
+
+
+def _first_count_of_a_key(error: Exception) -> bool:
+    """Two steps upserted the same new counter at once: the loser retries (it exists now)."""
+    if isinstance(error, BulkWriteError):
+        return any(write.get("code") == DUPLICATE_KEY
+                   for write in (error.details or {}).get("writeErrors", []))
+    return isinstance(error, OperationFailure) and error.code == DUPLICATE_KEY

@@ -169,7 +169,11 @@ class PermitsService(health.HealthMixin):
     # case workers (the gateway checked the role for the tenant)
     @rpc
     def case_queue(self, tenant: str, query: dict[str, Any]) -> dict[str, Any]:
-        """A filtered page of the tenant's cases, by due date (keyset paging)."""
+        """A filtered page of the tenant's cases, by due date (keyset paging).
+
+        ``{"items", "next", "total"}``; ``total`` is null for an ``overdue`` filter with
+        more than 1,000 candidates (see case_queue).
+        """
         page = self.store.desk(checked_tenant(tenant)).queue(load(QueueQuerySchema(), query))
         return {**page, "items": CaseSummarySchema(many=True).dump(page["items"])}
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from pymongo.database import Database
 
+from .case_queue import add_counts, count_cases, rebuild_counts
+
 STATES = ("submitted", "in_review", "information_requested", "approved", "rejected",
           "withdrawn")
 
@@ -45,8 +47,17 @@ def synthetic_cases(tenant: str, count: int, type_ids: list[str], seed: int = 1,
 
 def insert_synthetic_cases(database: Database, tenant: str, count: int,
                            type_ids: list[str], seed: int = 1, batch: int = 1000) -> int:
-    """Insert ``count`` synthetic cases for ``tenant`` in batches; return how many."""
+    """Insert ``count`` synthetic cases for ``tenant`` in batches; return how many.
+
+    The queue counters are incremented by the counts recomputed from these cases.
+    """
     cases = synthetic_cases(tenant, count, type_ids, seed)
     for start in range(0, len(cases), batch):
         database["applications"].insert_many(cases[start:start + batch], ordered=False)
+    add_counts(database, tenant, count_cases(cases))
     return len(cases)
+
+
+def rebuild_queue_counts(database: Database, tenant: str) -> int:
+    """Recompute the tenant's queue counters from its applications (migration, repair)."""
+    return rebuild_counts(database, tenant)

@@ -4,34 +4,24 @@ import eventlet
 import pytest
 
 from loket_common.errors import NotFound, ValidationFailed
-from loket_common.testing import Clock
 from loket_permits.cases import CaseDesk, ensure_case_indexes
 from loket_permits.exceptions import AttachmentRejected, TransitionNotAllowed
 from loket_permits.synthetic import insert_synthetic_cases
-from loket_permits.type_catalogue import TypeCatalogue
 
-from .helpers import PARKING, PDF, PNG, TENANT, WORKER, applicant, b64
+from .helpers import (
+    PARKING,
+    PDF,
+    PNG,
+    START,
+    TENANT,
+    TYPES,
+    WORKER,
+    applicant,
+    b64,
+    submitted_case,
+)
 
 pytestmark = pytest.mark.integration
-TYPES = TypeCatalogue.load()
-START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock():
-    return Clock(START)
-
-
-@pytest.fixture
-def desk(database, clock):
-    ensure_case_indexes(database)
-    return CaseDesk(database, TENANT, TYPES, clock)
-
-
-def submitted_case(desk, n=1):
-    case = desk.create(applicant(n), "residents-parking", PARKING, None)
-    desk.add_attachment(f"subject-{n}", case["id"], "vehicle_registration", "a.pdf", b64(PDF))
-    return desk.submit(f"subject-{n}", case["id"])
 
 
 def test_of_concurrent_decisions_exactly_one_wins(desk):
