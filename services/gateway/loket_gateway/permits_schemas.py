@@ -210,7 +210,8 @@ class CasePageSchema(Schema):
 
     items = fields.List(fields.Nested(CaseSummarySchema), required=True)
     next = fields.String(allow_none=True, metadata={"description": "Cursor for `after`."})
-    total = fields.Integer(required=True)
+    total = fields.Integer(allow_none=True, metadata={
+        "description": "Matching cases; null when counting would be slow (overdue filters)."})
 
 
 class AssignmentSchema(Schema):
