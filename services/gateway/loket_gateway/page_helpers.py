@@ -43,6 +43,13 @@ MESSAGES = {
                                   "already). Below is the current version: please make your "
                                   "change again."),
     "confirm_deactivate": lambda: _("Please tick the box to confirm the deactivation."),
+    "application_incomplete": lambda: _("Some entries are missing or not valid yet. Please "
+                                        "complete the marked fields, then submit again."),
+    "transition_not_allowed": lambda: _("This is not possible in the application's current "
+                                        "state."),
+    "attachment_rejected": lambda: _("We could not accept this document. Please check its "
+                                     "file type and size."),
+    "request_too_large": lambda: _("The file is too large. Please upload a smaller one."),
 }
 # Codes whose message needs the problem's details.
 DETAILED_MESSAGES = {
