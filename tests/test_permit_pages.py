@@ -1,13 +1,12 @@
 """The permit pages in headless Chromium, axe on every page: a resident applies, a case
 worker decides (issue 4). Field names follow the demo data of residents-parking."""
-import struct
 import uuid
-import zlib
 
 import pytest
 
 from .booking_client import address, api
 from .browser import assert_accessible
+from .test_permit_applications import png
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -19,16 +18,6 @@ TEXTS = {
            "apply": "Apply: Residents' parking permit", "submitted": "Submitted",
            "saved": "Your draft is saved.", "upload": "Upload"},
 }
-
-
-def png() -> bytes:
-    """A valid 1x1 PNG image."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\0\xff\0\0")) + chunk(b"IEND", b""))
 
 
 def profile_token(system, number: int) -> str:

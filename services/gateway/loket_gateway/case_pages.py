@@ -13,7 +13,7 @@ from typing import Any
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from .page_helpers import page_error, services
+from .page_helpers import act, fetched_or_404, page_error, services
 from .permit_cases_api import queue_query
 from .permits_api import attachment_response
 from .staff_pages import CASE_WORKER, staff_page
@@ -59,13 +59,7 @@ def case_queue_page():
 
 
 def _case(application_id: str) -> dict:
-    try:
-        with services() as rpc:
-            return rpc.permits.get_case(g.tenant.id, application_id)
-    except Exception as error:  # noqa: BLE001
-        if page_error(error).status == 404:
-            abort(404)
-        raise
+    return fetched_or_404(lambda rpc: rpc.permits.get_case(g.tenant.id, application_id))
 
 
 @web.get("/<lang>/staff/cases/<application_id>")
@@ -83,25 +77,12 @@ def case_page(application_id: str):
 @staff_page(role=CASE_WORKER)
 def case_download(application_id: str, attachment_id: str):
     """A document of the case, as a download."""
-    try:
-        with services() as rpc:
-            stored = rpc.permits.get_attachment(g.tenant.id, application_id, attachment_id,
-                                                actor=g.staff)
-    except Exception as error:  # noqa: BLE001
-        if page_error(error).status == 404:
-            abort(404)
-        raise
-    return attachment_response(stored)
+    return attachment_response(fetched_or_404(lambda rpc: rpc.permits.get_attachment(
+        g.tenant.id, application_id, attachment_id, actor=g.staff)))
 
 
 def _act(application_id: str, call: Callable[[Any], Any], done: str) -> Any:
-    try:
-        with services() as rpc:
-            call(rpc)
-        flash(done, "done")
-    except Exception as error:  # noqa: BLE001 (shown on the case)
-        flash(page_error(error).message, "error")
-    return redirect(url_for("web.case_page", application_id=application_id), code=303)
+    return act(call, done, url_for("web.case_page", application_id=application_id))
 
 
 @web.post("/<lang>/staff/cases/<application_id>/assignment")

@@ -17,9 +17,10 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .applicant import current_applicant
-from .page_helpers import PageError, page_error, services
+from .page_helpers import MESSAGES, PageError, act, fetched_or_404, page_error, services
 from .permits_api import attachment_response
 from .web import web
 
@@ -89,14 +90,9 @@ def permit_types_page():
 
 def _permit_type(type_id: str) -> dict:
     """The type's definition with the list's summary (base fee, fee description)."""
-    try:
-        with services() as rpc:
-            detail = rpc.permits.get_permit_type(g.tenant.id, type_id)
-            listed = rpc.permits.list_permit_types(g.tenant.id)
-    except Exception as error:  # noqa: BLE001
-        if page_error(error).status == 404:
-            abort(404)
-        raise
+    detail, listed = fetched_or_404(lambda rpc: (
+        rpc.permits.get_permit_type(g.tenant.id, type_id),
+        rpc.permits.list_permit_types(g.tenant.id)))
     summary = next((item for item in listed if item["id"] == type_id), {})
     return {**summary, **detail}
 
@@ -211,14 +207,8 @@ def apply_page_post(type_id: str):
 
 
 def _mine(application_id: str) -> dict:
-    try:
-        with services() as rpc:
-            return rpc.permits.get_application(g.tenant.id, g.applicant["subject"],
-                                               application_id)
-    except Exception as error:  # noqa: BLE001
-        if page_error(error).status == 404:
-            abort(404)
-        raise
+    return fetched_or_404(lambda rpc: rpc.permits.get_application(
+        g.tenant.id, g.applicant["subject"], application_id))
 
 
 @web.get("/<lang>/permits/applications/")
@@ -255,46 +245,33 @@ def application_page_post(application_id: str):
 @resident_page
 def upload_page_post(application_id: str):
     """Attach a document (multipart form, works without JavaScript)."""
-    upload = request.files.get("file")
-    document_id = request.form.get("document_id", "")
+    try:
+        upload, document_id = request.files.get("file"), request.form.get("document_id", "")
+    except RequestEntityTooLarge:
+        flash(MESSAGES["request_too_large"](), "error")
+        return redirect(url_for("web.application_page", application_id=application_id),
+                        code=303)
     if upload is None or not upload.filename:
         flash(_("Please choose the file to upload."), "error")
-    else:
-        content = base64.b64encode(upload.read()).decode("ascii")
-        try:
-            with services() as rpc:
-                rpc.permits.add_attachment(g.tenant.id, g.applicant, application_id,
-                                           document_id, upload.filename, content)
-            flash(_("The document %(name)s is uploaded.", name=upload.filename), "done")
-        except Exception as error:  # noqa: BLE001
-            flash(page_error(error).message, "error")
-    return redirect(url_for("web.application_page", application_id=application_id), code=303)
+        return redirect(url_for("web.application_page", application_id=application_id),
+                        code=303)
+    content = base64.b64encode(upload.read()).decode("ascii")
+    return _act(application_id, lambda rpc: rpc.permits.add_attachment(
+        g.tenant.id, g.applicant, application_id, document_id, upload.filename, content),
+        _("The document %(name)s is uploaded.", name=upload.filename))
 
 
 @web.get("/<lang>/permits/applications/<application_id>/attachments/<attachment_id>")
 @resident_page
 def resident_download(application_id: str, attachment_id: str):
     """One of the resident's documents, as a download."""
-    try:
-        with services() as rpc:
-            stored = rpc.permits.get_attachment(g.tenant.id, application_id, attachment_id,
-                                                applicant=g.applicant)
-    except Exception as error:  # noqa: BLE001
-        if page_error(error).status == 404:
-            abort(404)
-        raise
-    return attachment_response(stored)
+    return attachment_response(fetched_or_404(lambda rpc: rpc.permits.get_attachment(
+        g.tenant.id, application_id, attachment_id, applicant=g.applicant)))
 
 
 def _act(application_id: str, call: Callable[[Any], Any], done: str) -> Any:
-    """Run ``call`` with an RPC proxy; its outcome as a message on the status page."""
-    try:
-        with services() as rpc:
-            call(rpc)
-        flash(done, "done")
-    except Exception as error:  # noqa: BLE001 (shown on the status page)
-        flash(page_error(error).message, "error")
-    return redirect(url_for("web.application_page", application_id=application_id), code=303)
+    """Run ``call``; its outcome as a message on the status page."""
+    return act(call, done, url_for("web.application_page", application_id=application_id))
 
 
 @web.post("/<lang>/permits/applications/<application_id>/answer")
