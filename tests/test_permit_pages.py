@@ -83,6 +83,7 @@ def apply(page, system, lang: str, number: int) -> str:
 def test_a_resident_applies_in_english(page, system):
     apply(page, system, "en", 50002)
     page.goto(f"{system.url}/en/permits/applications/")
+    assert page.locator("h1").inner_text() == "My applications", page.content()
     assert page.get_by_role("cell", name="Submitted, waiting for review").is_visible()
     assert_accessible(page)
 
@@ -97,6 +98,7 @@ def test_an_application_from_draft_to_decision(page, browser, system):
     staff.locator("#token").fill(system.staff_token)
     staff.get_by_role("button", name="Sign in", exact=True).click()
     staff.goto(f"{system.url}/en/staff/cases/")
+    assert staff.locator("h1").inner_text() == "Case queue", staff.content()
     assert_accessible(staff)
     staff.locator("#type_id").select_option("residents-parking")
     staff.locator("#state").select_option("submitted")
