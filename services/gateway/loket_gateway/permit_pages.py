@@ -34,14 +34,16 @@ def resident_page(view: Callable) -> Callable:
     def checked(**kwargs: Any) -> Any:
         token = session.get("profile_token", "")
         if not token or session.get("profile_tenant") != g.tenant.id:
-            return redirect(url_for("web.resident_sign_in", next=request.path), code=303)
+            return redirect(url_for("web.resident_sign_in"), code=303)
         if request.method == "POST" and not hmac.compare_digest(
                 request.form.get("csrf", ""), session.get("csrf", "")):
             abort(403)
         try:
             with services() as rpc:
                 g.applicant = current_applicant(rpc, g.tenant.id, token)
-        except Exception:  # noqa: BLE001 (a revoked or unknown token: sign in again)
+        except Exception as error:  # noqa: BLE001 (a revoked token: sign in again)
+            if page_error(error).status >= 500:
+                raise
             session.clear()
             return redirect(url_for("web.resident_sign_in"), code=303)
         return view(**kwargs)
@@ -63,7 +65,9 @@ def resident_sign_in_post():
             raise ValueError("token")
         with services() as rpc:
             current_applicant(rpc, g.tenant.id, token)
-    except Exception:  # noqa: BLE001 (any failure: the token does not open a profile)
+    except Exception as error:  # noqa: BLE001 (the token does not open a profile)
+        if not isinstance(error, ValueError) and page_error(error).status >= 500:
+            raise
         return render_template("permit_sign_in.html", failed=True), 403
     session.clear()
     session.update(profile_token=token, profile_tenant=g.tenant.id,
