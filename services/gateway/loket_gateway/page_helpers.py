@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import abort, current_app, g
+from flask import abort, current_app, flash, g, redirect
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from marshmallow import Schema, ValidationError
@@ -43,6 +43,13 @@ MESSAGES = {
                                   "already). Below is the current version: please make your "
                                   "change again."),
     "confirm_deactivate": lambda: _("Please tick the box to confirm the deactivation."),
+    "application_incomplete": lambda: _("Some entries are missing or not valid yet. Please "
+                                        "complete the marked fields, then submit again."),
+    "transition_not_allowed": lambda: _("This is not possible in the application's current "
+                                        "state."),
+    "attachment_rejected": lambda: _("We could not accept this document. Please check its "
+                                     "file type and size."),
+    "request_too_large": lambda: _("The file is too large. Please upload a smaller one."),
 }
 # Codes whose message needs the problem's details.
 DETAILED_MESSAGES = {
@@ -139,3 +146,25 @@ def when(value: str | datetime, timezone: str = "Europe/Berlin", style: str = "f
 def day_label(day: date) -> str:
     """A day heading, e.g. "Montag, 30. November 2026"."""
     return format_date(day, "full", locale=g.lang)
+
+
+def act(call: Callable[[Any], Any], done: str, back: str) -> Any:
+    """Run ``call`` with an RPC proxy; flash ``done`` or the error's message; 303 to ``back``."""
+    try:
+        with services() as rpc:
+            call(rpc)
+        flash(done, "done")
+    except Exception as error:  # noqa: BLE001 (shown on the page gone back to)
+        flash(page_error(error).message, "error")
+    return redirect(back, code=303)
+
+
+def fetched_or_404(call: Callable[[Any], Any]) -> Any:
+    """What ``call`` returns with an RPC proxy; a ``not_found`` is this page's 404."""
+    try:
+        with services() as rpc:
+            return call(rpc)
+    except Exception as error:  # noqa: BLE001
+        if page_error(error).status == 404:
+            abort(404)
+        raise

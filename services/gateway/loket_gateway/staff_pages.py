@@ -22,7 +22,8 @@ from .page_helpers import day_label, page_error, services
 from .staff_auth import actor, roles_for
 from .web import web
 
-COUNTER_STAFF, TENANT_ADMIN = "counter_staff", "tenant_admin"
+COUNTER_STAFF, CASE_WORKER, TENANT_ADMIN = "counter_staff", "case_worker", "tenant_admin"
+STAFF_ROLES = frozenset({COUNTER_STAFF, CASE_WORKER})
 
 
 def session_roles() -> set[str]:
@@ -33,11 +34,11 @@ def session_roles() -> set[str]:
     return roles_for(g.tenant.id, token)
 
 
-def staff_page(view: Callable | None = None, *, role: str = COUNTER_STAFF) -> Callable:
+def staff_page(view: Callable | None = None, *, role: str | None = COUNTER_STAFF) -> Callable:
     """Let the view run for signed-in staff of this tenant with ``role``; check CSRF on POST.
 
     Signed out: on to the sign-in form; signed in without the role: 403.
-    Use as ``@staff_page`` or ``@staff_page(role=TENANT_ADMIN)``.
+    Use as ``@staff_page`` or ``@staff_page(role=TENANT_ADMIN)`` (``role=None``: any staff).
     """
     if view is None:
         return lambda inner: staff_page(inner, role=role)
@@ -47,26 +48,28 @@ def staff_page(view: Callable | None = None, *, role: str = COUNTER_STAFF) -> Ca
         roles = session_roles()
         if not roles:
             return redirect(url_for("web.staff_sign_in"), code=303)
-        if role not in roles:
+        if role is not None and role not in roles:
             abort(403)
         if request.method == "POST" and not hmac.compare_digest(
                 request.form.get("csrf", ""), session.get("csrf", "")):
             abort(403)
-        g.staff = actor(session["staff_token"], role)
+        g.staff = actor(session["staff_token"], role or sorted(roles)[0])
         return view(**kwargs)
     return checked
 
 
 def _start_page() -> Any:
-    """Admins start at the catalogue, counter staff at the day list."""
-    start = "web.admin_catalogue" if TENANT_ADMIN in session_roles() else "web.staff_day_list"
+    """Admins start at the catalogue, counter staff at the day list, case workers at the queue."""
+    roles = session_roles()
+    start = ("web.admin_catalogue" if TENANT_ADMIN in roles else
+             "web.staff_day_list" if COUNTER_STAFF in roles else "web.case_queue_page")
     return redirect(url_for(start), code=303)
 
 
 @web.get("/<lang>/staff/")
 def staff_sign_in():
-    """The sign-in form (or straight on to the day list)."""
-    if COUNTER_STAFF in session_roles():
+    """The sign-in form (or straight on to the start page)."""
+    if STAFF_ROLES & session_roles():
         return _start_page()
     return render_template("staff_sign_in.html", failed=False)
 
@@ -75,7 +78,7 @@ def staff_sign_in():
 def staff_sign_in_post():
     """Check the token against the tenant and role; keep it in the session."""
     token = request.form.get("token", "").strip()
-    if not token or COUNTER_STAFF not in roles_for(g.tenant.id, token):
+    if not token or not STAFF_ROLES & roles_for(g.tenant.id, token):
         return render_template("staff_sign_in.html", failed=True), 403
     session.clear()
     session.update(staff_token=token, staff_tenant=g.tenant.id,
@@ -84,7 +87,7 @@ def staff_sign_in_post():
 
 
 @web.post("/<lang>/staff/sign-out")
-@staff_page
+@staff_page(role=None)
 def staff_sign_out():
     """Forget the session."""
     session.clear()

@@ -3,14 +3,15 @@ import pytest
 
 from loket_common.tokens import token_hash
 
-COUNTER, ADMIN = "counter-token", "admin-token"
+COUNTER, ADMIN, CASES = "counter-token", "admin-token", "case-token"
 
 
 @pytest.fixture
 def staff_tokens(monkeypatch):
     monkeypatch.setenv("LOKET_STAFF_TOKENS", ",".join([
         "musterstadt:counter_staff:" + token_hash(COUNTER),
-        "musterstadt:tenant_admin:" + token_hash(ADMIN)]))
+        "musterstadt:tenant_admin:" + token_hash(ADMIN),
+        "musterstadt:case_worker:" + token_hash(CASES)]))
 
 
 def signed_in(client, token):
@@ -38,9 +39,32 @@ def test_admin_posts_need_the_session_csrf_token(client, staff_tokens):
 
 
 @pytest.mark.parametrize(("token", "start"), [(COUNTER, "/en/staff/day-list"),
-                                              (ADMIN, "/en/admin/")])
+                                              (ADMIN, "/en/admin/"),
+                                              (CASES, "/en/staff/cases/")])
 def test_sign_in_leads_admins_to_the_catalogue_and_counter_staff_to_the_day_list(
         client, staff_tokens, token, start):
     response = client.post("/en/staff/", data={"token": token})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(start)
+
+
+def test_counter_staff_may_not_open_the_case_queue(client, staff_tokens):
+    assert signed_in(client, COUNTER).get("/en/staff/cases/").status_code == 403
+
+
+def test_case_workers_may_not_open_the_day_list(client, staff_tokens):
+    assert signed_in(client, CASES).get("/en/staff/day-list").status_code == 403
+
+
+def test_case_decisions_need_the_session_csrf_token(client, staff_tokens):
+    response = signed_in(client, CASES).post("/en/staff/cases/x/transitions",
+                                             data={"csrf": "wrong", "to": "approved"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/en/permits/applications/",
+                                  "/de/permits/residents-parking/apply"])
+def test_permit_pages_send_the_signed_out_resident_to_sign_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 303
+    assert "/permits/sign-in" in response.headers["Location"]

@@ -1,0 +1,311 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Permit pages for residents: sign in with the profile token, apply, upload, submit, status.
+
+The profile token (interim until login, issue 5) is kept in Flask's signed session cookie
+(HttpOnly, SameSite=Lax) like the staff token and checked through the profile service on
+every request; each form carries the session's CSRF token. Forms are generated from the
+permit type's definition; every field shows why it is needed.
+"""
+from __future__ import annotations
+
+import base64
+import hmac
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from .applicant import current_applicant
+from .page_helpers import MESSAGES, PageError, act, fetched_or_404, page_error, services
+from .permits_api import attachment_response
+from .web import web
+
+ADDRESS_PARTS = ("street", "postal_code", "city")
+NUMBERS = {"integer": int, "decimal": float}
+
+
+def resident_page(view: Callable) -> Callable:
+    """Let the view run for a signed-in resident of this tenant; check CSRF on POST."""
+    @wraps(view)
+    def checked(**kwargs: Any) -> Any:
+        token = session.get("profile_token", "")
+        if not token or session.get("profile_tenant") != g.tenant.id:
+            return redirect(url_for("web.resident_sign_in"), code=303)
+        if request.method == "POST" and not hmac.compare_digest(
+                request.form.get("csrf", ""), session.get("csrf", "")):
+            abort(403)
+        try:
+            with services() as rpc:
+                g.applicant = current_applicant(rpc, g.tenant.id, token)
+        except Exception as error:  # noqa: BLE001 (a revoked token: sign in again)
+            if page_error(error).status >= 500:
+                raise
+            session.clear()
+            return redirect(url_for("web.resident_sign_in"), code=303)
+        return view(**kwargs)
+    return checked
+
+
+@web.get("/<lang>/permits/sign-in")
+def resident_sign_in():
+    """The sign-in form: paste the profile token."""
+    return render_template("permit_sign_in.html", failed=False)
+
+
+@web.post("/<lang>/permits/sign-in")
+def resident_sign_in_post():
+    """Check the profile token through the profile service; keep it in the session."""
+    token = request.form.get("token", "").strip()
+    try:
+        if not token:
+            raise ValueError("token")
+        with services() as rpc:
+            current_applicant(rpc, g.tenant.id, token)
+    except Exception as error:  # noqa: BLE001 (the token does not open a profile)
+        if not isinstance(error, ValueError) and page_error(error).status >= 500:
+            raise
+        return render_template("permit_sign_in.html", failed=True), 403
+    session.clear()
+    session.update(profile_token=token, profile_tenant=g.tenant.id,
+                   csrf=secrets.token_urlsafe(24))
+    return redirect(url_for("web.my_applications_page"), code=303)
+
+
+@web.post("/<lang>/permits/sign-out")
+@resident_page
+def resident_sign_out():
+    """Forget the session."""
+    session.clear()
+    return redirect(url_for("web.permit_types_page"), code=303)
+
+
+@web.get("/<lang>/permits/")
+def permit_types_page():
+    """What residents can apply for, with the fee."""
+    with services() as rpc:
+        types = rpc.permits.list_permit_types(g.tenant.id)
+    return render_template("permit_types.html", types=types,
+                           signed_in=session.get("profile_tenant") == g.tenant.id)
+
+
+def _permit_type(type_id: str) -> dict:
+    """The type's definition with the list's summary (base fee, fee description)."""
+    detail, listed = fetched_or_404(lambda rpc: (
+        rpc.permits.get_permit_type(g.tenant.id, type_id),
+        rpc.permits.list_permit_types(g.tenant.id)))
+    summary = next((item for item in listed if item["id"] == type_id), {})
+    return {**summary, **detail}
+
+
+@web.app_context_processor
+def permit_state_names() -> dict[str, Any]:
+    """What the states are called on the pages."""
+    return {"state_names": {
+        "draft": _("Draft (not submitted yet)"), "submitted": _("Submitted, waiting for review"),
+        "in_review": _("In review"), "information_requested": _("Information requested"),
+        "approved": _("Approved"), "rejected": _("Rejected"), "withdrawn": _("Withdrawn")}}
+
+
+def company(form: Any) -> dict[str, str] | None:
+    """The optional company the resident applies for (None when its fieldset is empty)."""
+    parts = {part: form.get(f"company.{part}", "").strip()
+             for part in ("company_name", "register_number", "role")}
+    if not any(parts.values()):
+        return None
+    return {key: value for key, value in parts.items() if value}
+
+
+def form_data(fields: list[dict], form: Any) -> dict[str, Any]:
+    """The definition's fields from the posted form; empty inputs are left out."""
+    data: dict[str, Any] = {}
+    for field in fields:
+        name, kind = field["name"], field["type"].replace("-", "_")
+        if kind == "address":
+            parts = {part: form.get(f"{name}.{part}", "").strip() for part in ADDRESS_PARTS}
+            if any(parts.values()):
+                data[name] = parts
+        elif kind == "boolean":
+            data[name] = form.get(name) == "yes"
+        else:
+            value = form.get(name, "").strip()
+            if value:
+                try:
+                    data[name] = NUMBERS[kind](value.replace(",", ".")) if kind in NUMBERS \
+                        else value
+                except ValueError:
+                    data[name] = value  # the service names the field
+    return data
+
+
+def field_values(data: dict[str, Any]) -> dict[str, str]:
+    """An application's data as the form's input values."""
+    values: dict[str, str] = {}
+    for name, value in (data or {}).items():
+        if isinstance(value, dict):
+            values.update({f"{name}.{part}": str(value.get(part, "")) for part in ADDRESS_PARTS})
+        elif isinstance(value, bool):
+            values[name] = "yes" if value else ""
+        else:
+            values[name] = str(value)
+    return values
+
+
+def invalid_names(error: PageError | None) -> set[str]:
+    """Every part of the invalid parameters' names (``data.address.street`` names all three)."""
+    if error is None:
+        return set()
+    return {part for name in error.invalid_fields for part in name.split(".")}
+
+
+def _form_page(permit_type: dict, application: dict | None, values: dict[str, str],
+               error: PageError | None = None, status: int = 200) -> Any:
+    return render_template("permit_form.html", permit_type=permit_type,
+                           application=application, values=values, error=error,
+                           invalid=invalid_names(error), csrf=session["csrf"]), status
+
+
+def _save(permit_type: dict, application: dict | None) -> Any:
+    """Create or change the draft; submit it when asked; on to its status page."""
+    data = form_data(permit_type["fields"], request.form)
+    who = g.applicant
+    try:
+        with services() as rpc:
+            if application is None:
+                application = rpc.permits.create_application(g.tenant.id, who,
+                                                             permit_type["id"], data,
+                                                             company(request.form))
+            else:
+                application = rpc.permits.update_draft(g.tenant.id, who, application["id"],
+                                                       data)
+            if request.form.get("action") == "submit":
+                rpc.permits.submit_application(g.tenant.id, who, application["id"])
+                flash(_("Your application is submitted."), "done")
+            else:
+                flash(_("Your draft is saved."), "done")
+    except Exception as error:  # noqa: BLE001 (shown at the fields)
+        problem = page_error(error)
+        if problem.status >= 500:
+            raise
+        return _form_page(permit_type, application, field_values(data) | {
+            key: value for key, value in request.form.items() if key != "csrf"},
+            problem, problem.status)
+    return redirect(url_for("web.application_page", application_id=application["id"]), code=303)
+
+
+@web.get("/<lang>/permits/<type_id>/apply")
+@resident_page
+def apply_page(type_id: str):
+    """The empty application form of a permit type."""
+    return _form_page(_permit_type(type_id), None, {})
+
+
+@web.post("/<lang>/permits/<type_id>/apply")
+@resident_page
+def apply_page_post(type_id: str):
+    """Start the draft (and submit it if asked)."""
+    return _save(_permit_type(type_id), None)
+
+
+def _mine(application_id: str) -> dict:
+    return fetched_or_404(lambda rpc: rpc.permits.get_application(
+        g.tenant.id, g.applicant["subject"], application_id))
+
+
+@web.get("/<lang>/permits/applications/")
+@resident_page
+def my_applications_page():
+    """The resident's own applications."""
+    with services() as rpc:
+        mine = rpc.permits.my_applications(g.tenant.id, g.applicant["subject"])
+        names = {item["id"]: item["name"] for item in rpc.permits.list_permit_types(g.tenant.id)}
+    return render_template("permit_list.html", applications=mine, names=names,
+                           csrf=session["csrf"])
+
+
+@web.get("/<lang>/permits/applications/<application_id>")
+@resident_page
+def application_page(application_id: str):
+    """Where the application is: state, history, next step; the form while a draft."""
+    application = _mine(application_id)
+    permit_type = _permit_type(application["type_id"])
+    return render_template("permit_status.html", application=application,
+                           permit_type=permit_type, values=field_values(application["data"]),
+                           error=None, invalid=set(), csrf=session["csrf"])
+
+
+@web.post("/<lang>/permits/applications/<application_id>")
+@resident_page
+def application_page_post(application_id: str):
+    """Change the draft (and submit it if asked)."""
+    application = _mine(application_id)
+    return _save(_permit_type(application["type_id"]), application)
+
+
+@web.post("/<lang>/permits/applications/<application_id>/attachments")
+@resident_page
+def upload_page_post(application_id: str):
+    """Attach a document (multipart form, works without JavaScript)."""
+    try:
+        upload, document_id = request.files.get("file"), request.form.get("document_id", "")
+    except RequestEntityTooLarge:
+        flash(MESSAGES["request_too_large"](), "error")
+        return redirect(url_for("web.application_page", application_id=application_id),
+                        code=303)
+    if upload is None or not upload.filename:
+        flash(_("Please choose the file to upload."), "error")
+        return redirect(url_for("web.application_page", application_id=application_id),
+                        code=303)
+    content = base64.b64encode(upload.read()).decode("ascii")
+    return _act(application_id, lambda rpc: rpc.permits.add_attachment(
+        g.tenant.id, g.applicant, application_id, document_id, upload.filename, content),
+        _("The document %(name)s is uploaded.", name=upload.filename))
+
+
+@web.get("/<lang>/permits/applications/<application_id>/attachments/<attachment_id>")
+@resident_page
+def resident_download(application_id: str, attachment_id: str):
+    """One of the resident's documents, as a download."""
+    return attachment_response(fetched_or_404(lambda rpc: rpc.permits.get_attachment(
+        g.tenant.id, application_id, attachment_id, applicant=g.applicant)))
+
+
+def _act(application_id: str, call: Callable[[Any], Any], done: str) -> Any:
+    """Run ``call``; its outcome as a message on the status page."""
+    return act(call, done, url_for("web.application_page", application_id=application_id))
+
+
+@web.post("/<lang>/permits/applications/<application_id>/answer")
+@resident_page
+def answer_page_post(application_id: str):
+    """Answer the case worker's request: the asked-for fields and a message."""
+    application = _mine(application_id)
+    permit_type = _permit_type(application["type_id"])
+    asked = set((application.get("information_request") or {}).get("fields") or [])
+    data = form_data([field for field in permit_type["fields"] if field["name"] in asked],
+                     request.form)
+    message = request.form.get("message", "").strip()
+    if not message:
+        flash(_("Please write your answer to the case worker."), "error")
+        return redirect(url_for("web.application_page", application_id=application_id),
+                        code=303)
+    return _act(application_id, lambda rpc: rpc.permits.answer_information_request(
+        g.tenant.id, g.applicant, application_id, data, message),
+        _("Your answer is sent. The case worker continues with your application."))
+
+
+@web.post("/<lang>/permits/applications/<application_id>/withdrawal")
+@resident_page
+def withdraw_page_post(application_id: str):
+    """Withdraw, after the confirmation box is ticked and a reason given."""
+    reason = request.form.get("reason", "").strip()
+    if request.form.get("confirm") != "yes" or not reason:
+        flash(_("Please give a reason and tick the box to confirm the withdrawal."), "error")
+        return redirect(url_for("web.application_page", application_id=application_id),
+                        code=303)
+    return _act(application_id, lambda rpc: rpc.permits.withdraw_application(
+        g.tenant.id, g.applicant, application_id, reason),
+        _("Your application is withdrawn."))

@@ -1,0 +1,148 @@
+"""The permit pages in headless Chromium, axe on every page: a resident applies, a case
+worker decides (issue 4). Field names follow the demo data of residents-parking."""
+import uuid
+
+import pytest
+
+from .booking_client import address, api
+from .browser import assert_accessible
+from .test_permit_applications import png
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+TEXTS = {
+    "de": {"sign_in": "Anmelden", "save": "Entwurf speichern", "submit": "Antrag absenden",
+           "apply": "Antrag stellen: Bewohnerparkausweis", "submitted": "Eingereicht",
+           "saved": "Ihr Entwurf ist gespeichert.", "upload": "hochladen"},
+    "en": {"sign_in": "Sign in", "save": "Save draft", "submit": "Submit application",
+           "apply": "Apply: Residents' parking permit", "submitted": "Submitted",
+           "saved": "Your draft is saved.", "upload": "Upload"},
+}
+
+
+def profile_token(system, number: int) -> str:
+    created = api(system, "POST", "/profiles", client=address(number), json={
+        "given_name": f"Erika-{uuid.uuid4().hex[:6]}", "family_name": "Mustermann"})
+    assert created.status_code == 201, created.text
+    return created.json()["token"]
+
+
+def sign_in(page, system, lang: str, token: str) -> None:
+    page.goto(f"{system.url}/{lang}/permits/sign-in")
+    assert_accessible(page)
+    page.locator("#token").fill(token)
+    page.get_by_role("button", name=TEXTS[lang]["sign_in"], exact=True).click()
+
+
+def apply(page, system, lang: str, number: int) -> str:
+    """Sign in, make a mistake, save a draft, upload a PNG, submit; the status page's URL."""
+    text = TEXTS[lang]
+    page.goto(f"{system.url}/{lang}/permits/sign-in")
+    page.locator("#token").fill("not-a-token")
+    page.get_by_role("button", name=text["sign_in"], exact=True).click()
+    assert page.locator(".error-summary[role=alert]").is_visible()
+    assert_accessible(page)
+
+    sign_in(page, system, lang, profile_token(system, number))
+    assert_accessible(page)  # my applications, still empty
+    page.goto(f"{system.url}/{lang}/permits/")
+    assert_accessible(page)
+    page.get_by_role("link", name=text["apply"]).click()
+    assert_accessible(page)
+
+    # a mistake is explained at the field
+    page.locator("#field-licence_plate").fill("!!! no plate !!!")
+    page.get_by_role("button", name=text["save"]).click()
+    assert page.locator("#field-licence_plate[aria-invalid=true]").count() == 1
+    assert page.locator("#field-licence_plate-error").is_visible()
+    assert page.locator(".error-summary[role=alert]").is_visible()
+    assert_accessible(page)
+
+    page.locator("#field-licence_plate").fill("M-AB 123")
+    page.locator("#field-vehicle_holder").fill("Erika Mustermann")
+    page.get_by_role("button", name=text["save"]).click()
+    assert page.get_by_text(text["saved"]).is_visible()
+    assert_accessible(page)
+
+    page.locator("#file-vehicle_registration").set_input_files(
+        files=[{"name": "zulassung.png", "mimeType": "image/png", "buffer": png()}])
+    page.locator("form[enctype] button").click()
+    assert page.get_by_role("link", name="zulassung.png").is_visible()
+
+    page.locator("#field-address-street").fill("Marktplatz 1")
+    page.locator("#field-address-postal_code").fill("12345")
+    page.locator("#field-address-city").fill("Musterstadt")
+    page.locator("#field-zone").select_option("A")
+    page.locator("#field-duration_months").fill("12")
+    page.get_by_role("button", name=text["submit"]).click()
+    assert page.locator("dd strong").inner_text().startswith(text["submitted"])
+    assert_accessible(page)
+    return page.url
+
+
+def test_a_resident_applies_in_english(page, system):
+    apply(page, system, "en", 50002)
+    page.goto(f"{system.url}/en/permits/applications/")
+    assert page.locator("h1").inner_text() == "My applications", page.content()
+    assert page.get_by_role("cell", name="Submitted, waiting for review").is_visible()
+    assert_accessible(page)
+
+
+def test_an_application_from_draft_to_decision(page, browser, system):
+    status_url = apply(page, system, "de", 50001)
+    reference = page.get_by_role("heading", level=1).inner_text().split()[-1]
+
+    # a case worker (a second browser) finds it in the queue
+    staff = browser.new_context().new_page()
+    staff.goto(f"{system.url}/en/staff/")
+    staff.locator("#token").fill(system.staff_token)
+    staff.get_by_role("button", name="Sign in", exact=True).click()
+    staff.goto(f"{system.url}/en/staff/cases/")
+    assert staff.locator("h1").inner_text() == "Case queue", staff.content()
+    assert_accessible(staff)
+    staff.locator("#type_id").select_option("residents-parking")
+    staff.locator("#state").select_option("submitted")
+    staff.locator("#assigned_to").select_option("nobody")
+    staff.get_by_role("button", name="Show").click()
+    assert_accessible(staff)
+    while not staff.get_by_role("link", name=reference).count():
+        staff.get_by_role("link", name="Next page").click()
+    staff.get_by_role("link", name=reference).click()
+    assert_accessible(staff)
+    with staff.expect_download() as download:
+        staff.get_by_role("link", name="zulassung.png", exact=False).click()
+    assert open(download.value.path(), "rb").read() == png()
+
+    staff.get_by_role("button", name="Assign to me").click()
+    assert staff.get_by_text("The case is assigned to you.").is_visible()
+    staff.get_by_role("button", name="Start review").click()
+    assert staff.get_by_text("The review has started.").is_visible()
+    assert_accessible(staff)
+    staff.locator("#message").fill("Bitte Hausnummer prüfen.")
+    staff.locator("#ask-address").check()
+    staff.get_by_role("button", name="Send the request").click()
+    assert staff.get_by_text("The applicant is asked for more information.").is_visible()
+    assert_accessible(staff)
+
+    # the resident answers
+    page.goto(status_url)
+    assert page.get_by_text("Bitte Hausnummer prüfen.", exact=True).is_visible()
+    assert_accessible(page)
+    page.locator("#field-address-street").fill("Marktplatz 1a")
+    page.locator("#answer-message").fill("Hausnummer ergänzt.")
+    page.get_by_role("button", name="Meine Antwort senden").click()
+    assert page.get_by_text("Ihre Antwort ist gesendet.").is_visible()
+
+    # the case worker reviews again and approves
+    staff.reload()
+    staff.get_by_role("button", name="Start review").click()
+    staff.locator("#reason").fill("Alle Nachweise liegen vor.")
+    staff.get_by_role("button", name="Approve").click()
+    assert staff.get_by_text("The application is approved.").is_visible()
+    assert_accessible(staff)
+    staff.context.close()
+
+    page.goto(status_url)
+    assert page.locator("dd strong").inner_text() == "Genehmigt"
+    assert page.get_by_text("Alle Nachweise liegen vor.").first.is_visible()
+    assert_accessible(page)
