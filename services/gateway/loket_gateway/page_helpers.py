@@ -139,7 +139,7 @@ def when(value: str | datetime, timezone: str = "Europe/Berlin", style: str = "f
     moment = in_zone(value, timezone)
     if style == "time":
         return format_time(moment, "short", locale=g.lang)
-    return format_datetime(moment, "EEEE, d MMMM y, HH:mm" if g.lang == "de" else
+    return format_datetime(moment, "EEEE, d. MMMM y, HH:mm" if g.lang == "de" else
                            "EEEE, d MMMM y, h:mm a", locale=g.lang)
 
 
