@@ -8,11 +8,15 @@ store here; the gateway route later) and returns p50/p99 in ms. Run alone::
     .venv/bin/python -m bench.case_queue [--mongo-uri URI] [--cases 100000] [--repeats 100]
 
 Without ``--mongo-uri`` it starts its own SecantusDB on a free port (the venv's
-``secantusd-py``, a temporary storage directory). Not part of ``make bench`` yet.
+``secantusd-py``, a temporary storage directory). With ``--through-gateway`` it starts the
+whole system as ``make bench`` does, seeds the permits service's database and times
+``GET /api/v1/tenants/musterstadt/cases`` (one keep-alive connection, a case worker's token).
 """
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import shutil
 import socket
@@ -24,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from pymongo import MongoClient
 from pymongo.database import Database
@@ -62,6 +67,25 @@ def store_fetch(database: Database, tenant: str = TENANT) -> Fetch:
     """``fetch`` straight against the store (CaseDesk.queue, what the RPC calls)."""
     desk = CaseDesk(database, tenant, TypeCatalogue.load())
     return desk.queue
+
+
+def gateway_fetch(base_url: str, token: str, tenant: str = TENANT) -> Fetch:
+    """``fetch`` through the gateway's case queue route, as a case worker."""
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def fetch(query: dict[str, Any]) -> dict[str, Any]:
+        params = {key: ("true" if value is True else "false" if value is False else value)
+                  for key, value in query.items() if value is not None}
+        connection.request("GET", f"/api/v1/tenants/{tenant}/cases?{urlencode(params)}",
+                           headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"queue answered {response.status}: {body[:300]!r}")
+        return json.loads(body)
+    return fetch
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -133,7 +157,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--others", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=100)
+    parser.add_argument("--through-gateway", action="store_true",
+                        help="time the gateway route of a running system (started here)")
     args = parser.parse_args()
+    if args.through_gateway:
+        _through_gateway(args)
+        return
     with (secantusdb() if not args.mongo_uri else _given(args.mongo_uri)) as uri:
         client = MongoClient(uri, tz_aware=True)
         database = client[f"bench_queue_{os.getpid()}"]
@@ -144,6 +173,19 @@ def main() -> None:
         finally:
             client.drop_database(database.name)
             client.close()
+
+
+def _through_gateway(args: argparse.Namespace) -> None:
+    from bench.run import running_system
+
+    with running_system() as (system, _):
+        client = MongoClient(system.mongo_uri, tz_aware=True)
+        database = client[os.environ.get("PERMITS_MONGO_DATABASE", "loket_permits")]
+        print(seed(database, args.cases, args.others), flush=True)
+        client.close()
+        fetch = gateway_fetch(system.url, system.staff_token)
+        for name, figures in time_pages(fetch, args.repeats).items():
+            print(f"{name:32} {figures}", flush=True)
 
 
 @contextmanager
