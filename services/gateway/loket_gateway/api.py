@@ -10,6 +10,7 @@ from loket_common.validation import load
 from . import api_schemas as schemas
 from .openapi import operation
 from .problems import Problem
+from .rpc import services
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -22,7 +23,7 @@ def _tenant(tenant: str) -> str:
 
 
 def _rpc():
-    return current_app.extensions["loket_rpc"].services()
+    return services()
 
 
 def _json_body(schema: Schema) -> dict:

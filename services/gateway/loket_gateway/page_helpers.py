@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import abort, current_app, flash, g, redirect
+from flask import abort, flash, g, redirect
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from marshmallow import Schema, ValidationError
 
 from .problems import from_exception
+from .rpc import services
 
 # Stable error codes -> what a resident reads (the API's detail texts are English).
 MESSAGES = {
@@ -98,13 +98,6 @@ def load_form(schema: Schema, values: dict[str, Any]) -> dict[str, Any]:
         raise PageError(400, "validation_failed", {"invalid_params": [
             {"name": name} for name in invalid.messages]}) from None
     return loaded
-
-
-@contextmanager
-def services() -> Iterator[Any]:
-    """Borrow an RPC proxy of the pool (one per request)."""
-    with current_app.extensions["loket_rpc"].services() as rpc:
-        yield rpc
 
 
 def offices_and_services() -> tuple[list[dict], dict[str, dict]]:

@@ -12,9 +12,10 @@ import logging
 import queue
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+from flask import current_app
 from nameko.exceptions import RemoteError, RpcTimeout
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -74,3 +75,8 @@ def _stop_quietly(proxy: ClusterRpcProxy) -> None:
         proxy.stop()
     except Exception as error:  # a broken connection may fail to close; it is dropped anyway
         log.debug("closing a broken RPC proxy failed: %s", error)
+
+
+def services() -> AbstractContextManager[Any]:
+    """Borrow a proxy from the current app's pool, for one request's RPC calls."""
+    return current_app.extensions["loket_rpc"].services()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
+from .rpc import services
 from .tenants import Tenant
 
 web = Blueprint("web", __name__)
@@ -48,7 +49,7 @@ def root():
 @web.get("/<lang>/")
 def home():
     """The tenant's services: where to book an appointment, what to apply for."""
-    with current_app.extensions["loket_rpc"].services() as rpc:
+    with services() as rpc:
         offices = rpc.appointments.list_offices(g.tenant.id)
         permit_types = rpc.permits.list_permit_types(g.tenant.id)
     return render_template("home.html", offices=offices, permit_types=permit_types)
