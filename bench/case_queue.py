@@ -3,7 +3,7 @@
 
 ``seed(database, ...)`` inserts the synthetic tenants (with their queue counters);
 ``time_pages(fetch, ...)`` times each query shape through ``fetch(query) -> page`` (the
-store here; the gateway route later) and returns p50/p99 in ms. Run alone::
+store, or the gateway route with ``gateway_fetch``) and returns p50/p99 in ms. Run alone::
 
     .venv/bin/python -m bench.case_queue [--mongo-uri URI] [--cases 100000] [--repeats 100]
 
