@@ -15,6 +15,7 @@ from pathlib import Path
 from loket_common.tokens import token_hash
 
 from .infra import ensure_rabbitmq, start_secantusdb
+from .local_keys import local_keys
 from .processes import ProcessGroup
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +53,7 @@ class System:
                 "LOKET_STAFF_TOKENS": "musterstadt:tenant_admin:"
                                       + token_hash(self.staff_token),
                 "LOKET_GATEWAY_SECRET": self.gateway_secret,
+                **local_keys(self.var_dir),
                 # Rate-limit counts shared by the gateway's worker processes.
                 "RATE_LIMIT_STORAGE_URI": self.mongo_uri,
                 **self.extra_env}

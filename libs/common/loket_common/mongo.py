@@ -20,6 +20,8 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
+from .crypto import DataCipher, default_cipher
+
 T = TypeVar("T")
 WRITE_CONFLICT = 112  # two transactions wrote one document: the other one won
 RETRY_PAUSE = 0.002  # seconds, doubled with each attempt
@@ -123,8 +125,14 @@ class TenantCollection:
 class Store:
     """Base of each service's store: holds its database, knows how to check it."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, cipher: DataCipher | None = None) -> None:
         self.database = database
+        self._cipher = cipher
+
+    @property
+    def cipher(self) -> DataCipher:
+        """Encrypts this service's personal data (keys from the environment by default)."""
+        return self._cipher or default_cipher()
 
     def ensure_indexes(self) -> None:
         """Create the service's indexes (each starting with ``tenant``)."""
@@ -150,6 +158,7 @@ class MongoDatabase(DependencyProvider):
         self.database = self.client[config["MONGO_DATABASE"]]
 
     def start(self) -> None:
+        default_cipher()  # no keys, no start: personal data is stored only encrypted
         self.store_class(self.database).ensure_indexes()
 
     def stop(self) -> None:

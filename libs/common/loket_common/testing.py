@@ -23,7 +23,12 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+from .crypto import new_key  # noqa: E402
 from .mongo import connect  # noqa: E402
+
+# Test keys for personal data at rest: a derived key per tenant, the index key per run.
+os.environ.setdefault("LOKET_DATA_KEYS", "*=" + new_key())
+os.environ.setdefault("LOKET_INDEX_KEY", new_key())
 
 
 def _free_port() -> int:
