@@ -62,28 +62,3 @@ def list_offices(tenant: str):
     with _rpc() as rpc:
         offices = rpc.appointments.list_offices(tenant)
     return jsonify(schemas.OfficeSchema(many=True).dump(offices))
-
-
-@api.post("/tenants/<tenant>/profiles")
-@operation("Create my profile", {201: ("Created; keep the token", schemas.CreatedProfileSchema)},
-           request=schemas.NewProfileSchema, tags=("profile",))
-def create_profile(tenant: str):
-    """Create a profile, via profile."""
-    tenant = _tenant(tenant)
-    payload = _json_body(schemas.NewProfileSchema())
-    with _rpc() as rpc:
-        created = rpc.profile.create_profile(tenant, payload)
-    return jsonify(schemas.CreatedProfileSchema().dump(created)), 201
-
-
-@api.get("/tenants/<tenant>/profiles/me")
-@operation("Read my profile", {200: ("My profile", schemas.ProfileSchema),
-                               401: ("No valid token", None)},
-           tags=("profile",), security=True)
-def get_own_profile(tenant: str):
-    """The caller's own profile, via profile."""
-    tenant = _tenant(tenant)
-    token = _bearer_token()
-    with _rpc() as rpc:
-        profile = rpc.profile.get_own_profile(tenant, token)
-    return jsonify(schemas.ProfileSchema().dump(profile))

@@ -4,7 +4,7 @@
 The gateway validates requests with these before calling a service; the
 services validate again at their own edge.
 """
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 LANGUAGES = ("de", "en")
 
@@ -66,41 +66,6 @@ class PermitTypeSchema(Schema):
     processing_days = fields.Integer(required=True)
     fields_ = fields.List(fields.Nested(FormFieldSchema), required=True, data_key="fields",
                           attribute="fields")
-
-
-class NewProfileSchema(Schema):
-    """What a resident sends to create a profile; each field says why we ask."""
-
-    given_name = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                               metadata={"description": "Why: to address you."})
-    family_name = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                                metadata={"description": "Why: required by law to identify "
-                                                         "you in administrative procedures."})
-    email = fields.Email(allow_none=True,
-                         metadata={"description": "Optional. Why: only to send you "
-                                                  "confirmations and status updates."})
-    preferred_language = fields.String(validate=validate.OneOf(LANGUAGES),
-                                       metadata={"description": "Why: to write to you in "
-                                                                "your language."})
-
-
-class ProfileSchema(Schema):
-    """A resident's own profile."""
-
-    subject = fields.String(required=True, metadata={"description": "Pseudonymous id."})
-    given_name = fields.String(required=True)
-    family_name = fields.String(required=True)
-    email = fields.String(allow_none=True)
-    preferred_language = fields.String(required=True)
-    created_at = fields.String(required=True)
-
-
-class CreatedProfileSchema(Schema):
-    """A new profile and the secret token that opens it (shown once)."""
-
-    profile = fields.Nested(ProfileSchema, required=True)
-    token = fields.String(required=True, metadata={
-        "description": "Bearer token for /profiles/me; store it, it is not shown again."})
 
 
 class ProblemSchema(Schema):

@@ -13,6 +13,7 @@ from . import (
     catalogue_admin_api,  # noqa: F401 (adds the tenant admins' catalogue routes)
     lottery_api,  # noqa: F401 (adds the fair-release lottery routes to the API)
     lottery_pages,  # noqa: F401 (adds the lottery pages to the web front end)
+    my_data_api,  # noqa: F401 (adds the residents' own-data routes to the API)
     permit_cases_api,  # noqa: F401 (adds the case workers' permit routes)
     permit_pages,  # noqa: F401 (adds the residents' permit pages)
     permits_api,  # noqa: F401 (adds the permit application routes to the API)

@@ -1,6 +1,4 @@
-import json
 
-import pytest
 
 from loket_gateway.security import CONTENT_SECURITY_POLICY
 
@@ -12,16 +10,9 @@ def test_openapi_documents_every_api_route(app, client):
     routes = {rule.rule.replace("<", "{").replace(">", "}")
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
     assert routes and routes <= documented
-    profile_post = spec["paths"]["/api/v1/tenants/{tenant}/profiles"]["post"]
-    assert profile_post["requestBody"]["content"]["application/json"]["schema"]
-    assert "NewProfile" in spec["components"]["schemas"]
-
-
-def test_openapi_explains_why_each_profile_field_is_needed(client):
-    spec = client.get("/openapi.json").get_json()
-    properties = spec["components"]["schemas"]["NewProfile"]["properties"]
-    for name in ("given_name", "family_name", "email", "preferred_language"):
-        assert "Why" in properties[name]["description"]
+    patch = spec["paths"]["/api/v1/tenants/{tenant}/me"]["patch"]
+    assert patch["requestBody"]["content"]["application/json"]["schema"]
+    assert "ProfileUpdate" in spec["components"]["schemas"]
 
 
 def test_security_headers_on_every_response(client):
@@ -37,32 +28,6 @@ def test_unknown_tenant_is_a_404_problem_without_calling_a_service(client):
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["code"] == "unknown_tenant"
-
-
-@pytest.mark.parametrize("body, content_type", [
-    ("not json", "application/json"),
-    ("[1, 2]", "application/json"),
-    (json.dumps({"given_name": "A"}), "text/plain"),
-])
-def test_bad_profile_bodies_are_400(client, body, content_type):
-    response = client.post("/api/v1/tenants/musterstadt/profiles", data=body,
-                           content_type=content_type)
-    assert response.status_code == 400
-    assert response.get_json()["code"] == "validation_failed"
-
-
-def test_invalid_profile_fields_are_named(client):
-    response = client.post("/api/v1/tenants/musterstadt/profiles",
-                           json={"given_name": "", "email": "nope", "preferred_language": "xx"})
-    assert response.status_code == 400
-    names = {param["name"] for param in response.get_json()["invalid_params"]}
-    assert names == {"given_name", "family_name", "email", "preferred_language"}
-
-
-def test_own_profile_needs_a_bearer_token(client):
-    response = client.get("/api/v1/tenants/musterstadt/profiles/me")
-    assert response.status_code == 401
-    assert response.get_json()["code"] == "not_authenticated"
 
 
 def test_unknown_api_path_is_problem_json(client):
