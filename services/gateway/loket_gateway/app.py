@@ -14,6 +14,8 @@ from . import (
     lottery_api,  # noqa: F401 (adds the fair-release lottery routes to the API)
     lottery_pages,  # noqa: F401 (adds the lottery pages to the web front end)
     my_data_api,  # noqa: F401 (adds the residents' own-data routes to the API)
+    my_data_pages,  # noqa: F401 (adds the residents' own-data pages)
+    my_rights_pages,  # noqa: F401 (adds the export and erasure pages)
     permit_cases_api,  # noqa: F401 (adds the case workers' permit routes)
     permit_pages,  # noqa: F401 (adds the residents' permit pages)
     permits_api,  # noqa: F401 (adds the permit application routes to the API)

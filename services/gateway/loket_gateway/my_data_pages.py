@@ -1,0 +1,223 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The residents' own pages (``/<lang>/me/``).
+
+Overview, profile, businesses, consents and who read my data. Plain forms (POST, then
+303), so nothing needs JavaScript.
+
+Export and erasure are in :mod:`.my_rights_pages`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .identity import resident_page
+from .my_data_forms import (
+    BUSINESS_FIELDS,
+    PROFILE_FIELDS,
+    FormInvalid,
+    business_body,
+    form_values,
+    input_name,
+    profile_body,
+    stored_values,
+)
+from .page_helpers import act, offices_and_services, page_error, services
+from .web import web
+
+
+def field_labels() -> dict[str, str]:
+    """What the profile and business inputs are called on the pages."""
+    return {
+        "given_name": _("Given name"), "family_name": _("Family name"),
+        "address": _("Postal address"), "address.street": _("Street"),
+        "address.house_number": _("House number"), "address.postal_code": _("Postal code"),
+        "address.city": _("City"), "address.country": _("Country"),
+        "email": _("Email address"), "phone": _("Phone number"),
+        "preferred_language": _("Preferred language"),
+        "notification_channel": _("How we send you messages"),
+        "company_name": _("Name of the business"), "legal_form": _("Legal form"),
+        "register_number": _("Commercial register number")}
+
+
+def role_names() -> dict[str, str]:
+    """Staff roles as residents read them."""
+    return {"counter_staff": _("Counter staff"), "case_worker": _("Case worker"),
+            "tenant_admin": _("Administrator of the municipality"),
+            "operator": _("Operator of the platform")}
+
+
+def purpose_names() -> dict[str, str]:
+    """Why staff read data (access-log purposes) as residents read them."""
+    return {"case_processing": _("Processing your application"),
+            "case_view": _("Processing your application"),
+            "case_review": _("Processing your application"),
+            "application_review": _("Processing your application"),
+            "counter_day_list": _("Your appointment at the counter"),
+            "day_list": _("Your appointment at the counter"),
+            "appointment_check_in": _("Your appointment at the counter"),
+            "check_in": _("Your appointment at the counter"),
+            "support": _("Helping you with a question"),
+            "audit": _("Data protection audit")}
+
+
+def service_names() -> dict[str, str]:
+    """The services as residents read them."""
+    return {"profile": _("Profile"), "appointments": _("Appointments"),
+            "permits": _("Applications and permits")}
+
+
+@web.app_context_processor
+def my_data_names() -> dict[str, Any]:
+    """Names the own-data pages share with the templates."""
+    return {"field_labels": field_labels(), "role_names": role_names(),
+            "purpose_names": purpose_names(), "service_names": service_names()}
+
+
+def own_profile(rpc: Any) -> dict | None:
+    """The signed-in resident's profile; None when none is held (e.g. after erasure)."""
+    try:
+        return rpc.profile.get_profile(g.tenant.id, g.resident.subject)
+    except Exception as error:  # noqa: BLE001 (a missing profile is a state, not an error)
+        if page_error(error).status == 404:
+            return None
+        raise
+
+
+def own_bookings(rpc: Any) -> list[dict]:
+    """The resident's appointments with their service and office, soonest first."""
+    bookings = rpc.appointments.list_own_bookings(g.tenant.id, g.resident.subject)
+    offices, catalogue = offices_and_services()
+    by_id = {office["id"]: office for office in offices}
+    shown = [{**booking, "service": catalogue.get(booking.get("service_id")),
+              "office": by_id.get(booking.get("office_id"))} for booking in bookings]
+    return sorted(shown, key=lambda booking: booking.get("start") or "")
+
+
+@web.get("/<lang>/me/")
+@resident_page
+def my_overview():
+    """Profile summary, appointments, applications, and the ways to my data."""
+    with services() as rpc:
+        profile = own_profile(rpc)
+        bookings = own_bookings(rpc)
+    return render_template("my_overview.html", profile=profile, bookings=bookings)
+
+
+def _profile_form(values: dict[str, str], invalid: list[str], status: int = 200):
+    with services() as rpc:
+        described = rpc.profile.profile_fields()
+    return render_template("my_profile.html", fields=described, values=values,
+                           invalid=[input_name(name) for name in invalid]), status
+
+
+@web.get("/<lang>/me/profile")
+@resident_page
+def my_profile_page():
+    """The profile form: each field with why it is asked and whether it is required."""
+    with services() as rpc:
+        profile = own_profile(rpc)
+    return _profile_form(stored_values(profile, PROFILE_FIELDS), [])
+
+
+@web.post("/<lang>/me/profile")
+@resident_page
+def my_profile_save():
+    """Save the profile; errors at the fields and in a summary that links to them."""
+    values = form_values(request.form, PROFILE_FIELDS)
+    try:
+        with services() as rpc:
+            required = {item["name"] for item in rpc.profile.profile_fields()
+                        if item.get("required")}
+            rpc.profile.update_profile(g.tenant.id, g.resident.subject,
+                                       profile_body(values, required))
+    except FormInvalid as invalid:
+        return _profile_form(values, invalid.names, 400)
+    except Exception as error:  # noqa: BLE001 (the service's field errors, at the fields)
+        problem = page_error(error)
+        if problem.status >= 500 or not problem.invalid_fields:
+            raise
+        return _profile_form(values, sorted(problem.invalid_fields), problem.status)
+    flash(_("Your profile is saved."), "done")
+    return redirect(url_for("web.my_overview"), code=303)
+
+
+def _businesses_page(values: dict[str, str], invalid: list[str], editing: str = "",
+                     status: int = 200):
+    with services() as rpc:
+        businesses = rpc.profile.list_businesses(g.tenant.id, g.resident.subject)
+    return render_template("my_businesses.html", businesses=businesses, values=values,
+                           invalid=[input_name(name) for name in invalid],
+                           editing=editing), status
+
+
+@web.get("/<lang>/me/businesses")
+@resident_page
+def my_businesses_page():
+    """The businesses I represent, and a form to add (or, with ``?edit=``, change) one."""
+    editing = request.args.get("edit", "")
+    values: dict[str, str] = {}
+    if editing:
+        with services() as rpc:
+            found = [item for item in rpc.profile.list_businesses(g.tenant.id,
+                                                                  g.resident.subject)
+                     if item["id"] == editing]
+        editing = editing if found else ""
+        values = stored_values(found[0] if found else None, BUSINESS_FIELDS)
+    return _businesses_page(values, [], editing)
+
+
+@web.post("/<lang>/me/businesses")
+@resident_page
+def my_businesses_save():
+    """Add a business, or save the one named by ``business_id``."""
+    values = form_values(request.form, BUSINESS_FIELDS)
+    business_id = request.form.get("business_id") or None
+    try:
+        body = business_body(values)
+        with services() as rpc:
+            rpc.profile.save_business(g.tenant.id, g.resident.subject, business_id, body)
+    except FormInvalid as invalid:
+        return _businesses_page(values, invalid.names, business_id or "", 400)
+    except Exception as error:  # noqa: BLE001
+        problem = page_error(error)
+        if problem.status >= 500:
+            raise
+        return _businesses_page(values, sorted(problem.invalid_fields) or ["company_name"],
+                                business_id or "", problem.status)
+    flash(_("The business is saved."), "done")
+    return redirect(url_for("web.my_businesses_page"), code=303)
+
+
+@web.get("/<lang>/me/consents")
+@resident_page
+def my_consents_page():
+    """Each purpose with my answer, when I gave and withdrew it, and a button to change it."""
+    with services() as rpc:
+        consents = rpc.profile.list_consents(g.tenant.id, g.resident.subject)
+    return render_template("my_consents.html", consents=consents)
+
+
+@web.post("/<lang>/me/consents/<purpose>")
+@resident_page
+def my_consent_change(purpose: str):
+    """Give (``action=give``) or withdraw (``action=withdraw``) consent for ``purpose``."""
+    back = url_for("web.my_consents_page")
+    if request.form.get("action") == "give":
+        return act(lambda rpc: rpc.profile.give_consent(g.tenant.id, g.resident.subject,
+                                                        purpose),
+                   _("Thank you: your consent is recorded."), back)
+    return act(lambda rpc: rpc.profile.withdraw_consent(g.tenant.id, g.resident.subject,
+                                                        purpose),
+               _("Your consent is withdrawn."), back)
+
+
+@web.get("/<lang>/me/access-log")
+@resident_page
+def my_access_log_page():
+    """Who read my data: when, who, in which role, for what, in which service, which record."""
+    with services() as rpc:
+        entries = rpc.profile.access_log(g.tenant.id, g.resident.subject)
+    return render_template("my_access_log.html", entries=entries)

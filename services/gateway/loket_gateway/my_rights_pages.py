@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The resident's data-protection rights on pages.
+
+Everything held about me (readable and as JSON), erasure with a confirmation, and its
+progress (refreshed by a link, no JS).
+
+Both need the trust level the tenant sets for ``export`` and ``erasure``
+(:func:`.identity.required_level`); below it the page says how to sign in higher.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .identity import TRUST_LEVELS, required_level, resident_page
+from .my_data_api import download, export_document
+from .page_helpers import page_error, services
+from .web import web
+
+
+def level_too_low(action: str) -> Any:
+    """The step-up page when the resident's trust level is below ``action``'s, else None."""
+    needed = required_level(g.tenant.id, action)
+    if TRUST_LEVELS.index(g.resident.trust_level) >= TRUST_LEVELS.index(needed):
+        return None
+    return render_template("my_level.html", needed=needed, action=action), 403
+
+
+@web.get("/<lang>/me/data")
+@resident_page
+def my_data_page():
+    """Everything every service holds about me, grouped per service."""
+    refused = level_too_low("export")
+    if refused:
+        return refused
+    with services() as rpc:
+        document = export_document(rpc, g.tenant.id, g.resident.subject)
+        erasure = rpc.profile.erasure_status(g.tenant.id, g.resident.subject)
+    return render_template("my_data.html", document=document, erasure=erasure)
+
+
+@web.get("/<lang>/me/data.json")
+@resident_page
+def my_data_download():
+    """The same as one JSON file."""
+    refused = level_too_low("export")
+    if refused:
+        return refused
+    with services() as rpc:
+        document = export_document(rpc, g.tenant.id, g.resident.subject)
+    return download(document, g.tenant.id)
+
+
+@web.get("/<lang>/me/data/erase")
+@resident_page
+def my_erasure_confirm():
+    """What erasure deletes, what the law makes us keep (anonymised), and the button."""
+    return level_too_low("erasure") or render_template("my_erase.html", error=False)
+
+
+@web.post("/<lang>/me/data/erase")
+@resident_page
+def my_erasure_request():
+    """Ask every service to erase my data; then the progress page."""
+    refused = level_too_low("erasure")
+    if refused:
+        return refused
+    if request.form.get("confirm") != "yes":
+        return render_template("my_erase.html", error=True), 400
+    try:
+        with services() as rpc:
+            rpc.profile.request_erasure(g.tenant.id, g.resident.subject)
+    except Exception as error:  # noqa: BLE001 (e.g. already requested: show the progress)
+        if page_error(error).status >= 500:
+            raise
+    flash(_("Your request to erase your data is received."), "done")
+    return redirect(url_for("web.my_erasure_progress"), code=303)
+
+
+@web.get("/<lang>/me/data/erasure")
+@resident_page
+def my_erasure_progress():
+    """Each service's state of my erasure request; a link loads it again."""
+    with services() as rpc:
+        erasure = rpc.profile.erasure_status(g.tenant.id, g.resident.subject)
+    return render_template("my_erasure.html", erasure=erasure)
