@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from loket_gateway.app import create_app
@@ -14,3 +16,10 @@ def app():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def form_token(client):
+    """A valid CSRF token for ``client``'s session, read from a form as a browser would."""
+    page = client.get("/en/staff/").get_data(as_text=True)  # signed out: the sign-in form
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
