@@ -136,35 +136,28 @@ def my_consents(tenant: str):
         return jsonify(call.rpc.profile.list_consents(call.tenant, call.resident.subject))
 
 
-def _consent(rpc: Any, tenant: str, subject: str, purpose: str) -> dict:
-    found = [item for item in rpc.profile.list_consents(tenant, subject)
-             if item["purpose"] == purpose]
-    if not found:
-        raise Problem(404, "unknown_purpose", "Unknown purpose",
-                      "The municipality asks no consent for this purpose.")
-    return found[0]
-
-
 @api.put(ME + "/consents/<purpose>")
 @operation("Give my consent for a purpose",
-           {200: ("The consent, given", schemas.ConsentSchema), **AUTH},
+           {200: ("The consent, given", schemas.ConsentSchema), **AUTH,
+            400: ("Not a purpose the municipality asks consent for", None)},
            tags=TAGS, security=True)
 def give_consent(tenant: str, purpose: str):
     """Recorded with the time; giving it again changes nothing."""
     with _as_resident(tenant, lambda: checked_purpose(purpose)) as call:
-        call.rpc.profile.give_consent(call.tenant, call.resident.subject, purpose)
-        return jsonify(_consent(call.rpc, call.tenant, call.resident.subject, purpose))
+        return jsonify(call.rpc.profile.give_consent(call.tenant, call.resident.subject,
+                                                     purpose))
 
 
 @api.delete(ME + "/consents/<purpose>")
 @operation("Withdraw my consent for a purpose",
-           {200: ("The consent, withdrawn", schemas.ConsentSchema), **AUTH},
+           {200: ("The consent, withdrawn", schemas.ConsentSchema), **AUTH,
+            400: ("Not a purpose the municipality asks consent for", None)},
            tags=TAGS, security=True)
 def withdraw_consent(tenant: str, purpose: str):
     """Recorded with the time; the history stays visible to me."""
     with _as_resident(tenant, lambda: checked_purpose(purpose)) as call:
-        call.rpc.profile.withdraw_consent(call.tenant, call.resident.subject, purpose)
-        return jsonify(_consent(call.rpc, call.tenant, call.resident.subject, purpose))
+        return jsonify(call.rpc.profile.withdraw_consent(call.tenant, call.resident.subject,
+                                                         purpose))
 
 
 @api.get(ME + "/access-log")

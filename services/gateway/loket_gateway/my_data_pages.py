@@ -34,7 +34,7 @@ def field_labels() -> dict[str, str]:
         "given_name": _("Given name"), "family_name": _("Family name"),
         "address": _("Postal address"), "address.street": _("Street"),
         "address.house_number": _("House number"), "address.postal_code": _("Postal code"),
-        "address.city": _("City"), "address.country": _("Country"),
+        "address.city": _("City"), "address.country": _("Country (two-letter code, e.g. DE)"),
         "email": _("Email address"), "phone": _("Phone number"),
         "preferred_language": _("Preferred language"),
         "notification_channel": _("How we send you messages"),

@@ -18,18 +18,22 @@ def _text(max_length: int, **metadata) -> fields.String:
 
 
 class PostalAddressSchema(Schema):
-    """A postal address in a profile or business profile."""
+    """A postal address in a profile or business profile (replaced as a whole)."""
 
-    street = _text(200, **why("Für Bescheide und Briefe per Post.",
-                              "For decisions and letters by post."))
-    house_number = fields.String(validate=validate.Length(max=20), metadata=why(
-        "Gehört zur Anschrift.", "Part of the address."))
-    postal_code = fields.String(validate=validate.Regexp(r"^[0-9A-Za-z -]{3,10}$"),
-                                metadata=why("Gehört zur Anschrift.", "Part of the address."))
-    city = _text(100, **why("Gehört zur Anschrift.", "Part of the address."))
-    country = fields.String(validate=validate.Length(min=2, max=60), metadata=why(
-        "Gehört zur Anschrift (Standard: Deutschland).",
-        "Part of the address (default: Germany)."))
+    street = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                           metadata=why("Straße der Anschrift.", "The street of the address."))
+    house_number = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                                 metadata=why("Hausnummer der Anschrift.",
+                                              "The house number of the address."))
+    postal_code = fields.String(required=True,
+                                validate=validate.Regexp(r"^[0-9A-Za-z -]{3,10}$"),
+                                metadata=why("Postleitzahl der Anschrift.",
+                                             "The postal code of the address."))
+    city = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                         metadata=why("Ort der Anschrift.", "The town of the address."))
+    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"), metadata=why(
+        "Land als zweistelliger Code (Standard: DE).",
+        "Country as a two-letter code (default: DE)."))
 
 
 class ProfileUpdateSchema(Schema):
@@ -59,8 +63,12 @@ class ProfileSchema(ProfileUpdateSchema):
     """My profile as the profile service holds it."""
 
     subject = fields.String(required=True, metadata={"description": "Pseudonymous id."})
+    trust_level = fields.String(allow_none=True, metadata={
+        "description": "The trust level of the last sign-in: low, substantial or high."})
     created_at = fields.String()
-    updated_at = fields.String(allow_none=True)
+    updated_at = fields.String()
+    last_sign_in_at = fields.String(allow_none=True)
+    version = fields.Integer()
 
 
 class ProfileFieldSchema(Schema):
@@ -78,10 +86,12 @@ class BusinessRequestSchema(Schema):
     company_name = fields.String(required=True, validate=validate.Length(min=1, max=200),
                                  metadata=why("Um das Unternehmen zu bezeichnen.",
                                               "To name the business."))
-    legal_form = fields.String(validate=validate.Length(max=60), metadata=why(
+    legal_form = fields.String(allow_none=True, validate=validate.Length(max=50), metadata=why(
         "Bestimmt, welche Nachweise ein Antrag braucht.",
         "Decides which proofs an application needs."))
-    register_number = fields.String(validate=validate.Length(max=60), metadata=why(
+    register_number = fields.String(allow_none=True,
+                                    validate=validate.Regexp(r"^[A-Za-z0-9 ./-]{1,40}$"),
+                                    metadata=why(
         "Um das Unternehmen im Handelsregister zu finden.",
         "To find the business in the commercial register."))
     address = fields.Nested(PostalAddressSchema, allow_none=True, metadata=why(
@@ -94,7 +104,9 @@ class BusinessSchema(BusinessRequestSchema):
     """A business profile and its representatives."""
 
     id = fields.String(required=True)
-    representatives = fields.List(fields.Dict())
+    representatives = fields.List(fields.String(), metadata={
+        "description": "The subjects of the residents who represent it."})
+    version = fields.Integer()
 
 
 class ConsentSchema(Schema):

@@ -20,6 +20,8 @@ ERROR_TABLE: dict[str, tuple[int, str, str]] = {
     "ValidationFailed": (400, "validation_failed", "Invalid request"),
     "UnknownTenant": (404, "unknown_tenant", "Unknown municipality"),
     "NotFound": (404, "not_found", "Not found"),
+    "ProfileNotFound": (404, "profile_not_found", "No profile"),
+    "BusinessNotFound": (404, "business_not_found", "No such business"),
     "NotAuthenticated": (401, "not_authenticated", "Authentication required"),
     "Conflict": (409, "conflict", "Conflict"),
     "SlotTaken": (409, "slot_taken", "Slot taken"),

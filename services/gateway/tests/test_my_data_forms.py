@@ -29,10 +29,12 @@ def test_a_filled_form_becomes_a_full_change_with_cleared_fields_as_null():
 
 
 def test_missing_required_and_invalid_inputs_are_named_by_their_input():
-    values = {**FORM, "family_name": "", "email": "not-an-email", "address.postal_code": "!"}
+    values = {**FORM, "family_name": "", "email": "not-an-email", "address.postal_code": "!",
+              "address.city": ""}
     with pytest.raises(FormInvalid) as raised:
         profile_body(values, {"given_name", "family_name"})
-    assert set(raised.value.names) == {"family_name", "email", "address.postal_code"}
+    assert set(raised.value.names) == {"family_name", "email", "address.postal_code",
+                                       "address.city"}
 
 
 def test_stored_data_fills_the_inputs():
