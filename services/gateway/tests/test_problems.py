@@ -28,6 +28,8 @@ from loket_gateway.problems import ERROR_TABLE, from_exception
     ("TransitionNotAllowed", 409, "transition_not_allowed"),
     ("DraftIncomplete", 400, "application_incomplete"),
     ("AttachmentRejected", 400, "attachment_rejected"),
+    ("ProfileNotFound", 404, "profile_not_found"),
+    ("BusinessNotFound", 404, "business_not_found"),
 ])
 def test_error_table(exc_type, status, code):
     assert ERROR_TABLE[exc_type][:2] == (status, code)
@@ -35,7 +37,7 @@ def test_error_table(exc_type, status, code):
 
 def test_every_mapped_error_is_tested():
     # A new row in the table must get a row in test_error_table.
-    assert len(ERROR_TABLE) == 21
+    assert len(ERROR_TABLE) == 23
 
 
 def test_codes_match_the_services_errors():
