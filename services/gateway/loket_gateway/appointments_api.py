@@ -21,6 +21,7 @@ from .rate_limits import (
     limit_address,
     limit_person,
 )
+from .signed_in import api_resident_if_sent, with_subject
 from .staff_auth import require_role
 
 TAGS = ("appointments",)
@@ -124,6 +125,7 @@ def release_hold(tenant: str, hold_id: str):
 @api.post("/tenants/<tenant>/holds/<hold_id>/confirmation")
 @operation("Confirm a hold with the contact data",
            {201: ("Booked; keep the manage link", schemas.ConfirmedSchema),
+            401: ("An access token was sent but is not valid", None),
             409: ("The hold expired or the booking limit is reached", None),
             429: ("Too many bookings for this person", None)},
            request=schemas.ContactSchema, tags=TAGS)
@@ -131,9 +133,11 @@ def release_hold(tenant: str, hold_id: str):
 def confirm_hold(tenant: str, hold_id: str):
     """Turn a hold into a booking."""
     tenant = _tenant(tenant)
+    resident = api_resident_if_sent(tenant)  # signed in: the booking is theirs
     contact = _json_body(schemas.ContactSchema())
     with _rpc() as rpc:
-        confirmed = rpc.appointments.confirm_hold(tenant, hold_id, contact)
+        confirmed = rpc.appointments.confirm_hold(tenant, hold_id,
+                                                  with_subject(contact, resident))
     reference, token = confirmed["booking"]["reference"], confirmed["manage_token"]
     confirmed["manage_url"] = _manage_url(tenant, reference, token, contact["language"])
     confirmed["calendar_url"] = url_for("api.booking_calendar", tenant=tenant,

@@ -35,6 +35,7 @@ from .rate_limits import (
     limit_address,
     limit_person,
 )
+from .signed_in import page_resident, prefilled_contact, with_subject
 from .web import web
 
 SLOTS_SHOWN = 40
@@ -147,7 +148,7 @@ def contact_details(hold_id: str):
         held = _hold_or_error(hold_id)
     except Exception as error:  # noqa: BLE001
         return _expired(page_error(error))
-    return _render_contact(held, {}, None)
+    return _render_contact(held, prefilled_contact(page_resident()), None)
 
 
 def _render_contact(held: dict, values: dict, error: PageError | None):
@@ -176,7 +177,8 @@ def confirm_appointment(hold_id: str):
         return _render_contact(held, values, error)
     try:
         with services() as rpc:
-            confirmed = rpc.appointments.confirm_hold(g.tenant.id, hold_id, contact)
+            confirmed = rpc.appointments.confirm_hold(g.tenant.id, hold_id,
+                                                      with_subject(contact, page_resident()))
     except Exception as error:  # noqa: BLE001
         return _render_contact(held, values, page_error(error))
     return redirect(url_for("web.manage_booking", reference=confirmed["booking"]["reference"],

@@ -9,6 +9,7 @@ from .api import _json_body, _request_secret, _rpc, _tenant, api
 from .hold_guard import person_key
 from .openapi import operation
 from .rate_limits import BOOKING_PERSON_LIMIT, HOLD_LIMIT, limit_address, limit_person
+from .signed_in import api_resident_if_sent, with_subject
 
 TAGS = ("appointments: fair release",)
 
@@ -38,9 +39,10 @@ def service_release(tenant: str, service_id: str):
 def enter_lottery(tenant: str):
     """One entry per person and release; arrival time does not matter."""
     tenant = _tenant(tenant)
+    resident = api_resident_if_sent(tenant)  # signed in: the entry is theirs
     body = _json_body(schemas.EntryRequestSchema())
     with _rpc() as rpc:
-        entered = rpc.appointments.enter_lottery(tenant, body)
+        entered = rpc.appointments.enter_lottery(tenant, with_subject(body, resident))
     entered["status_url"] = url_for("api.lottery_entry", tenant=tenant,
                                     reference=entered["entry"]["reference"],
                                     token=entered["status_token"], _external=True)

@@ -24,6 +24,7 @@ from .page_helpers import (
     services,
 )
 from .rate_limits import BOOKING_PERSON_LIMIT, HOLD_LIMIT, limit_address, limit_person
+from .signed_in import page_resident, prefilled_contact, with_subject
 from .web import web
 
 LOTTERY = "lottery"
@@ -72,7 +73,7 @@ def _render_entry(service: dict[str, Any], release: dict[str, Any], values: dict
 def lottery_entry_form(service_id: str):
     """How the lottery works, and the only data an entry needs, each with why."""
     service, release = _lottery_service(service_id)
-    return _render_entry(service, release, {}, None)
+    return _render_entry(service, release, prefilled_contact(page_resident()), None)
 
 
 def _entry_request(service: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
@@ -95,7 +96,8 @@ def enter_lottery(service_id: str):
     try:
         wanted = _entry_request(service, values)
         with services() as rpc:
-            entered = rpc.appointments.enter_lottery(g.tenant.id, wanted)
+            entered = rpc.appointments.enter_lottery(g.tenant.id,
+                                                     with_subject(wanted, page_resident()))
     except PageError as error:
         return _render_entry(service, release, values, error)
     except Exception as error:  # noqa: BLE001 (every failure becomes a message on the page)

@@ -52,15 +52,8 @@ def role_names() -> dict[str, str]:
 def purpose_names() -> dict[str, str]:
     """Why staff read data (access-log purposes) as residents read them."""
     return {"case_processing": _("Processing your application"),
-            "case_view": _("Processing your application"),
-            "case_review": _("Processing your application"),
-            "application_review": _("Processing your application"),
-            "counter_day_list": _("Your appointment at the counter"),
-            "day_list": _("Your appointment at the counter"),
-            "appointment_check_in": _("Your appointment at the counter"),
-            "check_in": _("Your appointment at the counter"),
-            "support": _("Helping you with a question"),
-            "audit": _("Data protection audit")}
+            "counter_service": _("Serving you at the counter"),
+            "profile": _("Looking up your profile")}
 
 
 def service_names() -> dict[str, str]:
