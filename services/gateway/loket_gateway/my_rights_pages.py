@@ -5,36 +5,29 @@ Everything held about me (readable and as JSON), erasure with a confirmation, an
 progress (refreshed by a link, no JS).
 
 Both need the trust level the tenant sets for ``export`` and ``erasure``
-(:func:`.identity.required_level`); below it the page says how to sign in higher.
+(:func:`.identity.required_level`); below it the resident is sent to a step-up sign-in.
 """
 from __future__ import annotations
-
-from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .identity import TRUST_LEVELS, required_level, resident_page
+from .identity import required_level, resident_page, step_up
 from .my_data_api import download, export_document
 from .page_helpers import page_error, services
 from .web import web
 
 
-def level_too_low(action: str) -> Any:
-    """The step-up page when the resident's trust level is below ``action``'s, else None."""
-    needed = required_level(g.tenant.id, action)
-    if TRUST_LEVELS.index(g.resident.trust_level) >= TRUST_LEVELS.index(needed):
-        return None
-    return render_template("my_level.html", needed=needed, action=action), 403
+def needs_level(action: str) -> None:
+    """On to a step-up sign-in unless the resident's trust level suffices for ``action``."""
+    step_up(required_level(g.tenant.id, action))
 
 
 @web.get("/<lang>/me/data")
 @resident_page
 def my_data_page():
     """Everything every service holds about me, grouped per service."""
-    refused = level_too_low("export")
-    if refused:
-        return refused
+    needs_level("export")
     with services() as rpc:
         document = export_document(rpc, g.tenant.id, g.resident.subject)
         erasure = rpc.profile.erasure_status(g.tenant.id, g.resident.subject)
@@ -45,9 +38,7 @@ def my_data_page():
 @resident_page
 def my_data_download():
     """The same as one JSON file."""
-    refused = level_too_low("export")
-    if refused:
-        return refused
+    needs_level("export")
     with services() as rpc:
         document = export_document(rpc, g.tenant.id, g.resident.subject)
     return download(document, g.tenant.id)
@@ -57,16 +48,15 @@ def my_data_download():
 @resident_page
 def my_erasure_confirm():
     """What erasure deletes, what the law makes us keep (anonymised), and the button."""
-    return level_too_low("erasure") or render_template("my_erase.html", error=False)
+    needs_level("erasure")
+    return render_template("my_erase.html", error=False)
 
 
 @web.post("/<lang>/me/data/erase")
 @resident_page
 def my_erasure_request():
     """Ask every service to erase my data; then the progress page."""
-    refused = level_too_low("erasure")
-    if refused:
-        return refused
+    needs_level("erasure")
     if request.form.get("confirm") != "yes":
         return render_template("my_erase.html", error=True), 400
     try:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request, session
+from flask import g, request
 
+from . import sessions
 from .identity import Resident, api_resident
 from .rpc import services
 
@@ -23,8 +24,8 @@ def api_resident_if_sent(tenant: str) -> Resident | None:
 
 def page_resident() -> Resident | None:
     """The resident signed in on the pages of this tenant, else None."""
-    kept = session.get("resident")
-    if not isinstance(kept, dict) or kept.get("tenant") != g.tenant.id:
+    kept = sessions.current(sessions.RESIDENT, g.tenant.id)
+    if kept is None:
         return None
     return Resident(tenant=kept["tenant"], subject=kept["subject"],
                     trust_level=kept.get("trust_level", "low"), name=kept.get("name", ""),

@@ -1,15 +1,18 @@
 """Every web form POST needs the session's CSRF token; the bearer-token API does not."""
 import io
 import re
+import time
 from pathlib import Path
 
 import pytest
+from flask import session
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from itsdangerous.timed import TimestampSigner
+from wtforms import ValidationError
 
-from loket_common.tokens import token_hash
+from loket_gateway import sessions
 from loket_gateway.csrf import TOKEN_SECONDS
 
-ADMIN, RESIDENT = "admin-token", "resident-token"
 SLOT = "rathaus|2030-01-07T08:00:00Z"
 TEMPLATES = Path(__file__).parents[1] / "loket_gateway" / "templates"
 
@@ -22,12 +25,15 @@ FORMS = [
     ("manage: move", "/en/appointments/bookings/R1/reschedule",
      {"token": "t", "slot": SLOT}),
     ("lottery entry", "/en/appointments/passport/lottery", {"name": "Erika", "email": "e@x.org"}),
-    ("staff: sign in", "/en/staff/", {"token": ADMIN}),
     ("staff: check in", "/en/staff/bookings/R1/check-in", {}),
     ("staff: sign out", "/en/staff/sign-out", {}),
     ("admin: new service", "/en/admin/services/", {"id": "new"}),
     ("admin: closure", "/en/admin/offices/rathaus/closures", {"date": "2030-01-07"}),
-    ("permit: sign in", "/en/permits/sign-in", {"token": RESIDENT}),
+    ("resident: sign out", "/en/sign-out", {}),
+    ("my data: profile", "/en/me/profile", {"given_name": "Anna"}),
+    ("my data: business", "/en/me/businesses", {"company_name": "Schmidt GmbH"}),
+    ("my data: consent", "/en/me/consents/appointment_reminders", {"action": "give"}),
+    ("my data: erasure", "/en/me/data/erase", {"confirm": "yes"}),
     ("permit: apply", "/en/permits/residents-parking/apply", {"action": "submit"}),
     ("permit: withdraw", "/en/permits/applications/a1/withdrawal", {"confirm": "yes"}),
     ("case: decide", "/en/staff/cases/x/transitions", {"to": "approved"}),
@@ -35,26 +41,31 @@ FORMS = [
 FORM_IDS = [what for what, _, _ in FORMS]
 
 
-@pytest.fixture(autouse=True)
-def staff_tokens(monkeypatch):
-    monkeypatch.setenv("LOKET_STAFF_TOKENS", "musterstadt:tenant_admin:" + token_hash(ADMIN))
+def sign_in(client) -> None:
+    """Sign ``client`` in as the tenant admin and as a resident (as the sign-in flow does)."""
+    now = int(time.time())
+    with client.session_transaction() as kept:
+        kept.update(staff={"tenant": "musterstadt", "subject": "staff:" + "0" * 32,
+                           "name": "Sam Staff", "roles": ["counter_staff", "case_worker",
+                                                          "tenant_admin"],
+                           "login_at": now, "seen_at": now},
+                    resident={"tenant": "musterstadt", "subject": "r-" + "0" * 32,
+                              "name": "Anna Schmidt", "trust_level": "substantial",
+                              "login_at": now, "seen_at": now})
 
 
 @pytest.fixture
 def signed_in(client, form_token):
     """A session signed in as the tenant admin and as a resident, with its token."""
-    with client.session_transaction() as session:
-        session.update(staff_token=ADMIN, staff_tenant="musterstadt",
-                       profile_token=RESIDENT, profile_tenant="musterstadt")
+    sign_in(client)
     return client
 
 
 @pytest.fixture
 def other_sessions_token(app):
     """A valid token, but of another visitor's session."""
-    other = app.test_client()
-    page = other.get("/en/permits/sign-in").get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    with app.test_request_context():
+        return generate_csrf()
 
 
 def refused_as_expired_form(response) -> bool:
@@ -85,9 +96,7 @@ def test_a_token_of_another_session_is_refused(signed_in, other_sessions_token, 
 
 @pytest.mark.parametrize(("what", "path", "fields"), FORMS, ids=FORM_IDS)
 def test_with_the_token_the_form_reaches_its_view(client, form_token, what, path, fields):
-    with client.session_transaction() as session:  # the token stays: sign-in adds to it
-        session.update(staff_token=ADMIN, staff_tenant="musterstadt",
-                       profile_token=RESIDENT, profile_tenant="musterstadt")
+    sign_in(client)
     response = client.post(path, data={**fields, "csrf_token": form_token})
     # Past the check each view answers for itself (no services run here: mostly 503).
     assert not refused_as_expired_form(response)
@@ -103,7 +112,7 @@ def test_a_multipart_upload_without_the_token_is_refused(signed_in):
 
 
 def test_the_refusal_is_explained_in_the_pages_language(client):
-    response = client.post("/de/staff/", data={"token": ADMIN})
+    response = client.post("/de/staff/sign-out")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert '<html lang="de"' in page
@@ -116,17 +125,20 @@ def test_the_refusal_is_explained_in_the_pages_language(client):
 def test_a_token_lasts_two_hours(client, form_token, monkeypatch, age, accepted):
     now = TimestampSigner.get_timestamp
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now(self) + age)
-    response = client.post("/en/staff/", data={"token": ADMIN, "csrf_token": form_token})
+    response = client.post("/en/sign-out", data={"csrf_token": form_token})
     assert (response.status_code == 303) is accepted
     assert refused_as_expired_form(response) is not accepted
 
 
-def test_sign_in_starts_a_new_token(client, form_token):
-    """Sign-in starts a new session: a token from before it is no longer accepted."""
-    assert client.post("/en/staff/", data={"token": ADMIN, "csrf_token": form_token}
-                       ).status_code == 303
-    assert refused_as_expired_form(client.post("/en/staff/sign-out",
-                                               data={"csrf_token": form_token}))
+def test_sign_in_starts_a_new_token(app):
+    """Sign-in starts a new token: one from before it is no longer accepted."""
+    with app.test_request_context():
+        before = generate_csrf()
+        validate_csrf(before)
+        sessions.start(sessions.RESIDENT, {"tenant": "musterstadt", "subject": "r-1"})
+        assert "csrf_token" not in session
+        with pytest.raises(ValidationError):
+            validate_csrf(before)
 
 
 @pytest.mark.parametrize("headers", [{}, {"Cookie": "session=whatever"}])
