@@ -1,6 +1,6 @@
-import re
-
 import pytest
+from flask import session
+from flask_wtf.csrf import generate_csrf
 
 from loket_gateway.app import create_app
 from loket_gateway.settings import Settings
@@ -19,7 +19,10 @@ def client(app):
 
 
 @pytest.fixture
-def form_token(client):
-    """A valid CSRF token for ``client``'s session, read from a form as a browser would."""
-    page = client.get("/en/staff/").get_data(as_text=True)  # signed out: the sign-in form
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+def form_token(app, client):
+    """A valid CSRF token for ``client``'s session, as its forms carry it (``csrf_field()``)."""
+    with app.test_request_context():
+        token, secret = generate_csrf(), session["csrf_token"]
+    with client.session_transaction() as client_session:
+        client_session["csrf_token"] = secret
+    return token

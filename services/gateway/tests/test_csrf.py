@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from flask_wtf.csrf import generate_csrf
 from itsdangerous.timed import TimestampSigner
 
 from loket_common.tokens import token_hash
@@ -52,9 +53,8 @@ def signed_in(client, form_token):
 @pytest.fixture
 def other_sessions_token(app):
     """A valid token, but of another visitor's session."""
-    other = app.test_client()
-    page = other.get("/en/permits/sign-in").get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    with app.test_request_context():
+        return generate_csrf()
 
 
 def refused_as_expired_form(response) -> bool:
@@ -100,6 +100,23 @@ def test_a_multipart_upload_without_the_token_is_refused(signed_in):
                               data={"document_id": "plan",
                                     "file": (io.BytesIO(b"%PDF-1.4"), "plan.pdf")})
     assert refused_as_expired_form(response)
+
+
+def test_the_sign_in_form_carries_a_token_that_works(client):
+    page = client.get("/en/staff/").get_data(as_text=True)
+    token = re.search(r'<input type="hidden" name="csrf_token" value="([^"]+)">', page).group(1)
+    response = client.post("/en/staff/", data={"token": ADMIN, "csrf_token": token})
+    assert response.status_code == 303
+
+
+def test_a_too_large_upload_is_413_not_a_refused_token(app, signed_in, form_token):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = signed_in.post("/en/permits/applications/a1/attachments",
+                              content_type="multipart/form-data",
+                              data={"csrf_token": form_token, "document_id": "plan",
+                                    "file": (io.BytesIO(b"%PDF-1.4" + b"x" * 2000), "plan.pdf")})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
 
 
 def test_the_refusal_is_explained_in_the_pages_language(client):
