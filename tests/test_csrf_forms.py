@@ -9,6 +9,7 @@ import requests
 from loket_gateway.proof_of_work import solve
 
 from .booking_client import API, CONTACT, address, api
+from .browser import assert_accessible
 from .forms import hidden_fields
 
 pytestmark = pytest.mark.e2e
@@ -93,3 +94,19 @@ def test_the_api_takes_no_form_token_even_with_a_session_cookie(system):
     issued = resident.post(f"{system.url}{API}/challenges", timeout=30,
                            headers={"X-Forwarded-For": address(62_003)})
     assert issued.status_code == 201, issued.text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_a_form_sent_after_its_session_ended_gets_an_accessible_page(page, system, lang):
+    """The browser was closed meanwhile (its session cookie is gone): explained, in its language."""
+    page.set_extra_http_headers({"X-Forwarded-For": address(62_010)})
+    page.goto(f"{system.url}/{lang}/appointments/id-card/")
+    page.wait_for_function(
+        "document.querySelector('input[name=pow_solution]').value.length > 0", timeout=30_000)
+    page.context.clear_cookies()
+    with page.expect_response(lambda response: response.request.method == "POST") as sent:
+        page.locator("form.slots button[type=submit]").click()
+    assert sent.value.status == 400
+    assert page.get_by_role("heading", name=EXPIRED[lang]).is_visible()
+    assert_accessible(page)
