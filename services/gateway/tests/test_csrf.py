@@ -109,6 +109,13 @@ def test_the_sign_in_form_carries_a_token_that_works(client):
     assert response.status_code == 303
 
 
+def test_https_forms_need_no_referer(client, form_token):
+    """Our pages send ``Referrer-Policy: no-referrer``: browsers send no Referer to check."""
+    response = client.post("/en/staff/", base_url="https://localhost",
+                           data={"token": ADMIN, "csrf_token": form_token})
+    assert response.status_code == 303
+
+
 def test_a_too_large_upload_is_413_not_a_refused_token(app, signed_in, form_token):
     app.config["MAX_CONTENT_LENGTH"] = 1000
     response = signed_in.post("/en/permits/applications/a1/attachments",
