@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .catalogue_forms import (
@@ -71,7 +71,7 @@ def _render_entry(plural: str, entry: dict | None, form: Form,
                                       if service["active"] or service["id"] in chosen]
         context["counter_rows"] = counter_rows(form)
     return render_template(f"admin_{kind}.html", plural=plural, entry=entry, form=form,
-                           error=error, invalid=_invalid(error, form), csrf=session["csrf"],
+                           error=error, invalid=_invalid(error, form),
                            **context), status
 
 
@@ -96,7 +96,7 @@ def admin_catalogue():
     names = {(kind, entry["id"]): entry["name"] for kind in ("office", "service")
              for entry in catalogue[f"{kind}s"]}
     return render_template("admin_catalogue.html", catalogue=catalogue, changes=changes,
-                           names=names, csrf=session["csrf"])
+                           names=names)
 
 
 @web.get(f"/<lang>/admin/{PLURALS}/")
@@ -182,7 +182,7 @@ def admin_deactivate(plural: str, entry_id: str):
 def _render_closures(office: dict[str, Any], form: Form, error: PageError | None = None,
                      status: int = 200) -> Any:
     return render_template("admin_closures.html", office=office, form=form, error=error,
-                           invalid=_invalid(error, form), csrf=session["csrf"]), status
+                           invalid=_invalid(error, form)), status
 
 
 @web.get("/<lang>/admin/offices/<office_id>/closures")

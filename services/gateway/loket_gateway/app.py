@@ -19,6 +19,7 @@ from . import (
     staff_pages,  # noqa: F401 (adds the counter staff pages)
 )
 from .api import api
+from .csrf import init_csrf
 from .health import health
 from .i18n import init_i18n
 from .openapi import build_spec
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["loket_health_rpc"] = RpcPool(settings.amqp_uri, 2, settings.health_timeout)
     init_i18n(app)
     init_rate_limits(app)
+    init_csrf(app)
     app.register_blueprint(api)
     app.register_blueprint(health)
     app.register_blueprint(web)

@@ -3,14 +3,14 @@
 
 Staff sign in on the counter staff's sign-in page (:mod:`.staff_pages`); these pages need
 the ``case_worker`` role (tenant admins have it). Every action is a form with the
-session's CSRF token and goes back to the case with a 303.
+CSRF token (csrf.py) and goes back to the case with a 303.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .page_helpers import act, fetched_or_404, page_error, services
@@ -55,7 +55,7 @@ def case_queue_page():
                            next_url=url_for("web.case_queue_page", **following,
                                             after=found["next"]) if found["next"] else None,
                            first_url=url_for("web.case_queue_page", **following)
-                           if "after" in chosen else None, csrf=session["csrf"])
+                           if "after" in chosen else None)
 
 
 def _case(application_id: str) -> dict:
@@ -70,7 +70,7 @@ def case_page(application_id: str):
     with services() as rpc:
         permit_type = rpc.permits.get_permit_type(g.tenant.id, case["type_id"])
     return render_template("case_view.html", case=case, permit_type=permit_type,
-                           me=g.staff["subject"], csrf=session["csrf"])
+                           me=g.staff["subject"])
 
 
 @web.get("/<lang>/staff/cases/<application_id>/attachments/<attachment_id>")

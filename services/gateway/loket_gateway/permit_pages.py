@@ -3,19 +3,17 @@
 
 The profile token (interim until login, issue 5) is kept in Flask's signed session cookie
 (HttpOnly, SameSite=Lax) like the staff token and checked through the profile service on
-every request; each form carries the session's CSRF token. Forms are generated from the
+every request; each form carries the CSRF token (csrf.py). Forms are generated from the
 permit type's definition; every field shows why it is needed.
 """
 from __future__ import annotations
 
 import base64
-import hmac
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -29,15 +27,12 @@ NUMBERS = {"integer": int, "decimal": float}
 
 
 def resident_page(view: Callable) -> Callable:
-    """Let the view run for a signed-in resident of this tenant; check CSRF on POST."""
+    """Let the view run for a signed-in resident of this tenant (csrf.py checks POSTs)."""
     @wraps(view)
     def checked(**kwargs: Any) -> Any:
         token = session.get("profile_token", "")
         if not token or session.get("profile_tenant") != g.tenant.id:
             return redirect(url_for("web.resident_sign_in"), code=303)
-        if request.method == "POST" and not hmac.compare_digest(
-                request.form.get("csrf", ""), session.get("csrf", "")):
-            abort(403)
         try:
             with services() as rpc:
                 g.applicant = current_applicant(rpc, g.tenant.id, token)
@@ -70,8 +65,7 @@ def resident_sign_in_post():
             raise
         return render_template("permit_sign_in.html", failed=True), 403
     session.clear()
-    session.update(profile_token=token, profile_tenant=g.tenant.id,
-                   csrf=secrets.token_urlsafe(24))
+    session.update(profile_token=token, profile_tenant=g.tenant.id)
     return redirect(url_for("web.my_applications_page"), code=303)
 
 
@@ -165,7 +159,7 @@ def _form_page(permit_type: dict, application: dict | None, values: dict[str, st
                error: PageError | None = None, status: int = 200) -> Any:
     return render_template("permit_form.html", permit_type=permit_type,
                            application=application, values=values, error=error,
-                           invalid=invalid_names(error), csrf=session["csrf"]), status
+                           invalid=invalid_names(error)), status
 
 
 def _save(permit_type: dict, application: dict | None) -> Any:
@@ -191,7 +185,7 @@ def _save(permit_type: dict, application: dict | None) -> Any:
         if problem.status >= 500:
             raise
         return _form_page(permit_type, application, field_values(data) | {
-            key: value for key, value in request.form.items() if key != "csrf"},
+            key: value for key, value in request.form.items() if key != "csrf_token"},
             problem, problem.status)
     return redirect(url_for("web.application_page", application_id=application["id"]), code=303)
 
@@ -222,8 +216,7 @@ def my_applications_page():
     with services() as rpc:
         mine = rpc.permits.my_applications(g.tenant.id, g.applicant["subject"])
         names = {item["id"]: item["name"] for item in rpc.permits.list_permit_types(g.tenant.id)}
-    return render_template("permit_list.html", applications=mine, names=names,
-                           csrf=session["csrf"])
+    return render_template("permit_list.html", applications=mine, names=names)
 
 
 @web.get("/<lang>/permits/applications/<application_id>")
@@ -234,7 +227,7 @@ def application_page(application_id: str):
     permit_type = _permit_type(application["type_id"])
     return render_template("permit_status.html", application=application,
                            permit_type=permit_type, values=field_values(application["data"]),
-                           error=None, invalid=set(), csrf=session["csrf"])
+                           error=None, invalid=set())
 
 
 @web.post("/<lang>/permits/applications/<application_id>")

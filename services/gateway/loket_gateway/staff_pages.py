@@ -3,12 +3,10 @@
 
 The token is kept in Flask's signed session cookie (HttpOnly, SameSite=Lax) and checked
 against the tenant and role on every request, like the API's bearer token; each form
-carries the session's CSRF token. Login through OpenID Connect replaces the token.
+carries the CSRF token (csrf.py). Login through OpenID Connect replaces the token.
 """
 from __future__ import annotations
 
-import hmac
-import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time
 from functools import wraps
@@ -35,7 +33,7 @@ def session_roles() -> set[str]:
 
 
 def staff_page(view: Callable | None = None, *, role: str | None = COUNTER_STAFF) -> Callable:
-    """Let the view run for signed-in staff of this tenant with ``role``; check CSRF on POST.
+    """Let the view run for signed-in staff of this tenant with ``role`` (csrf.py checks POSTs).
 
     Signed out: on to the sign-in form; signed in without the role: 403.
     Use as ``@staff_page`` or ``@staff_page(role=TENANT_ADMIN)`` (``role=None``: any staff).
@@ -49,9 +47,6 @@ def staff_page(view: Callable | None = None, *, role: str | None = COUNTER_STAFF
         if not roles:
             return redirect(url_for("web.staff_sign_in"), code=303)
         if role is not None and role not in roles:
-            abort(403)
-        if request.method == "POST" and not hmac.compare_digest(
-                request.form.get("csrf", ""), session.get("csrf", "")):
             abort(403)
         g.staff = actor(session["staff_token"], role or sorted(roles)[0])
         return view(**kwargs)
@@ -81,8 +76,7 @@ def staff_sign_in_post():
     if not token or not STAFF_ROLES & roles_for(g.tenant.id, token):
         return render_template("staff_sign_in.html", failed=True), 403
     session.clear()
-    session.update(staff_token=token, staff_tenant=g.tenant.id,
-                   csrf=secrets.token_urlsafe(24))
+    session.update(staff_token=token, staff_tenant=g.tenant.id)
     return _start_page()
 
 
@@ -124,7 +118,7 @@ def staff_day_list():
     return render_template("day_list.html", offices=offices, office=office, day=day,
                            counter_id=counter_id or "", entries=entries,
                            day_heading=day_label(day), names=names,
-                           counters=counters, csrf=session["csrf"],
+                           counters=counters,
                            is_admin=TENANT_ADMIN in session_roles())
 
 

@@ -1,4 +1,6 @@
 import pytest
+from flask import session
+from flask_wtf.csrf import generate_csrf
 
 from loket_gateway.app import create_app
 from loket_gateway.settings import Settings
@@ -14,3 +16,13 @@ def app():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def form_token(app, client):
+    """A valid CSRF token for ``client``'s session, as its forms carry it (``csrf_field()``)."""
+    with app.test_request_context():
+        token, secret = generate_csrf(), session["csrf_token"]
+    with client.session_transaction() as client_session:
+        client_session["csrf_token"] = secret
+    return token
