@@ -11,6 +11,7 @@ from pymongo import MongoClient
 
 from .booking_client import CONTACT, address, api, hold
 from .browser import assert_accessible
+from .forms import form_token
 from .test_lottery_flow import released_weekday
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -154,8 +155,13 @@ def test_between_windows_the_page_says_when_the_next_lottery_opens(
     assert TEXTS["de"]["not_open"] in page.content()
     assert page.locator("form[method=post]").count() == 0
     assert_accessible(page)
-    late = requests.post(f"{system.url}/de/appointments/passport/lottery", timeout=30,
+    # a form loaded before the window closed, sent after: its session's token is still good
+    # (this page has no form now; the token is the same on every form of the session)
+    resident = requests.Session()
+    token = form_token(resident, f"{system.url}/de/permits/sign-in")
+    entry = {**CONTACT, "office": "", "language": "de"}
+    late = resident.post(f"{system.url}/de/appointments/passport/lottery", timeout=30,
                          headers={"X-Forwarded-For": address(61_002)},
-                         data={**CONTACT, "office": "", "language": "de"})
+                         data={**entry, "csrf_token": token})
     assert late.status_code == 409 and 'role="alert"' in late.text
     assert "Wann die nächsten Termine freigegeben werden" in late.text  # lottery_not_open

@@ -34,6 +34,6 @@ def init_csrf(app: Flask) -> CSRFProtect:
     return csrf
 
 
-def form_expired(error: CSRFError):
+def form_expired(error: CSRFError) -> tuple[str, int]:
     """400 with the accessible error page: the form expired, reload it and send it again."""
     return render_template("error.html", status=400, form_expired=True), 400

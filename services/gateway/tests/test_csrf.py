@@ -111,6 +111,31 @@ def test_a_multipart_upload_without_the_token_is_refused(signed_in):
     assert refused_as_expired_form(response)
 
 
+def test_the_header_sign_out_form_carries_a_token_that_works(client):
+    sign_in(client)
+    page = client.get("/en/").get_data(as_text=True)
+    token = re.search(r'<input type="hidden" name="csrf_token" value="([^"]+)">', page).group(1)
+    response = client.post("/en/sign-out", data={"csrf_token": token})
+    assert response.status_code == 303
+
+
+def test_https_forms_need_no_referer(client, form_token):
+    """Our pages send ``Referrer-Policy: no-referrer``: browsers send no Referer to check."""
+    response = client.post("/en/sign-out", base_url="https://localhost",
+                           data={"csrf_token": form_token})
+    assert response.status_code == 303
+
+
+def test_a_too_large_upload_is_413_not_a_refused_token(app, signed_in, form_token):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = signed_in.post("/en/permits/applications/a1/attachments",
+                              content_type="multipart/form-data",
+                              data={"csrf_token": form_token, "document_id": "plan",
+                                    "file": (io.BytesIO(b"%PDF-1.4" + b"x" * 2000), "plan.pdf")})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
 def test_the_refusal_is_explained_in_the_pages_language(client):
     response = client.post("/de/staff/sign-out")
     page = response.get_data(as_text=True)
