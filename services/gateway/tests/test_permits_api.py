@@ -166,7 +166,8 @@ def test_a_new_application_names_the_profile_as_applicant(client, auth, rpc):
 
 @pytest.mark.parametrize("method, path, body, call", [
     ("GET", "/applications", None, ("my_applications", ("musterstadt", APPLICANT["subject"]))),
-    ("GET", "/applications/a1", None, ("get_application", ("musterstadt", APPLICANT["subject"], "a1"))),
+    ("GET", "/applications/a1", None,
+     ("get_application", ("musterstadt", APPLICANT["subject"], "a1"))),
     ("PATCH", "/applications/a1", {"data": {"a": 1}},
      ("update_draft", ("musterstadt", APPLICANT, "a1", {"a": 1}))),
     ("POST", "/applications/a1/submission", None,
