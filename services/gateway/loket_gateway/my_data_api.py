@@ -10,6 +10,7 @@ tenant's trust level for them.
 """
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,10 +19,11 @@ from typing import Any, NamedTuple
 
 from flask import Response, jsonify
 from marshmallow import Schema
+from nameko.exceptions import RemoteError
 
 from . import my_data_schemas as schemas
 from .api import _json_body, _rpc, _tenant, api
-from .identity import Resident, api_resident, required_level
+from .identity import Resident, api_resident, bearer_token, required_level
 from .openapi import operation
 from .problems import Problem
 
@@ -64,13 +66,35 @@ def checked_purpose(purpose: str) -> str:
     return purpose
 
 
+def _token_claims() -> dict[str, Any]:
+    """The claims of the request's bearer token, which :func:`api_resident` has validated."""
+    payload = bearer_token().split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims if isinstance(claims, dict) else {}
+
+
+def own_profile(call: AsResident, read: Callable[[], dict]) -> dict:
+    """``read()``; a resident who only ever used the API gets the profile sign-in creates."""
+    try:
+        return read()
+    except RemoteError as error:
+        if error.exc_type != "ProfileNotFound":
+            raise
+    claims = _token_claims()
+    call.rpc.profile.sign_in(call.tenant, call.resident.subject, {
+        "given_name": claims.get("given_name"), "family_name": claims.get("family_name"),
+        "email": call.resident.email, "trust_level": call.resident.trust_level})
+    return read()
+
+
 @api.get(ME)
 @operation("My profile", {200: ("My profile", schemas.ProfileSchema), **AUTH},
            tags=TAGS, security=True)
 def my_profile(tenant: str):
     """The profile the profile service holds for the token's subject."""
     with _as_resident(tenant) as call:
-        return jsonify(call.rpc.profile.get_profile(call.tenant, call.resident.subject))
+        return jsonify(own_profile(call, lambda: call.rpc.profile.get_profile(
+            call.tenant, call.resident.subject)))
 
 
 @api.patch(ME)
@@ -80,8 +104,8 @@ def my_profile(tenant: str):
 def change_my_profile(tenant: str):
     """Partial update; every field is checked here and again by the service."""
     with _as_resident(tenant, _body(schemas.ProfileUpdateSchema)) as call:
-        return jsonify(call.rpc.profile.update_profile(call.tenant, call.resident.subject,
-                                                       call.body))
+        return jsonify(own_profile(call, lambda: call.rpc.profile.update_profile(
+            call.tenant, call.resident.subject, call.body)))
 
 
 @api.get("/tenants/<tenant>/profile-fields")
