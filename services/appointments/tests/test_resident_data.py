@@ -121,7 +121,7 @@ def test_own_bookings_and_the_export(store, database):
     assert [b["reference"] for b in exported["bookings"]] == [
         second["reference"], first["reference"]]
     assert exported["bookings"][0]["contact"] == ERIKA
-    assert exported["bookings"][0]["start"] == WEDNESDAY.isoformat()
+    assert datetime.fromisoformat(exported["bookings"][0]["start"]) == WEDNESDAY
     assert "manage_token_hash" not in exported["bookings"][0]
 
 
@@ -158,8 +158,9 @@ def test_erasure_frees_future_slots_anonymises_the_past_and_leaves_nothing(store
     ledger = store.desk(TENANT).ledger
     assert ledger.occupied("rathaus", [date(2026, 11, 25)])  # both Wednesday slots taken
 
-    assert store.erase_subject(erasure()) is True
-    assert store.erase_subject(erasure()) is False  # delivered twice: handled once
+    request = erasure()
+    assert store.erase_subject(request) is True
+    assert store.erase_subject(request) is False  # delivered twice: handled once
 
     completed = outbox(database, "erasure_completed")
     assert completed == [{"request_id": "req-1", "service": "appointments", "deleted": 3,

@@ -1,0 +1,151 @@
+"""Personal data in permits: encrypted at rest, access logged, exported and erased."""
+import base64
+import json
+
+import pytest
+
+from loket_common.events import Event
+from loket_permits.case_queue import count_cases
+from loket_permits.dependencies import PermitsStore
+from loket_permits.resident_data import ResidentData
+
+from .helpers import PARKING, PDF, TENANT, TYPES, WORKER, b64
+
+pytestmark = pytest.mark.integration
+
+SUBJECT = "r-" + "c3" * 16
+OTHER = "r-" + "d4" * 16
+ERIKA = {"subject": SUBJECT, "name": "Erika Mustermann", "language": "de"}
+COMPANY = {"company_name": "Mustermann Kfz GmbH", "register_number": "HRB 4711",
+           "role": "director"}
+FILENAME = "fahrzeugschein-mustermann.pdf"
+PLAINTEXT = ("Mustermann", "Hauptstraße", "M-AB 1234", "HRB 4711", "fahrzeugschein",
+             "%PDF", "Plate unreadable", "Approved after review", "withdrawn by me")
+STAFF = {**WORKER, "name": "Clara Sachbearbeiterin"}
+
+
+def raw_dump(database):
+    """Every document of every collection of the service's database, as one text."""
+    return "\n".join(str(document) for name in database.list_collection_names()
+                     for document in database[name].find())
+
+
+def outbox(database, event_type):
+    return [entry["message"]["data"] for entry in
+            database["outbox"].find({"message.type": event_type})]
+
+
+def application(desk, person=ERIKA, submit=True):
+    case = desk.create(person, "residents-parking", PARKING, COMPANY)
+    desk.add_attachment(person["subject"], case["id"], "vehicle_registration", FILENAME,
+                        b64(PDF))
+    return desk.submit(person["subject"], case["id"]) if submit else case
+
+
+def stored_counts(database):
+    return {(doc["type_id"], doc["state"], doc["assigned_to"]): doc["count"]
+            for doc in database["queue_counts"].find({"tenant": TENANT}) if doc["count"]}
+
+
+def recomputed_counts(database):
+    return {key: entry[0] for key, entry in
+            count_cases(database["applications"].find({"tenant": TENANT})).items()}
+
+
+@pytest.fixture
+def store(database, desk):
+    store = PermitsStore(database, TYPES)
+    store.ensure_indexes()
+    store.desk = lambda tenant: desk  # on the test's clock
+    return store
+
+
+def test_an_application_is_stored_encrypted_and_read_back_whole(desk, database):
+    case = application(desk)
+    desk.transition(case["id"], "in_review", None, WORKER, None)
+    desk.transition(case["id"], "information_requested", "Plate unreadable", WORKER,
+                    {"message": "Plate unreadable, Frau Mustermann", "fields": ["licence_plate"]})
+    text = raw_dump(database)
+    assert not [plain for plain in PLAINTEXT if plain in text]
+    read = desk.own(SUBJECT, case["id"])
+    assert read["data"]["address"]["street"] == "Hauptstraße 1"
+    assert read["applicant"] == ERIKA and read["on_behalf_of"] == COMPANY
+    assert read["attachments"][0]["filename"] == FILENAME
+    assert read["history"][-1]["reason"] == "Plate unreadable"
+    assert read["information_request"]["message"].endswith("Mustermann")
+    assert base64.b64decode(desk.attachment(case["id"], read["attachments"][0]["id"], SUBJECT)[
+        "content_base64"]) == PDF
+    queued = desk.queue({"limit": 10})["items"][0]
+    assert (queued["applicant"]["name"], queued["on_behalf_of"]["company_name"]) == (
+        "Erika Mustermann", "Mustermann Kfz GmbH")
+    for event in database["outbox"].find():
+        assert "Mustermann" not in str(event) and "Plate unreadable" not in str(event)
+
+
+def test_staff_reads_of_a_case_and_its_files_are_logged(desk, database):
+    case = application(desk)
+    desk.case(case["id"])  # the service itself reading: no access by anyone
+    assert outbox(database, "personal_data_accessed") == []
+    desk.read_case(case["id"], STAFF)
+    desk.attachment(case["id"], case["attachments"][0]["id"], None, STAFF)
+    logged = outbox(database, "personal_data_accessed")
+    assert [(entry["purpose"], entry["record"]) for entry in logged] == [
+        ("case_processing", case["reference"]), ("case_attachment", case["reference"])]
+    assert logged[0]["subject"] == SUBJECT and logged[0]["service"] == "permits"
+    assert logged[0]["actor"] == {"subject": WORKER["subject"], "name": "Clara Sachbearbeiterin",
+                                  "role": "case_worker"}
+
+
+def test_the_export_holds_every_application_with_history_and_files(desk, database):
+    draft = application(desk, submit=False)
+    submitted = application(desk)
+    application(desk, {**ERIKA, "subject": OTHER})
+    exported = json.loads(json.dumps(ResidentData(desk).export(SUBJECT)))  # plain JSON
+    assert exported["service"] == "permits"
+    assert {item["id"] for item in exported["applications"]} == {draft["id"], submitted["id"]}
+    item = next(item for item in exported["applications"] if item["id"] == submitted["id"])
+    assert item["data"] == PARKING and item["on_behalf_of"] == COMPANY
+    assert item["history"][0]["to"] == "submitted"
+    attachment = item["attachments"][0]
+    assert (attachment["filename"], attachment["content_type"]) == (FILENAME, "application/pdf")
+    assert base64.b64decode(attachment["content_base64"]) == PDF
+
+
+def test_erasure_deletes_drafts_withdraws_open_cases_and_keeps_decisions_anonymised(
+        store, desk, database):
+    draft = application(desk, submit=False)
+    open_case = application(desk)
+    desk.assign(open_case["id"], WORKER["subject"], WORKER)
+    decided = application(desk)
+    desk.transition(decided["id"], "in_review", None, WORKER, None)
+    desk.transition(decided["id"], "approved", "Approved after review", WORKER, None)
+    withdrawn = application(desk)
+    desk.withdraw(SUBJECT, withdrawn["id"], "withdrawn by me")
+    desk.read_case(decided["id"], STAFF)
+    others = application(desk, {"subject": OTHER, "name": "Otto Normal", "language": "en"})
+    request = Event(source="profile", type="erasure_requested", tenant=TENANT,
+                    data={"request_id": "req-7", "subject": SUBJECT})
+
+    assert store.erase_subject(request) is True
+    assert store.erase_subject(request) is False  # delivered twice: handled once
+
+    assert outbox(database, "erasure_completed") == [
+        {"request_id": "req-7", "service": "permits", "deleted": 1, "anonymised": 3}]
+    assert database["applications"].count_documents({"id": draft["id"]}) == 0
+    kept = {case["id"]: case for case in database["applications"].find()}
+    assert kept[open_case["id"]]["state"] == "withdrawn"
+    assert kept[open_case["id"]]["history"][-1]["action"] == "erasure"
+    approved = kept[decided["id"]]
+    assert (approved["state"], approved["type_id"], approved["fee_cents"],
+            approved["decision"]) == ("approved", "residents-parking", decided["fee_cents"],
+                                      {"outcome": "approved", "reason": None})
+    assert approved["submitted_at"] and approved["decided_at"] and approved["due_at"]
+    assert approved["applicant"]["subject"] is None and approved["data"] == {}
+    assert stored_counts(database) == recomputed_counts(database)  # the queue stays exact
+    assert desk.queue({"limit": 10})["total"] == 4
+    assert database["attachment_files"].count_documents({}) == 1  # Otto's
+    text = raw_dump(database)
+    assert SUBJECT not in text
+    assert not [plain for plain in PLAINTEXT if plain in text]
+    assert desk.own(OTHER, others["id"])["applicant"]["name"] == "Otto Normal"
+    assert desk.case(decided["id"])["state"] == "approved"  # still readable for staff
