@@ -8,13 +8,17 @@ import pytest
 from kombu import Connection
 
 from loket_appointments.booking_desk import BookingDesk
+from loket_appointments.counter_desk import CounterDesk
 from loket_appointments.dependencies import AppointmentsStore
+from loket_appointments.encrypted_fields import ENCRYPTED_FIELDS
 from loket_appointments.release_lottery import ReleaseLottery
 from loket_appointments.resident_data import ResidentData
 from loket_appointments.schemas import ContactSchema
 from loket_appointments.service import AppointmentsService
+from loket_common.crypto import DataCipher, UndecryptableData, new_key
 from loket_common.errors import ValidationFailed
 from loket_common.events import Event
+from loket_common.key_rotation import reencrypt_documents
 from loket_common.testing import Clock, wait_for
 from loket_common.topology import event_exchange
 from loket_common.validation import load
@@ -202,3 +206,27 @@ def test_an_erasure_request_from_the_broker_completes_exactly_once(
     time.sleep(1.5)  # time for the second delivery to arrive and be skipped
     assert database["handled_events"].count_documents({}) == 1
     assert database["outbox"].count_documents({"message.type": "erasure_completed"}) == 1
+
+
+def test_key_rotation_reaches_every_encrypted_field(store, database, clock):
+    old, new = new_key(), new_key()
+    before = BookingDesk(database, TENANT, store.settings, now=clock,
+                         cipher=cipher(f"{TENANT}={old}"))
+    held = before.hold(OFFICE, ID_CARD, TUESDAY, "client", None)
+    before.confirm(held["id"], ERIKA, lambda service_id: 5, SUBJECT)
+    ReleaseLottery(before, store).enter(PASSPORT, OFFICE, None, {**ERIKA, "subject": SUBJECT})
+    CounterDesk(before).walk_in(OFFICE, ID_CARD, WEDNESDAY, "Erika Mustermann")
+    rotating = cipher(f"{TENANT}={new},{old}")
+    for collection, fields in ENCRYPTED_FIELDS.items():
+        reencrypt_documents(database[collection], TENANT, fields, rotating)
+    after = BookingDesk(database, TENANT, store.settings, now=clock,
+                        cipher=cipher(f"{TENANT}={new}"))  # the old key is gone
+    contacts = [after.contact_of(document) for collection in ENCRYPTED_FIELDS
+                for document in database[collection].find()]
+    assert sorted(contact["name"] for contact in contacts) == ["Erika Mustermann"] * 3
+    with pytest.raises(UndecryptableData):
+        before.contact_of(database["bookings"].find_one())
+
+
+def cipher(keys):
+    return DataCipher.from_env({"LOKET_DATA_KEYS": keys, "LOKET_INDEX_KEY": "index"})

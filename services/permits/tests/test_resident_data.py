@@ -4,9 +4,13 @@ import json
 
 import pytest
 
+from loket_common.crypto import DataCipher, UndecryptableData, new_key
 from loket_common.events import Event
+from loket_common.key_rotation import reencrypt_documents
 from loket_permits.case_queue import count_cases
+from loket_permits.cases import CaseDesk
 from loket_permits.dependencies import PermitsStore
+from loket_permits.encrypted_fields import ENCRYPTED_FIELDS
 from loket_permits.resident_data import ResidentData
 
 from .helpers import PARKING, PDF, TENANT, TYPES, WORKER, b64
@@ -149,3 +153,35 @@ def test_erasure_deletes_drafts_withdraws_open_cases_and_keeps_decisions_anonymi
     assert not [plain for plain in PLAINTEXT if plain in text]
     assert desk.own(OTHER, others["id"])["applicant"]["name"] == "Otto Normal"
     assert desk.case(decided["id"])["state"] == "approved"  # still readable for staff
+
+
+def test_key_rotation_reaches_every_encrypted_field(database, clock):
+    old, new = new_key(), new_key()
+    before = CaseDesk(database, TENANT, TYPES, clock, cipher=cipher(f"{TENANT}={old}"))
+    case = application(before)
+    before.transition(case["id"], "in_review", None, WORKER, None)
+    before.transition(case["id"], "information_requested", "Plate unreadable", WORKER,
+                      {"message": "Please send a new scan", "fields": ["licence_plate"]})
+    before.answer(SUBJECT, case["id"], {"licence_plate": "M-AB 1235"}, "New scan")
+    before.transition(case["id"], "in_review", None, WORKER, None)
+    before.transition(case["id"], "approved", "Approved after review", WORKER, None)
+    rotating = cipher(f"{TENANT}={new},{old}")
+    for collection, fields in ENCRYPTED_FIELDS.items():
+        reencrypt_documents(database[collection], TENANT, fields, rotating)
+    after = CaseDesk(database, TENANT, TYPES, clock, cipher=cipher(f"{TENANT}={new}"))
+    read = after.own(SUBJECT, case["id"])  # the old key is gone
+    assert (read["applicant"]["name"], read["on_behalf_of"], read["data"]["licence_plate"],
+            read["decision"]["reason"], read["information_request"]["message"],
+            read["attachments"][0]["filename"]) == (
+        "Erika Mustermann", COMPANY, "M-AB 1235", "Approved after review",
+        "Please send a new scan", FILENAME)
+    assert [entry["reason"] for entry in read["history"]][-3:] == [
+        "New scan", None, "Approved after review"]
+    content = after.attachment(case["id"], read["attachments"][0]["id"], SUBJECT)
+    assert base64.b64decode(content["content_base64"]) == PDF
+    with pytest.raises(UndecryptableData):
+        before.own(SUBJECT, case["id"])
+
+
+def cipher(keys):
+    return DataCipher.from_env({"LOKET_DATA_KEYS": keys, "LOKET_INDEX_KEY": "index"})
