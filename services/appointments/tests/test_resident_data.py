@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from kombu import Connection
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ClusterRpcProxy
 
 from loket_appointments.booking_desk import BookingDesk
 from loket_appointments.counter_desk import CounterDesk
@@ -230,3 +232,43 @@ def test_key_rotation_reaches_every_encrypted_field(store, database, clock):
 
 def cipher(keys):
     return DataCipher.from_env({"LOKET_DATA_KEYS": keys, "LOKET_INDEX_KEY": "index"})
+
+
+def test_the_rpcs_of_a_signed_in_resident_and_of_counter_staff(container_factory,
+                                                                service_config, database):
+    store = AppointmentsStore(database)
+    store.put_service(TENANT, {**ID_CARD, "booking_policy": {
+        **POLICY, "release_days_ahead": 7, "release_time": "00:00"}})
+    store.put_office(TENANT, {**OFFICE, "opening_hours": {
+        day: [["08:00", "12:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat",
+                                              "sun")}})
+    container_factory(AppointmentsService, service_config).start()
+    with ClusterRpcProxy(service_config) as rpc:
+        appointments = rpc.appointments
+        slot = appointments.search_slots(TENANT, {"service_id": "id-card", "limit": 1})[0]
+        held = appointments.hold_slot(TENANT, {"service_id": "id-card", "office_id": "rathaus",
+                                               "start": slot["start"]}, "client", None)
+        booked = appointments.confirm_hold(TENANT, held["hold_id"],
+                                           {**ERIKA, "subject": SUBJECT})["booking"]
+        own = appointments.list_own_bookings(TENANT, SUBJECT)
+        assert [item["reference"] for item in own] == [booked["reference"]]
+        assert appointments.list_own_bookings(TENANT, OTHER) == []
+        day = slot["start"][:10]  # the slot's day in UTC is its day in Berlin (08-12 h)
+        listed = appointments.day_list(TENANT, "rathaus", day, None, STAFF)
+        assert [entry["name"] for entry in listed] == ["Erika Mustermann"]
+        assert appointments.day_list(TENANT, "rathaus", day) == listed  # old callers
+        exported = appointments.export_subject(TENANT, SUBJECT)
+        assert exported["bookings"][0]["contact"]["email"] == "Erika.M@example.org"
+        for call in (lambda: appointments.list_own_bookings(TENANT, "someone"),
+                     lambda: appointments.export_subject(TENANT, {"$ne": None}),
+                     lambda: appointments.confirm_hold(TENANT, held["hold_id"],
+                                                       {**ERIKA, "subject": "r-1"}),
+                     lambda: appointments.day_list(TENANT, "rathaus", day, None,
+                                                   {"role": "counter_staff"})):
+            with pytest.raises(RemoteError) as error:
+                call()
+            assert error.value.exc_type == "ValidationFailed"
+    logged = wait_for(lambda: database["outbox"].find_one(
+        {"message.type": "personal_data_accessed", "published_at": {"$ne": None}}))
+    assert logged["message"]["data"]["actor"] == STAFF
+    assert database["outbox"].count_documents({"message.type": "personal_data_accessed"}) == 1

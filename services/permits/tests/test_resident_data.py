@@ -1,17 +1,24 @@
 """Personal data in permits: encrypted at rest, access logged, exported and erased."""
 import base64
 import json
+import time
 
 import pytest
+from kombu import Connection
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ClusterRpcProxy
 
 from loket_common.crypto import DataCipher, UndecryptableData, new_key
 from loket_common.events import Event
 from loket_common.key_rotation import reencrypt_documents
+from loket_common.testing import wait_for
+from loket_common.topology import event_exchange
 from loket_permits.case_queue import count_cases
 from loket_permits.cases import CaseDesk
 from loket_permits.dependencies import PermitsStore
 from loket_permits.encrypted_fields import ENCRYPTED_FIELDS
 from loket_permits.resident_data import ResidentData
+from loket_permits.service import PermitsService
 
 from .helpers import PARKING, PDF, TENANT, TYPES, WORKER, b64
 
@@ -185,3 +192,47 @@ def test_key_rotation_reaches_every_encrypted_field(database, clock):
 
 def cipher(keys):
     return DataCipher.from_env({"LOKET_DATA_KEYS": keys, "LOKET_INDEX_KEY": "index"})
+
+
+def test_the_rpcs_log_staff_reads_export_and_erase_through_the_broker(
+        container_factory, service_config, database):
+    container_factory(PermitsService, service_config).start()
+    with ClusterRpcProxy(service_config) as rpc:
+        permits = rpc.permits
+        levels = {item["id"]: item["minimum_trust_level"]
+                  for item in permits.list_permit_types(TENANT)}
+        assert (levels["id-card"], levels["business-registration"],
+                levels["residents-parking"]) == ("substantial", "substantial", "low")
+        assert permits.get_permit_type(TENANT, "id-card")["minimum_trust_level"] == "substantial"
+        draft = permits.create_application(TENANT, ERIKA, "residents-parking", PARKING, COMPANY)
+        file = permits.add_attachment(TENANT, ERIKA, draft["id"], "vehicle_registration",
+                                      FILENAME, b64(PDF))
+        case = permits.submit_application(TENANT, ERIKA, draft["id"])
+        assert permits.get_case(TENANT, case["id"])["applicant"] == ERIKA  # old callers
+        opened = permits.get_case(TENANT, case["id"], STAFF)
+        assert opened["data"] == PARKING and opened["on_behalf_of"] == COMPANY
+        permits.get_attachment(TENANT, case["id"], file["id"], None, STAFF)
+        exported = permits.export_subject(TENANT, SUBJECT)
+        assert exported["applications"][0]["attachments"][0]["content_base64"] == b64(PDF)
+        with pytest.raises(RemoteError) as error:
+            permits.export_subject(TENANT, "subject-1")
+        assert error.value.exc_type == "ValidationFailed"
+    logged = outbox(database, "personal_data_accessed")
+    assert [entry["purpose"] for entry in logged] == ["case_processing", "case_attachment"]
+
+    message = Event(source="profile", type="erasure_requested", tenant=TENANT,
+                    data={"request_id": "req-rpc", "subject": SUBJECT}).to_message()
+    with Connection(service_config["AMQP_URI"]) as connection:
+        producer = connection.Producer()
+        for _ in range(2):  # the same event delivered twice
+            producer.publish(message, exchange=event_exchange("profile"),
+                             routing_key="erasure_requested", serializer="json",
+                             declare=[event_exchange("profile")], retry=True)
+    completed = wait_for(lambda: database["outbox"].find_one(
+        {"message.type": "erasure_completed", "published_at": {"$ne": None}}))
+    assert completed["message"]["data"] == {"request_id": "req-rpc", "service": "permits",
+                                            "deleted": 0, "anonymised": 1}
+    time.sleep(1.5)  # time for the second delivery to arrive and be skipped
+    assert database["outbox"].count_documents({"message.type": "erasure_completed"}) == 1
+    assert SUBJECT not in raw_dump(database)
+    assert database["applications"].find_one({"id": case["id"]})["state"] == "withdrawn"
