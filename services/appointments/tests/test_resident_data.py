@@ -16,6 +16,7 @@ from loket_appointments.encrypted_fields import ENCRYPTED_FIELDS
 from loket_appointments.release_lottery import ReleaseLottery
 from loket_appointments.resident_data import ResidentData
 from loket_appointments.schemas import ContactSchema
+from loket_appointments.sealing import seal_plaintext_contacts
 from loket_appointments.service import AppointmentsService
 from loket_common.crypto import DataCipher, UndecryptableData, new_key
 from loket_common.errors import ValidationFailed
@@ -272,3 +273,15 @@ def test_the_rpcs_of_a_signed_in_resident_and_of_counter_staff(container_factory
         {"message.type": "personal_data_accessed", "published_at": {"$ne": None}}))
     assert logged["message"]["data"]["actor"] == STAFF
     assert database["outbox"].count_documents({"message.type": "personal_data_accessed"}) == 1
+
+
+def test_contacts_stored_before_encryption_are_sealed_once(store, database):
+    booking = book(store, TUESDAY)
+    database["bookings"].update_one({"id": booking["id"]},  # as written before issue 5
+                                    {"$set": {"contact": ERIKA, "person_key": "old-sha256"}})
+    assert seal_plaintext_contacts(database, store.cipher) == 1
+    assert seal_plaintext_contacts(database, store.cipher) == 0
+    stored = database["bookings"].find_one({"id": booking["id"]})
+    assert store.desk(TENANT).contact_of(stored) == ERIKA
+    assert stored["person_key"] == store.cipher.blind_index(TENANT, "erika.m@example.org")
+    assert not [plain for plain in PLAINTEXT if plain in raw_dump(database)]

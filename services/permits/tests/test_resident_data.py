@@ -18,6 +18,7 @@ from loket_permits.cases import CaseDesk
 from loket_permits.dependencies import PermitsStore
 from loket_permits.encrypted_fields import ENCRYPTED_FIELDS
 from loket_permits.resident_data import ResidentData
+from loket_permits.sealing import seal_plaintext_applications
 from loket_permits.service import PermitsService
 
 from .helpers import PARKING, PDF, TENANT, TYPES, WORKER, b64
@@ -236,3 +237,18 @@ def test_the_rpcs_log_staff_reads_export_and_erase_through_the_broker(
     assert database["outbox"].count_documents({"message.type": "erasure_completed"}) == 1
     assert SUBJECT not in raw_dump(database)
     assert database["applications"].find_one({"id": case["id"]})["state"] == "withdrawn"
+
+
+def test_applications_stored_before_encryption_are_sealed_once(desk, database):
+    case = application(desk)
+    opened = desk.sealer.open(database["applications"].find_one({"id": case["id"]}))
+    database["applications"].replace_one({"id": case["id"]}, opened)  # as before issue 5
+    database["attachment_files"].update_one({}, {"$set": {"content": PDF}})
+    assert "Mustermann" in raw_dump(database)
+    assert seal_plaintext_applications(database, desk.sealer.cipher) == 2
+    assert seal_plaintext_applications(database, desk.sealer.cipher) == 0
+    assert not [plain for plain in PLAINTEXT if plain in raw_dump(database)]
+    read = desk.own(SUBJECT, case["id"])
+    assert read["applicant"] == ERIKA and read["data"] == PARKING
+    content = desk.attachment(case["id"], read["attachments"][0]["id"], SUBJECT)
+    assert base64.b64decode(content["content_base64"]) == PDF
