@@ -15,7 +15,7 @@ from pymongo import DESCENDING
 from loket_common.data_protection import forget_outbox_entries
 from loket_common.mongo import TenantCollection
 
-from .booking_desk import BookingDesk
+from .booking_desk import ACTIVE, BookingDesk
 from .release_lottery import ENTRIES
 
 LISTED = ("booked", "checked_in", "called", "done", "no_show", "cancelled")
@@ -82,7 +82,7 @@ class ResidentData:
         for booking in list(self.desk.bookings.find({"subject": subject}, session=session)):
             keys.add(booking.get("person_key") or "")
             if booking["start"] > now:
-                if booking["state"] == "booked":
+                if booking["state"] in ACTIVE:  # as a cancellation does
                     self.desk.ledger.release(booking["office_id"], booking["counter_id"],
                                              date.fromisoformat(booking["day"]),
                                              booking["claim_id"], session=session)

@@ -6,15 +6,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from kombu import Connection
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ClusterRpcProxy
 
 from loket_appointments.booking_desk import BookingDesk
+from loket_appointments.counter_desk import CounterDesk
 from loket_appointments.dependencies import AppointmentsStore
+from loket_appointments.encrypted_fields import ENCRYPTED_FIELDS
 from loket_appointments.release_lottery import ReleaseLottery
 from loket_appointments.resident_data import ResidentData
 from loket_appointments.schemas import ContactSchema
+from loket_appointments.sealing import seal_plaintext_contacts
 from loket_appointments.service import AppointmentsService
+from loket_common.crypto import DataCipher, UndecryptableData, new_key
 from loket_common.errors import ValidationFailed
 from loket_common.events import Event
+from loket_common.key_rotation import reencrypt_documents
 from loket_common.testing import Clock, wait_for
 from loket_common.topology import event_exchange
 from loket_common.validation import load
@@ -121,7 +128,7 @@ def test_own_bookings_and_the_export(store, database):
     assert [b["reference"] for b in exported["bookings"]] == [
         second["reference"], first["reference"]]
     assert exported["bookings"][0]["contact"] == ERIKA
-    assert exported["bookings"][0]["start"] == WEDNESDAY.isoformat()
+    assert datetime.fromisoformat(exported["bookings"][0]["start"]) == WEDNESDAY
     assert "manage_token_hash" not in exported["bookings"][0]
 
 
@@ -158,8 +165,9 @@ def test_erasure_frees_future_slots_anonymises_the_past_and_leaves_nothing(store
     ledger = store.desk(TENANT).ledger
     assert ledger.occupied("rathaus", [date(2026, 11, 25)])  # both Wednesday slots taken
 
-    assert store.erase_subject(erasure()) is True
-    assert store.erase_subject(erasure()) is False  # delivered twice: handled once
+    request = erasure()
+    assert store.erase_subject(request) is True
+    assert store.erase_subject(request) is False  # delivered twice: handled once
 
     completed = outbox(database, "erasure_completed")
     assert completed == [{"request_id": "req-1", "service": "appointments", "deleted": 3,
@@ -201,3 +209,79 @@ def test_an_erasure_request_from_the_broker_completes_exactly_once(
     time.sleep(1.5)  # time for the second delivery to arrive and be skipped
     assert database["handled_events"].count_documents({}) == 1
     assert database["outbox"].count_documents({"message.type": "erasure_completed"}) == 1
+
+
+def test_key_rotation_reaches_every_encrypted_field(store, database, clock):
+    old, new = new_key(), new_key()
+    before = BookingDesk(database, TENANT, store.settings, now=clock,
+                         cipher=cipher(f"{TENANT}={old}"))
+    held = before.hold(OFFICE, ID_CARD, TUESDAY, "client", None)
+    before.confirm(held["id"], ERIKA, lambda service_id: 5, SUBJECT)
+    ReleaseLottery(before, store).enter(PASSPORT, OFFICE, None, {**ERIKA, "subject": SUBJECT})
+    CounterDesk(before).walk_in(OFFICE, ID_CARD, WEDNESDAY, "Erika Mustermann")
+    rotating = cipher(f"{TENANT}={new},{old}")
+    for collection, fields in ENCRYPTED_FIELDS.items():
+        reencrypt_documents(database[collection], TENANT, fields, rotating)
+    after = BookingDesk(database, TENANT, store.settings, now=clock,
+                        cipher=cipher(f"{TENANT}={new}"))  # the old key is gone
+    contacts = [after.contact_of(document) for collection in ENCRYPTED_FIELDS
+                for document in database[collection].find()]
+    assert sorted(contact["name"] for contact in contacts) == ["Erika Mustermann"] * 3
+    with pytest.raises(UndecryptableData):
+        before.contact_of(database["bookings"].find_one())
+
+
+def cipher(keys):
+    return DataCipher.from_env({"LOKET_DATA_KEYS": keys, "LOKET_INDEX_KEY": "index"})
+
+
+def test_the_rpcs_of_a_signed_in_resident_and_of_counter_staff(container_factory,
+                                                                service_config, database):
+    store = AppointmentsStore(database)
+    store.put_service(TENANT, {**ID_CARD, "booking_policy": {
+        **POLICY, "release_days_ahead": 7, "release_time": "00:00"}})
+    store.put_office(TENANT, {**OFFICE, "opening_hours": {
+        day: [["08:00", "12:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat",
+                                              "sun")}})
+    container_factory(AppointmentsService, service_config).start()
+    with ClusterRpcProxy(service_config) as rpc:
+        appointments = rpc.appointments
+        slot = appointments.search_slots(TENANT, {"service_id": "id-card", "limit": 1})[0]
+        held = appointments.hold_slot(TENANT, {"service_id": "id-card", "office_id": "rathaus",
+                                               "start": slot["start"]}, "client", None)
+        booked = appointments.confirm_hold(TENANT, held["hold_id"],
+                                           {**ERIKA, "subject": SUBJECT})["booking"]
+        own = appointments.list_own_bookings(TENANT, SUBJECT)
+        assert [item["reference"] for item in own] == [booked["reference"]]
+        assert appointments.list_own_bookings(TENANT, OTHER) == []
+        day = slot["start"][:10]  # the slot's day in UTC is its day in Berlin (08-12 h)
+        listed = appointments.day_list(TENANT, "rathaus", day, None, STAFF)
+        assert [entry["name"] for entry in listed] == ["Erika Mustermann"]
+        assert appointments.day_list(TENANT, "rathaus", day) == listed  # old callers
+        exported = appointments.export_subject(TENANT, SUBJECT)
+        assert exported["bookings"][0]["contact"]["email"] == "Erika.M@example.org"
+        for call in (lambda: appointments.list_own_bookings(TENANT, "someone"),
+                     lambda: appointments.export_subject(TENANT, {"$ne": None}),
+                     lambda: appointments.confirm_hold(TENANT, held["hold_id"],
+                                                       {**ERIKA, "subject": "r-1"}),
+                     lambda: appointments.day_list(TENANT, "rathaus", day, None,
+                                                   {"role": "counter_staff"})):
+            with pytest.raises(RemoteError) as error:
+                call()
+            assert error.value.exc_type == "ValidationFailed"
+    logged = wait_for(lambda: database["outbox"].find_one(
+        {"message.type": "personal_data_accessed", "published_at": {"$ne": None}}))
+    assert logged["message"]["data"]["actor"] == STAFF
+    assert database["outbox"].count_documents({"message.type": "personal_data_accessed"}) == 1
+
+
+def test_contacts_stored_before_encryption_are_sealed_once(store, database):
+    booking = book(store, TUESDAY)
+    database["bookings"].update_one({"id": booking["id"]},  # as written before issue 5
+                                    {"$set": {"contact": ERIKA, "person_key": "old-sha256"}})
+    assert seal_plaintext_contacts(database, store.cipher) == 1
+    assert seal_plaintext_contacts(database, store.cipher) == 0
+    stored = database["bookings"].find_one({"id": booking["id"]})
+    assert store.desk(TENANT).contact_of(stored) == ERIKA
+    assert stored["person_key"] == store.cipher.blind_index(TENANT, "erika.m@example.org")
+    assert not [plain for plain in PLAINTEXT if plain in raw_dump(database)]

@@ -92,7 +92,7 @@ def test_a_case_from_draft_to_approval(container_factory, service_config):
             queue = events(connection.default_channel)
             while (message := queue.get(no_ack=True)) is not None:
                 published.found.append(message.payload)
-            return len(published.found) >= 8 and published.found
+            return len(published.found) >= 9 and published.found
         published.found = []
         messages = wait_for(published, timeout=15)
     assert approved["decision"] == {"outcome": "approved", "reason": "All requirements met."}
@@ -104,8 +104,12 @@ def test_a_case_from_draft_to_approval(container_factory, service_config):
     assert approved["history"][1]["by"] == WORKER
     assert [item["id"] for item in mine] == [case_id]
     types = [message["type"] for message in messages]
-    assert sorted(types) == sorted(["permit_submitted", "permit_decided"]
+    assert sorted(types) == sorted(["permit_submitted", "permit_decided",
+                                    "personal_data_accessed"]  # the worker's download
                                    + ["permit_status_changed"] * 6)
+    accessed = next(m for m in messages if m["type"] == "personal_data_accessed")["data"]
+    assert (accessed["subject"], accessed["purpose"], accessed["actor"]["subject"]) == (
+        "subject-1", "case_attachment", WORKER["subject"])
     submitted_event = next(m for m in messages if m["type"] == "permit_submitted")["data"]
     assert submitted_event["reference"] == draft["reference"]
     assert submitted_event["type_name"]["de"] == "Bewohnerparkausweis"
