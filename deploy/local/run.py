@@ -58,7 +58,9 @@ Loket is running on the demo municipality "Musterstadt":
   OpenAPI         {system.url}/openapi.json
   health          {system.url}/health
   identity provider  {system.idp_url}  (development stand-in, never in production)
-  demo users (choose one on the provider's page; password grant password "demo"):
+  demo users (choose one on the provider's page; API clients: password grant with
+  password "demo", client_id <tenant>-residents or <tenant>-staff,
+  client_secret {system.idp_secret}  (development only, this run)):
 {demo_users_text()}
   logs            {system.group.log_dir}
 Press Ctrl-C to stop everything.""", flush=True)

@@ -2,8 +2,8 @@
 """Each tenant's OpenID Connect providers (``tenants.yml``) and the production guard.
 
 authlib's Flask client registry runs the sign-in flow against them. A provider entry:
-``id``, ``label`` (per language), ``issuer`` or ``issuer_env``, ``client_id``,
-``client_secret_env``, ``audience`` (``residents`` or ``staff``), ``development`` (true
+``id``, ``label`` (per language), ``issuer`` or ``issuer_env``, ``client_id`` or
+``client_id_env``, ``client_secret_env``, ``audience`` (``residents`` or ``staff``), ``development`` (true
 only for the local stand-in) and optionally ``acr_levels`` (``acr`` value -> trust level;
 default: the eIDAS levels).
 """
@@ -51,6 +51,9 @@ def _provider(tenant: str, item: dict, environ: Mapping[str, str]) -> IdentityPr
     if not issuer:
         raise SystemExit(f"Identity provider {tenant}/{item.get('id')}: no issuer (set "
                          f"{item.get('issuer_env') or 'issuer'}; see docs/identity.md).")
+    if not (item.get("client_id") or environ.get(item.get("client_id_env", ""))):
+        raise SystemExit(f"Identity provider {tenant}/{item.get('id')}: no client id (set "
+                         f"{item.get('client_id_env') or 'client_id'}; see docs/identity.md).")
     audience = item.get("audience", "residents")
     if audience not in AUDIENCES:
         raise SystemExit(f"Identity provider {tenant}/{item.get('id')}: audience must be "
@@ -58,7 +61,7 @@ def _provider(tenant: str, item: dict, environ: Mapping[str, str]) -> IdentityPr
     secret_env = item.get("client_secret_env", "")
     return IdentityProvider(
         tenant=tenant, id=item["id"], audience=audience, issuer=issuer.rstrip("/"),
-        client_id=item["client_id"],
+        client_id=item.get("client_id") or environ.get(item.get("client_id_env", ""), ""),
         client_secret=environ.get(secret_env, "") if secret_env else "",
         label=dict(item.get("label", {})), development=bool(item.get("development", False)),
         acr_levels=dict(item.get("acr_levels") or DEFAULT_ACR_LEVELS))
