@@ -11,7 +11,7 @@ from . import appointment_schemas as schemas
 from .api import _json_body, _request_secret, _rpc, _tenant, api
 from .hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
 from .icalendar_export import booking_to_ics
-from .identity import require_role
+from .identity import current_actor, require_role
 from .openapi import operation
 from .problems import Problem
 from .rate_limits import (
@@ -212,7 +212,7 @@ def day_list(tenant: str, office_id: str):
     query = _query(schemas.DayListQuerySchema())
     with _rpc() as rpc:
         return jsonify(rpc.appointments.day_list(tenant, office_id, query["date"].isoformat(),
-                                                 query.get("counter_id")))
+                                                 query.get("counter_id"), current_actor()))
 
 
 @api.post("/tenants/<tenant>/bookings/<reference>/check-in")
@@ -222,7 +222,7 @@ def day_list(tenant: str, office_id: str):
 def check_in(tenant: str, reference: str):
     """The resident arrived."""
     with _rpc() as rpc:
-        return jsonify(rpc.appointments.check_in(_tenant(tenant), reference))
+        return jsonify(rpc.appointments.check_in(_tenant(tenant), reference, current_actor()))
 
 
 @api.post("/tenants/<tenant>/bookings/<reference>/no-show")
@@ -232,7 +232,8 @@ def check_in(tenant: str, reference: str):
 def no_show(tenant: str, reference: str):
     """The resident did not come."""
     with _rpc() as rpc:
-        return jsonify(rpc.appointments.mark_no_show(_tenant(tenant), reference))
+        return jsonify(rpc.appointments.mark_no_show(_tenant(tenant), reference,
+                                                     current_actor()))
 
 
 @api.post("/tenants/<tenant>/offices/<office_id>/counters/<counter_id>/call-next")
@@ -243,7 +244,8 @@ def no_show(tenant: str, reference: str):
 def call_next(tenant: str, office_id: str, counter_id: str):
     """Who is next."""
     with _rpc() as rpc:
-        called = rpc.appointments.call_next(_tenant(tenant), office_id, counter_id)
+        called = rpc.appointments.call_next(_tenant(tenant), office_id, counter_id,
+                                            current_actor())
     return jsonify(called) if called else Response(status=204)
 
 

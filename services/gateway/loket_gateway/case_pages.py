@@ -59,7 +59,8 @@ def case_queue_page():
 
 
 def _case(application_id: str) -> dict:
-    return fetched_or_404(lambda rpc: rpc.permits.get_case(g.tenant.id, application_id))
+    return fetched_or_404(lambda rpc: rpc.permits.get_case(g.tenant.id, application_id,
+                                                           actor=g.staff))
 
 
 @web.get("/<lang>/staff/cases/<application_id>")

@@ -59,7 +59,7 @@ def get_case(tenant: str, application_id: str):
     """Any application of the tenant except drafts."""
     tenant = _tenant(tenant)
     with _rpc() as rpc:
-        return jsonify(rpc.permits.get_case(tenant, application_id))
+        return jsonify(rpc.permits.get_case(tenant, application_id, actor=current_actor()))
 
 
 @api.get(PATH + "/<application_id>/attachments/<attachment_id>")

@@ -54,7 +54,7 @@ def staff_day_list():
     day = _day(office["timezone"])
     with services() as rpc:
         entries = rpc.appointments.day_list(g.tenant.id, office["id"], day.isoformat(),
-                                            counter_id)
+                                            counter_id, g.staff)
     names = {service["id"]: service["name"] for service in office["services"]}
     counters = {counter["id"]: counter["name"] for counter in office["counters"]}
     return render_template("day_list.html", offices=offices, office=office, day=day,
@@ -84,7 +84,7 @@ def _act(call: Callable[[Any], Any], done: str) -> Any:
 @staff_page
 def staff_check_in(reference: str):
     """The resident has arrived."""
-    return _act(lambda rpc: rpc.appointments.check_in(g.tenant.id, reference),
+    return _act(lambda rpc: rpc.appointments.check_in(g.tenant.id, reference, g.staff),
                 _("%(reference)s is checked in.", reference=reference))
 
 
@@ -92,7 +92,7 @@ def staff_check_in(reference: str):
 @staff_page
 def staff_no_show(reference: str):
     """The resident did not come."""
-    return _act(lambda rpc: rpc.appointments.mark_no_show(g.tenant.id, reference),
+    return _act(lambda rpc: rpc.appointments.mark_no_show(g.tenant.id, reference, g.staff),
                 _("%(reference)s is marked as missed.", reference=reference))
 
 
@@ -102,7 +102,7 @@ def staff_call_next(office_id: str, counter_id: str):
     """Call the next checked-in resident to this counter."""
     try:
         with services() as rpc:
-            called = rpc.appointments.call_next(g.tenant.id, office_id, counter_id)
+            called = rpc.appointments.call_next(g.tenant.id, office_id, counter_id, g.staff)
     except Exception as error:  # noqa: BLE001
         flash(page_error(error).message, "error")
         return _back()
