@@ -77,20 +77,23 @@ def test_a_lottery_entry_without_the_token_is_refused_in_german(system):
     assert "laden Sie die Seite neu" in response.text
 
 
-def test_staff_sign_in_needs_the_forms_token(system):
-    staff = requests.Session()
-    sign_in = f"{system.url}/en/staff/"
-    assert refused(staff.post(sign_in, data={"token": system.staff_token}, timeout=30))
-    fields = hidden_fields(staff.get(sign_in, timeout=30).text)
-    signed_in = staff.post(sign_in, data={**fields, "token": system.staff_token}, timeout=30,
-                           allow_redirects=False)
-    assert signed_in.status_code == 303
+def test_sign_out_needs_the_forms_token(system):
+    visitor = requests.Session()
+    sign_out = f"{system.url}/en/sign-out"
+    assert refused(visitor.post(sign_out, timeout=30))
+    fields = hidden_fields(visitor.get(f"{system.url}/en/appointments/id-card/",
+                                       headers={"X-Forwarded-For": address(62_004)},
+                                       timeout=30).text)
+    signed_out = visitor.post(sign_out, data={"csrf_token": fields["csrf_token"]}, timeout=30,
+                              allow_redirects=False)
+    assert signed_out.status_code == 303
 
 
 def test_the_api_takes_no_form_token_even_with_a_session_cookie(system):
     resident = requests.Session()
-    resident.get(f"{system.url}/en/staff/", timeout=30)
-    assert resident.cookies.get("session")  # the sign-in form started a session
+    resident.get(f"{system.url}/en/appointments/id-card/", timeout=30,
+                 headers={"X-Forwarded-For": address(62_005)})
+    assert resident.cookies  # the slot form started a session (its cookie)
     issued = resident.post(f"{system.url}{API}/challenges", timeout=30,
                            headers={"X-Forwarded-For": address(62_003)})
     assert issued.status_code == 201, issued.text

@@ -158,7 +158,8 @@ def test_between_windows_the_page_says_when_the_next_lottery_opens(
     # a form loaded before the window closed, sent after: its session's token is still good
     # (this page has no form now; the token is the same on every form of the session)
     resident = requests.Session()
-    token = form_token(resident, f"{system.url}/de/permits/sign-in")
+    token = form_token(resident, f"{system.url}/de/appointments/id-card/",
+                       headers={"X-Forwarded-For": address(61_003)})
     entry = {**CONTACT, "office": "", "language": "de"}
     late = resident.post(f"{system.url}/de/appointments/passport/lottery", timeout=30,
                          headers={"X-Forwarded-For": address(61_002)},
