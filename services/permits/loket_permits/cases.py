@@ -300,6 +300,10 @@ class CaseDesk:
         return self._step_to(case, permit_type, to_state, reason, actor, changes, events)
 
     # internals
+    def view(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """A stored application as the edge shows it: decrypted, with computed fields."""
+        return self._view(stored, self.now())
+
     def _view(self, stored: dict[str, Any], now: datetime) -> dict[str, Any]:
         case = self.sealer.open(stored)
         try:

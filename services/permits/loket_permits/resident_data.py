@@ -34,7 +34,7 @@ class ResidentData:
         applications = []
         for stored in self.desk.cases.find({"applicant.subject": subject}, {"_id": 0},
                                            sort=[("created_at", -1)]):
-            case = ApplicationSchema().dump(self.desk._view(stored, self.desk.now()))
+            case = ApplicationSchema().dump(self.desk.view(stored))
             files = {item["id"]: item for item in self.desk.files.find(
                 {"application_id": stored["id"]})}
             for attachment in case["attachments"]:
