@@ -101,7 +101,9 @@ def register_sign_in_page(app: Flask, server: Any, provider: Any) -> None:
             level = "low"
         if not _reaches(user, level):
             return render(400, texts["too_high"].format(name=user.name))
+        signed_in = replace(user, acr_level=level)
         try:
-            return server.create_authorization_response(grant_user=replace(user, acr_level=level))
+            grant = server.get_consent_grant(end_user=signed_in)
+            return server.create_authorization_response(grant_user=signed_in, grant=grant)
         except OAuth2Error as error:
             return render(400, texts["invalid"].format(error=error.error))

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749 import InvalidRequestError, grants
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
@@ -199,6 +199,17 @@ class Provider:
         return decoded.claims
 
 
+class RequiredCodeChallenge(CodeChallenge):
+    """PKCE with S256 for every client (authlib requires it only of public clients)."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
+        if not grant.request.payload.data.get("code_challenge"):
+            raise InvalidRequestError("PKCE is required: send code_challenge (S256).")
+        super().validate_code_challenge(grant, redirect_uri)
+
+
 def build_server(app: Flask, provider: Provider) -> AuthorizationServer:
     """Authlib's authorization server with the code (PKCE, OpenID) and password grants."""
 
@@ -267,7 +278,7 @@ def build_server(app: Flask, provider: Provider) -> AuthorizationServer:
     server = AuthorizationServer(app, query_client=provider.clients.get,
                                  save_token=lambda token, request: None)
     server.register_token_generator("default", generate_token)
-    server.register_grant(CodeGrant, [CodeChallenge(required=True), OpenIdExtension()])
+    server.register_grant(CodeGrant, [RequiredCodeChallenge(required=True), OpenIdExtension()])
     server.register_grant(PasswordGrant)
     return server
 
