@@ -51,6 +51,7 @@ class DemoUser:
     level: str = "low"
     roles: tuple[str, ...] = ()
     tenant: str = ""
+    company: str = ""  # a business representative's company (shown in the user list)
     acr_level: str = "low"
 
     def get_user_id(self) -> str:
@@ -155,7 +156,8 @@ def load_users(path: Path = USERS_FILE) -> tuple[dict[str, DemoUser], list[dict]
                 username=username, audience=audience, given_name=item["given_name"],
                 family_name=item["family_name"], email=item["email"],
                 level=item.get("level", "substantial" if audience == "staff" else "low"),
-                roles=tuple(item.get("roles", ())), tenant=item.get("tenant", ""))
+                roles=tuple(item.get("roles", ())), tenant=item.get("tenant", ""),
+                company=(item.get("representative_of") or {}).get("company_name", ""))
     return users, list(raw["clients"])
 
 
