@@ -30,6 +30,7 @@ TEXTS = {
         "choose": "Bitte wählen Sie eine Person.",
         "invalid": "Diese Anmeldeanfrage ist ungültig: {error}.",
         "roles": "Rollen",
+        "company": "vertritt {company}",
         "staff": "Mitarbeitende",
         "residents": "Einwohnerinnen und Einwohner",
     },
@@ -50,6 +51,7 @@ TEXTS = {
         "choose": "Please choose a person.",
         "invalid": "This sign-in request is not valid: {error}.",
         "roles": "Roles",
+        "company": "representative of {company}",
         "staff": "Staff",
         "residents": "Residents",
     },
@@ -101,7 +103,9 @@ def register_sign_in_page(app: Flask, server: Any, provider: Any) -> None:
             level = "low"
         if not _reaches(user, level):
             return render(400, texts["too_high"].format(name=user.name))
+        signed_in = replace(user, acr_level=level)
         try:
-            return server.create_authorization_response(grant_user=replace(user, acr_level=level))
+            grant = server.get_consent_grant(end_user=signed_in)
+            return server.create_authorization_response(grant_user=signed_in, grant=grant)
         except OAuth2Error as error:
             return render(400, texts["invalid"].format(error=error.error))

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749 import InvalidRequestError, grants
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
@@ -51,6 +51,7 @@ class DemoUser:
     level: str = "low"
     roles: tuple[str, ...] = ()
     tenant: str = ""
+    company: str = ""  # a business representative's company (shown in the user list)
     acr_level: str = "low"
 
     def get_user_id(self) -> str:
@@ -155,7 +156,8 @@ def load_users(path: Path = USERS_FILE) -> tuple[dict[str, DemoUser], list[dict]
                 username=username, audience=audience, given_name=item["given_name"],
                 family_name=item["family_name"], email=item["email"],
                 level=item.get("level", "substantial" if audience == "staff" else "low"),
-                roles=tuple(item.get("roles", ())), tenant=item.get("tenant", ""))
+                roles=tuple(item.get("roles", ())), tenant=item.get("tenant", ""),
+                company=(item.get("representative_of") or {}).get("company_name", ""))
     return users, list(raw["clients"])
 
 
@@ -197,6 +199,17 @@ class Provider:
         except (JoseError, ValueError):
             return None
         return decoded.claims
+
+
+class RequiredCodeChallenge(CodeChallenge):
+    """PKCE with S256 for every client (authlib requires it only of public clients)."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
+        if not grant.request.payload.data.get("code_challenge"):
+            raise InvalidRequestError("PKCE is required: send code_challenge (S256).")
+        super().validate_code_challenge(grant, redirect_uri)
 
 
 def build_server(app: Flask, provider: Provider) -> AuthorizationServer:
@@ -267,7 +280,7 @@ def build_server(app: Flask, provider: Provider) -> AuthorizationServer:
     server = AuthorizationServer(app, query_client=provider.clients.get,
                                  save_token=lambda token, request: None)
     server.register_token_generator("default", generate_token)
-    server.register_grant(CodeGrant, [CodeChallenge(required=True), OpenIdExtension()])
+    server.register_grant(CodeGrant, [RequiredCodeChallenge(required=True), OpenIdExtension()])
     server.register_grant(PasswordGrant)
     return server
 

@@ -30,7 +30,8 @@ def demo_users_text() -> str:
     lines = []
     for user in users.values():
         what = (", ".join(user.roles) if user.audience == "staff"
-                else f"resident of {user.tenant}, up to trust level {user.level}")
+                else f"resident of {user.tenant}, up to trust level {user.level}"
+                + (f", representative of {user.company}" if user.company else ""))
         lines.append(f"    {user.username:<7} {user.name:<20} {what}")
     return "\n".join(lines)
 
@@ -57,7 +58,7 @@ Loket is running on the demo municipality "Musterstadt":
   JSON API        {system.url}/api/v1/tenants/musterstadt/offices
   OpenAPI         {system.url}/openapi.json
   health          {system.url}/health
-  identity provider  {system.idp_url}  (development stand-in, never in production)
+  identity        {system.idp_url}  (development identity provider, never in production)
   demo users (choose one on the provider's page; API clients: password grant with
   password "demo", client_id <tenant>-residents or <tenant>-staff,
   client_secret {system.idp_secret}  (development only, this run)):

@@ -134,7 +134,7 @@ def sign_in_url(kind: str, level: str | None = None) -> str:
 def _resident_of(entry: dict[str, Any]) -> Resident:
     return Resident(tenant=entry["tenant"], subject=entry["subject"],
                     trust_level=entry.get("trust_level", "low"), name=entry.get("name", ""),
-                    email=entry.get("email"))
+                    email=None)  # pages: the profile service has the contact data
 
 
 def step_up(level: str) -> None:

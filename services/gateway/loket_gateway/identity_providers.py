@@ -4,8 +4,8 @@
 authlib's Flask client registry runs the sign-in flow against them. A provider entry:
 ``id``, ``label`` (per language), ``issuer`` or ``issuer_env``, ``client_id`` or
 ``client_id_env``, ``client_secret_env``, ``audience`` (``residents`` or ``staff``),
-``development`` (true only for the local stand-in) and optionally ``acr_levels``
-(``acr`` value -> trust level; default: the eIDAS levels).
+``development`` (true only for the local stand-in) and optionally ``acr_levels`` (``acr``
+value -> trust level; default: the eIDAS levels).
 """
 from __future__ import annotations
 

@@ -121,8 +121,9 @@ def _resident_signed_in(provider: IdentityProvider, claims: dict[str, Any],
             "given_name": claims.get("given_name"), "family_name": claims.get("family_name"),
             "email": claims.get("email"), "trust_level": level})
     sessions.start(sessions.RESIDENT, {
+        # No email in the cookie: the profile service keeps contact data (encrypted).
         "tenant": tenant, "subject": subject, "name": display_name(claims),
-        "email": claims.get("email"), "trust_level": level, "provider": provider.id})
+        "trust_level": level, "provider": provider.id})
     if pending.get("level") and not reaches(level, pending["level"]):
         return _failed(sessions.RESIDENT, 403, "trust_level_too_low")
     return redirect(pending["next"], code=303)

@@ -331,10 +331,39 @@ def test_sign_in_keeps_only_local_next_paths():
 def test_sign_in_without_a_reachable_provider_is_a_clear_503_page(client):
     response = client.get("/en/sign-in")
     assert response.status_code == 503
-    assert b"Signing in is not possible" in response.data or b"did not succeed" in response.data
+    assert b'role="alert"' in response.data  # the page says so (no traceback, no 500)
 
 
 def test_the_callback_without_a_started_sign_in_is_400(client):
     response = client.get("/auth/callback?code=x&state=y")
     assert response.status_code == 400
-    assert b"did not succeed" in response.data
+    assert b'role="alert"' in response.data
+
+
+def test_an_expired_session_leads_to_a_sign_in_page_that_says_why(client, clock):
+    resident_session(client, clock)
+    clock.now += 8 * 3600 + 1  # past the absolute limit
+    response = client.get("/en/permits/applications/")
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert b'role="status"' in page.data and b"signed out because" in page.data
+    assert b"/en/sign-in?provider=dev-residents" in page.data  # sign in again from here
+
+
+def test_rate_limits_key_on_the_signed_in_subject(app, client, clock, tokens):
+    from loket_gateway.hold_guard import person_key
+
+    with app.test_request_context("/api/v1/tenants/musterstadt/holds/h/confirmation",
+                                  method="POST", json={"email": "a@example.org"},
+                                  headers={"Authorization": "Bearer " + tokens.resident()}):
+        from flask import request
+        request.view_args = {"tenant": "musterstadt"}
+        assert person_key() == "subject:" + resident_subject(
+            "test-pseudonym-key", "musterstadt", ISSUER, "demo-anna")
+    with app.test_request_context("/api/v1/tenants/musterstadt/holds/h/confirmation",
+                                  method="POST", json={"email": "a@example.org"}):
+        from flask import request
+        request.view_args = {"tenant": "musterstadt"}
+        anonymous = person_key()
+        assert not anonymous.startswith("subject:") and len(anonymous) == 32
