@@ -20,6 +20,7 @@ from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from loket_common.crypto import DataCipher, default_cipher
 from loket_common.errors import NotFound
 from loket_common.events import Event
 from loket_common.mongo import TenantCollection, transaction
@@ -82,6 +83,7 @@ def ensure_desk_indexes(database: Database) -> None:
     bookings.create_index([("tenant", ASCENDING), ("office_id", ASCENDING), ("day", ASCENDING)])
     bookings.create_index([("tenant", ASCENDING), ("client_key", ASCENDING),
                            ("state", ASCENDING)])
+    bookings.create_index([("tenant", ASCENDING), ("subject", ASCENDING), ("start", ASCENDING)])
     database["persons"].create_index([("tenant", ASCENDING), ("key", ASCENDING)], unique=True)
     database["used_challenges"].create_index([("tenant", ASCENDING), ("id", ASCENDING)],
                                              unique=True)
@@ -91,11 +93,12 @@ class BookingDesk:
     """Bookings of one tenant."""
 
     def __init__(self, database: Database, tenant: str, settings: DeskSettings = DeskSettings(),
-                 now: Callable[[], datetime] = utcnow) -> None:
+                 now: Callable[[], datetime] = utcnow, cipher: DataCipher | None = None) -> None:
         self.database = database
         self.tenant = tenant
         self.settings = settings
         self.now = now
+        self.cipher = cipher or default_cipher()
         self.bookings = TenantCollection(database["bookings"], tenant)
         self.persons = TenantCollection(database["persons"], tenant)
         self.ledger = SlotLedger(database, tenant)
@@ -124,18 +127,20 @@ class BookingDesk:
         return booking
 
     def confirm(self, hold_id: str, contact: dict[str, Any],
-                max_active: Callable[[str], int]) -> tuple[dict[str, Any], str]:
+                max_active: Callable[[str], int],
+                subject: str | None = None) -> tuple[dict[str, Any], str]:
         """Turn a hold into a booking; return it and its secret manage token.
 
         ``max_active(service_id)`` is how many active bookings of the service one
-        person may have (the service's booking policy).
+        person may have (the service's booking policy). ``subject``: the signed-in
+        resident's pseudonym, if any (kept in clear, for their list, export and erasure).
         """
         now = self.now()
         held = self.bookings.find_one({"id": hold_id})
         if held is None:
             raise NotFound("No such hold.")
         limit = max_active(held["service_id"])
-        changes, token = self.confirmation(contact, held["start"])
+        changes, token = self.confirmation(contact, held["start"], subject)
         with transaction(self.database) as session:
             confirmed = self.bookings.update_one(
                 {"id": hold_id, "state": "held", "expires_at": {"$gt": now}},
@@ -156,21 +161,36 @@ class BookingDesk:
             raise NotFound("This hold has run out or was used; please choose a slot again.")
         return held
 
-    def confirmation(self, contact: dict[str, Any],
-                     start: datetime) -> tuple[dict[str, Any], str]:
-        """What makes a claimed slot a booking of ``contact``, and its new manage token."""
+    def confirmation(self, contact: dict[str, Any], start: datetime,
+                     subject: str | None = None) -> tuple[dict[str, Any], str]:
+        """What makes a claimed slot a booking of ``contact``, and its new manage token.
+
+        The contact is stored encrypted; ``subject`` (a pseudonym) only if given.
+        """
         token = secrets.token_urlsafe(24)
         person_key = self.person_key(contact["email"])
         self._ensure_person(person_key)
-        return {"state": "booked", "confirmed_at": self.now(),
-                "manage_token_hash": token_hash(token), "contact": contact,
-                "language": contact["language"], "person_key": person_key,
-                "channel": "online", "expires_at": None,
-                "reminder_due_at": start - timedelta(hours=self.settings.reminder_hours)}, token
+        changes = {"state": "booked", "confirmed_at": self.now(),
+                   "manage_token_hash": token_hash(token), "contact": self.seal(contact),
+                   "language": contact["language"], "person_key": person_key,
+                   "channel": "online", "expires_at": None,
+                   "reminder_due_at": start - timedelta(hours=self.settings.reminder_hours)}
+        if subject:
+            changes["subject"] = subject
+        return changes, token
 
     def person_key(self, email: str) -> str:
-        """The pseudonymous key of a person (their normalised email, hashed per tenant)."""
-        return token_hash(f"{self.tenant}:{email.strip().lower()}")
+        """The pseudonymous key of a person: a blind index of their normalised email."""
+        return self.cipher.blind_index(self.tenant, email.strip().lower())
+
+    def seal(self, contact: dict[str, Any]) -> str:
+        """Contact data as stored: encrypted with the tenant's key."""
+        return self.cipher.encrypt(self.tenant, contact)
+
+    def contact_of(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """The decrypted contact of a stored booking or entry (empty if it has none)."""
+        sealed = stored.get("contact")
+        return self.cipher.decrypt(self.tenant, sealed) if isinstance(sealed, str) else {}
 
     def release_hold(self, hold_id: str) -> None:
         """Let a hold go before it expires."""
@@ -189,7 +209,7 @@ class BookingDesk:
                 {"$set": {"state": "cancelled", "cancelled_at": self.now()}}, session=session)
             if done.modified_count != 1:
                 raise NotBookable("Only a booked appointment can be cancelled.")
-            self._uncount_booking(booking, session)
+            self.uncount_booking(booking, session)
             add_to_outbox(self.database, self.event("appointment_cancelled", booking), session)
         self.ledger.release(booking["office_id"], booking["counter_id"],
                             date.fromisoformat(booking["day"]), booking["claim_id"])
@@ -319,19 +339,21 @@ class BookingDesk:
                 "You already have an appointment for this service; change or cancel it "
                 "with the link from your confirmation.", limit=max_active)
 
-    def _uncount_booking(self, booking: dict[str, Any], session: Any) -> None:
+    def uncount_booking(self, booking: dict[str, Any], session: Any) -> None:
+        """One active booking fewer for its person (inside ``session``)."""
         if booking.get("person_key"):
             self.persons.update_one({"key": booking["person_key"]},
                                     {"$inc": {f"active.{booking['service_id']}": -1}},
                                     session=session)
 
     def event(self, event_type: str, booking: dict[str, Any], **extra: Any) -> Event:
-        """An appointment event with what a notification needs (no more)."""
-        contact = booking.get("contact") or {}
+        """An appointment event: ids, times, language, the subject; never names or emails.
+
+        A notification asks this service for the recipient by the booking reference.
+        """
         return Event(source=SOURCE, type=event_type, tenant=self.tenant, data={
             "reference": booking.get("reference"), "service_id": booking["service_id"],
             "office_id": booking["office_id"], "counter_id": booking["counter_id"],
             "start": booking["start"].isoformat(), "end": booking["end"].isoformat(),
             "language": booking.get("language"), "channel": booking.get("channel"),
-            "recipient": {"name": contact.get("name"), "email": contact.get("email")}
-            if contact else None, **extra})
+            "subject": booking.get("subject"), **extra})

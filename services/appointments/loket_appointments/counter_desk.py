@@ -11,15 +11,17 @@ from typing import Any
 
 from pymongo.database import Database
 
+from loket_common.data_protection import access_event
 from loket_common.errors import NotFound
 from loket_common.mongo import TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
 
 from .availability import counters_for
-from .booking_desk import BookingDesk, new_reference
+from .booking_desk import SOURCE, BookingDesk, new_reference
 from .exceptions import NotBookable
 
 ON_THE_DAY_LIST = ("booked", "checked_in", "called", "no_show", "done")
+PURPOSE = "counter_service"
 
 
 class CounterDesk:
@@ -30,29 +32,44 @@ class CounterDesk:
         self.database: Database = desk.database
         self.bookings: TenantCollection = desk.bookings
 
-    def day_list(self, office_id: str, day: date,
-                 counter_id: str | None = None) -> list[dict[str, Any]]:
-        """The day's bookings at an office (or one counter), earliest first."""
+    def day_list(self, office_id: str, day: date, counter_id: str | None = None,
+                 actor: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The day's bookings at an office (or one counter), earliest first, with names.
+
+        With ``actor``, each shown booking of a signed-in resident is logged as an access.
+        """
         query: dict[str, Any] = {"office_id": office_id, "day": day.isoformat(),
                                  "state": {"$in": list(ON_THE_DAY_LIST)}}
         if counter_id:
             query["counter_id"] = counter_id
-        return list(self.bookings.find(query, sort=[("start", 1), ("reference", 1)]))
+        entries = list(self.bookings.find(query, sort=[("start", 1), ("reference", 1)]))
+        for entry in entries:
+            entry["name"] = self.desk.contact_of(entry).get("name")
+        seen = [entry for entry in entries if entry.get("subject")]
+        if actor and seen:
+            with transaction(self.database) as session:
+                for entry in seen:
+                    self._log_access(entry, actor, session)
+        return entries
 
-    def check_in(self, reference: str) -> dict[str, Any]:
+    def check_in(self, reference: str, actor: dict[str, Any] | None = None) -> dict[str, Any]:
         """The resident arrived."""
-        return self._move(reference, "booked", "checked_in", "appointment_checked_in")
+        return self._move(reference, "booked", "checked_in", "appointment_checked_in", actor)
 
-    def no_show(self, reference: str) -> dict[str, Any]:
+    def no_show(self, reference: str, actor: dict[str, Any] | None = None) -> dict[str, Any]:
         """The resident did not come."""
-        return self._move(reference, "booked", "no_show", "appointment_no_show")
+        return self._move(reference, "booked", "no_show", "appointment_no_show", actor)
 
     def finish(self, reference: str) -> dict[str, Any]:
         """The resident was served."""
         return self._move(reference, "called", "done", None)
 
-    def call_next(self, office: dict[str, Any], counter_id: str) -> dict[str, Any] | None:
-        """Call the checked-in resident who is due first to ``counter_id``; None if nobody waits."""
+    def call_next(self, office: dict[str, Any], counter_id: str,
+                  actor: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """Call the checked-in resident who is due first to ``counter_id``; None if nobody waits.
+
+        The answer carries the name to call them by (an access, logged with ``actor``).
+        """
         served = [service for service in office["service_ids"]
                   if counter_id in counters_for(office, service)]
         while True:
@@ -61,11 +78,15 @@ class CounterDesk:
                 sort=[("start", 1)])
             if waiting is None:
                 return None
-            called = self.bookings.update_one(
-                {"id": waiting["id"], "state": "checked_in"},
-                {"$set": {"state": "called", "called_to": counter_id}})
+            with transaction(self.database) as session:
+                called = self.bookings.update_one(
+                    {"id": waiting["id"], "state": "checked_in"},
+                    {"$set": {"state": "called", "called_to": counter_id}}, session=session)
+                if called.modified_count == 1 and actor and waiting.get("subject"):
+                    self._log_access(waiting, actor, session)
             if called.modified_count == 1:  # else another counter called them first
-                return {**waiting, "state": "called", "called_to": counter_id}
+                return {**waiting, "state": "called", "called_to": counter_id,
+                        "name": self.desk.contact_of(waiting).get("name")}
 
     def walk_in(self, office: dict[str, Any], service: dict[str, Any], start: datetime,
                 name: str) -> dict[str, Any]:
@@ -73,7 +94,7 @@ class CounterDesk:
         booking = self.desk.claim_slot(office, service, start, self.desk.now(),
                                        by_staff=True)
         booking.update(state="booked", reference=new_reference(), channel="counter",
-                       walk_in=True, contact={"name": name}, language=None,
+                       walk_in=True, contact=self.desk.seal({"name": name}), language=None,
                        reminder_sent=True, confirmed_at=self.desk.now())
         with transaction(self.database) as session:
             self.bookings.insert_one(booking, session=session)
@@ -82,7 +103,7 @@ class CounterDesk:
         return booking
 
     def _move(self, reference: str, from_state: str, to_state: str,
-              event_type: str | None) -> dict[str, Any]:
+              event_type: str | None, actor: dict[str, Any] | None = None) -> dict[str, Any]:
         booking = self.bookings.find_one({"reference": str(reference).upper()})
         if booking is None:
             raise NotFound("No booking with this reference.")
@@ -94,4 +115,12 @@ class CounterDesk:
             moved = {**booking, "state": to_state}
             if event_type:
                 add_to_outbox(self.database, self.desk.event(event_type, moved), session)
+            if actor and booking.get("subject"):
+                self._log_access(booking, actor, session)
         return moved
+
+    def _log_access(self, booking: dict[str, Any], actor: dict[str, Any], session: Any) -> None:
+        """Staff saw the booking's contact data: ``personal_data_accessed`` for its subject."""
+        add_to_outbox(self.database, access_event(
+            SOURCE, self.desk.tenant, booking["subject"], actor, PURPOSE,
+            booking.get("reference"), self.desk.now()), session)

@@ -13,6 +13,7 @@ from loket_common.validation import load
 
 from .dependencies import AppointmentsStore
 from .schemas import OfferedServiceSchema, OfficeSchema
+from .sealing import seal_plaintext_contacts
 
 TENANT = "musterstadt"
 
@@ -114,9 +115,11 @@ def main() -> None:
     """Seed the demo tenant into the configured database."""
     client = connect(os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27017/?retryWrites=false"))
     database = client[os.environ.get("APPOINTMENTS_MONGO_DATABASE", "loket_appointments")]
-    seed(AppointmentsStore(database))
+    store = AppointmentsStore(database)
+    seed(store)
+    sealed = seal_plaintext_contacts(database, store.cipher)
     client.close()
-    print(f"appointments: seeded tenant {TENANT}")
+    print(f"appointments: seeded tenant {TENANT}; encrypted {sealed} older contacts")
 
 
 if __name__ == "__main__":

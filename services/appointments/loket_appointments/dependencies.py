@@ -7,16 +7,19 @@ from typing import Any
 
 from pymongo import ASCENDING
 
+from loket_common.data_protection import erasure_completed_event
 from loket_common.errors import NotFound
 from loket_common.events import Event
 from loket_common.handlers import ensure_handled_index, handle_once
 from loket_common.mongo import MongoDatabase, Store, TenantCollection
+from loket_common.outbox import add_to_outbox
 
 from .booking_desk import BookingDesk, DeskSettings, ensure_desk_indexes
 from .catalogue_admin import CatalogueAdmin, ensure_catalogue_indexes
 from .counter_desk import CounterDesk
 from .ledger import ensure_ledger_indexes
 from .release_lottery import ReleaseLottery, ensure_lottery_indexes
+from .resident_data import ResidentData
 
 NO_ID = {"_id": 0, "tenant": 0}
 ACTIVE_ONLY = {"active": {"$ne": False}}  # deactivated entries stay for their past bookings
@@ -40,7 +43,7 @@ class AppointmentsStore(Store):
 
     def desk(self, tenant: str) -> BookingDesk:
         """The booking desk of ``tenant``."""
-        return BookingDesk(self.database, tenant, self.settings)
+        return BookingDesk(self.database, tenant, self.settings, cipher=self.cipher)
 
     def counter(self, tenant: str) -> CounterDesk:
         """The counter staff's desk of ``tenant``."""
@@ -117,6 +120,20 @@ class AppointmentsStore(Store):
                 session=session,
             )
         return handle_once(self.database, event, "record_resident", apply)
+
+    def resident_data(self, tenant: str) -> ResidentData:
+        """Residents' own bookings, export and erasure in ``tenant``."""
+        return ResidentData(self.desk(tenant))
+
+    def erase_subject(self, event: Event) -> bool:
+        """Handle ``profile.erasure_requested`` once: erase, then ``erasure_completed``."""
+        def apply(session) -> None:
+            deleted, anonymised = self.resident_data(event.tenant).erase(
+                event.data["subject"], session)
+            add_to_outbox(self.database, erasure_completed_event(
+                "appointments", event.tenant, event.data["request_id"], deleted, anonymised),
+                session)
+        return handle_once(self.database, event, "erase_subject", apply)
 
     def resident(self, tenant: str, subject: str) -> dict[str, Any] | None:
         """What appointments knows about a resident (pseudonymous), or None."""

@@ -53,16 +53,21 @@ class SlotLedger:
             {"$push": {"units": {"$each": units}, "claims": {"id": claim_id, "units": units}}})
         return result.modified_count == 1
 
-    def release(self, office_id: str, counter_id: str, day: date, claim_id: str) -> bool:
-        """Give back the units of ``claim_id``; True when it held any."""
+    def release(self, office_id: str, counter_id: str, day: date, claim_id: str,
+                session: Any = None) -> bool:
+        """Give back the units of ``claim_id``; True when it held any.
+
+        ``session``: inside a caller's transaction.
+        """
         key = self._key(office_id, counter_id, day)
-        document = self.days.find_one({**key, "claims.id": claim_id}, {"claims": 1})
+        document = self.days.find_one({**key, "claims.id": claim_id}, {"claims": 1},
+                                      session=session)
         if document is None:
             return False
         units = next(claim["units"] for claim in document["claims"] if claim["id"] == claim_id)
         result = self.days.update_one(
             {**key, "claims.id": claim_id},
-            {"$pull": {"units": {"$in": units}, "claims": {"id": claim_id}}})
+            {"$pull": {"units": {"$in": units}, "claims": {"id": claim_id}}}, session=session)
         return result.modified_count == 1
 
     def occupied_at(self, days_by_office: Mapping[str, list[date]],

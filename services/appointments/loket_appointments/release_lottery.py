@@ -50,6 +50,7 @@ def ensure_lottery_indexes(database: Database) -> None:
     entries.create_index([("tenant", ASCENDING), ("service_id", ASCENDING), ("day", ASCENDING),
                           ("person_key", ASCENDING)], unique=True)
     entries.create_index([("tenant", ASCENDING), ("state", ASCENDING), ("draw_at", ASCENDING)])
+    entries.create_index([("tenant", ASCENDING), ("subject", ASCENDING)])
     database[DRAWS].create_index([("tenant", ASCENDING), ("service_id", ASCENDING),
                                   ("day", ASCENDING)], unique=True)
 
@@ -84,12 +85,16 @@ class ReleaseLottery:
         if not release.in_lottery(now):
             raise LotteryNotOpen("No lottery is open for this service now.")
         token = secrets.token_urlsafe(24)
+        contact = dict(contact)
+        subject = contact.pop("subject", None)
         entry = {"id": str(uuid.uuid4()), "reference": new_reference(),
                  "status_token_hash": token_hash(token), "service_id": service["id"],
-                 "day": release.day.isoformat(), "office_id": office_id, "contact": contact,
-                 "language": contact["language"],
+                 "day": release.day.isoformat(), "office_id": office_id,
+                 "contact": self.desk.seal(contact), "language": contact["language"],
                  "person_key": self.desk.person_key(contact["email"]),
                  "state": "pending", "created_at": now, "draw_at": release.draw_at}
+        if subject:
+            entry["subject"] = subject
         try:
             with transaction(self.database) as session:
                 self.entries.insert_one(entry, session=session)
@@ -221,7 +226,8 @@ class ReleaseLottery:
 
     def _book(self, entry: dict[str, Any], claimed: dict[str, Any],
               service: dict[str, Any]) -> None:
-        changes, token = self.desk.confirmation(entry["contact"], claimed["start"])
+        changes, token = self.desk.confirmation(self.desk.contact_of(entry), claimed["start"],
+                                                entry.get("subject"))
         booking = {**claimed, **changes, "reference": new_reference(),
                    "lottery_entry": entry["reference"]}
         limit = service["booking_policy"].get("max_active_bookings_per_person", 1)
@@ -268,10 +274,9 @@ class ReleaseLottery:
                                  date.fromisoformat(claimed["day"]), claimed["claim_id"])
 
     def _event(self, event_type: str, entry: dict[str, Any], **extra: Any) -> Event:
-        """A lottery event with what a notification needs (no more)."""
-        contact = entry["contact"]
+        """A lottery event: ids, day, language, the subject; never names or emails."""
         return Event(source=SOURCE, type=event_type, tenant=self.tenant, data={
             "entry_reference": entry["reference"], "service_id": entry["service_id"],
             "day": entry["day"], "office_id": entry["office_id"],
             "language": entry["language"], "tenant": self.tenant,
-            "recipient": {"name": contact["name"], "email": contact["email"]}, **extra})
+            "subject": entry.get("subject"), **extra})

@@ -169,6 +169,9 @@ class ContactSchema(Schema):
     language = fields.String(load_default="de", validate=validate.OneOf(["de", "en"]), metadata={
         "why": {"de": "In dieser Sprache schreiben wir Ihnen.",
                 "en": "The language we write to you in."}})
+    # Set by the gateway for a signed-in resident (never asked for): their pseudonym.
+    subject = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^r-[0-9a-f]{32}$", error="Not a resident subject."))
 
 
 class BookingSchema(Schema):
@@ -197,6 +200,13 @@ class ActorSchema(Schema):
 
     subject = fields.String(required=True, validate=validate.Length(min=1, max=100))
     role = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class StaffActorSchema(ActorSchema):
+    """Staff who read residents' data (at the counter): also their display name, if known."""
+
+    name = fields.String(load_default=None, allow_none=True,
+                         validate=validate.Length(max=200))
 
 
 class VersionedSchema(Schema):

@@ -9,6 +9,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 
 from loket_common import health
+from loket_common.data_protection import checked_subject
 from loket_common.errors import NotFound
 from loket_common.events import event_from_message
 from loket_common.handlers import reliable_event_handler
@@ -33,11 +34,17 @@ from .schemas import (
     OfficeWithServicesSchema,
     SearchSchema,
     SlotSchema,
+    StaffActorSchema,
 )
 from .slot_search import earliest_slots
 from .timers import TIMER_SECONDS
 
 booking_out = BookingSchema()
+
+
+def _actor(actor: Any) -> dict[str, Any] | None:
+    """The staff actor (subject, role, name) the gateway passed, checked; None if none."""
+    return None if actor is None else load(StaffActorSchema(), actor)
 
 
 class AppointmentsService(health.HealthMixin):
@@ -104,9 +111,10 @@ class AppointmentsService(health.HealthMixin):
         """Book the held slot with the contact data; answer with the reference and secret."""
         tenant = checked_tenant(tenant)
         data = load(ContactSchema(), contact)
+        subject = data.pop("subject", None)
         booking, token = self.store.desk(tenant).confirm(
             str(hold_id), data, lambda service_id: self.store.service(tenant, service_id)[
-                "booking_policy"]["max_active_bookings_per_person"])
+                "booking_policy"]["max_active_bookings_per_person"], subject)
         self.relay.nudge()
         return {"booking": booking_out.dump(booking), "manage_token": token}
 
@@ -160,39 +168,46 @@ class AppointmentsService(health.HealthMixin):
     # -- counter staff (the gateway checks the role) ------------------------------------
 
     @rpc
-    def day_list(self, tenant: str, office_id: str, day: str,
-                 counter_id: str | None = None) -> list[dict[str, Any]]:
-        """The day's bookings at an office, with the names staff call residents by."""
+    def day_list(self, tenant: str, office_id: str, day: str, counter_id: str | None = None,
+                 actor: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The day's bookings at an office, with the names staff call residents by.
+
+        With ``actor`` (staff), signed-in residents' entries are logged as accesses.
+        """
         tenant = checked_tenant(tenant)
+        staff = _actor(actor)
         self.store.office(tenant, office_id)
         entries = self.store.counter(tenant).day_list(office_id, date.fromisoformat(day),
-                                                      counter_id)
-        for entry in entries:
-            entry["name"] = (entry.get("contact") or {}).get("name")
+                                                      counter_id, staff)
+        if staff:
+            self.relay.nudge()
         return DayListEntrySchema(many=True).dump(entries)
 
     @rpc
-    def check_in(self, tenant: str, reference: str) -> dict[str, Any]:
+    def check_in(self, tenant: str, reference: str,
+                 actor: dict[str, Any] | None = None) -> dict[str, Any]:
         """The resident arrived at the office."""
-        moved = self.store.counter(checked_tenant(tenant)).check_in(reference)
+        moved = self.store.counter(checked_tenant(tenant)).check_in(reference, _actor(actor))
         self.relay.nudge()
         return booking_out.dump(moved)
 
     @rpc
-    def mark_no_show(self, tenant: str, reference: str) -> dict[str, Any]:
+    def mark_no_show(self, tenant: str, reference: str,
+                     actor: dict[str, Any] | None = None) -> dict[str, Any]:
         """The resident did not come."""
-        moved = self.store.counter(checked_tenant(tenant)).no_show(reference)
+        moved = self.store.counter(checked_tenant(tenant)).no_show(reference, _actor(actor))
         self.relay.nudge()
         return booking_out.dump(moved)
 
     @rpc
-    def call_next(self, tenant: str, office_id: str, counter_id: str) -> dict[str, Any] | None:
+    def call_next(self, tenant: str, office_id: str, counter_id: str,
+                  actor: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """Call the next checked-in resident to a counter."""
         tenant = checked_tenant(tenant)
         called = self.store.counter(tenant).call_next(self.store.office(tenant, office_id),
-                                                      str(counter_id))
-        return None if called is None else DayListEntrySchema().dump(
-            {**called, "name": (called.get("contact") or {}).get("name")})
+                                                      str(counter_id), _actor(actor))
+        self.relay.nudge()
+        return None if called is None else DayListEntrySchema().dump(called)
 
     @rpc
     def book_walk_in(self, tenant: str, request: dict[str, Any], name: str) -> dict[str, Any]:
@@ -232,6 +247,29 @@ class AppointmentsService(health.HealthMixin):
     def record_resident(self, body: dict[str, Any]) -> None:
         """Keep the resident's preferred language, for reminders in their language."""
         self.store.record_resident(event_from_message(body))
+
+    # -- the resident's own data (GDPR) ---------------------------------------------------
+
+    @rpc
+    def list_own_bookings(self, tenant: str, subject: str) -> list[dict[str, Any]]:
+        """The signed-in resident's bookings, upcoming and past, newest first."""
+        tenant = checked_tenant(tenant)
+        return booking_out.dump(self.store.resident_data(tenant).own_bookings(
+            checked_subject(subject)), many=True)
+
+    @rpc
+    def export_subject(self, tenant: str, subject: str) -> dict[str, Any]:
+        """Everything appointments holds about the resident, as plain JSON."""
+        tenant = checked_tenant(tenant)
+        return self.store.resident_data(tenant).export(checked_subject(subject))
+
+    @reliable_event_handler("profile", "erasure_requested")
+    def erase_subject(self, body: dict[str, Any]) -> None:
+        """Erase or anonymise the resident's data; ``erasure_completed`` in the same step."""
+        event = event_from_message(body)
+        checked_subject(event.data.get("subject"))
+        if self.store.erase_subject(event):
+            self.relay.nudge()
 
     # -- the fair release (lottery) ------------------------------------------------------
 

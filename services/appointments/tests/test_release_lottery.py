@@ -85,8 +85,11 @@ def test_an_entry_is_taken_once_per_person_and_opened_by_its_token(lottery, data
                       {**contact(1), "email": " PERSON1@example.org"})
     entered = outbox(database, "appointment_lottery_entered")
     assert len(entered) == 1 and entered[0]["status_token"] == token
-    assert entered[0]["recipient"] == {"name": "Person 1", "email": "person1@example.org"}
-    assert token not in str(database["lottery_entries"].find_one())  # only its hash
+    assert "recipient" not in entered[0]  # events carry no names or emails
+    stored = str(database["lottery_entries"].find_one())
+    assert token not in stored  # only its hash
+    assert "Person 1" not in stored and "person1@example.org" not in stored  # encrypted
+    assert lottery.desk.contact_of(database["lottery_entries"].find_one())["name"] == "Person 1"
     clock.now = DRAWN
     with pytest.raises(LotteryNotOpen):
         enter(lottery, 2)
@@ -115,7 +118,7 @@ def test_the_draw_allocates_each_slot_once_and_tells_everyone(lottery, database,
     booked = outbox(database, "appointment_booked")
     assert {result["booking"]["manage_token"] for result in won} == {
         event["manage_token"] for event in booked}
-    assert all(result["booking"]["reference"] and result["recipient"]["email"]
+    assert all(result["booking"]["reference"] and "recipient" not in result
                for result in won)
     audit = database["lottery_draws"].find_one()
     assert (audit["state"], audit["entries"], audit["capacity"], audit["allocated"],
@@ -152,7 +155,8 @@ def test_preferences_and_the_booking_limit_are_respected(lottery, database, cloc
     anywhere, token = enter(lottery, 3)
     clock.now = DRAWN
     lottery.run_due_draws()
-    entries = {entry["contact"]["name"]: entry for entry in database["lottery_entries"].find()}
+    entries = {desk.contact_of(entry)["name"]: entry
+               for entry in database["lottery_entries"].find()}
     assert entries["Person 1"]["reason"] == "booking_limit_reached"
     assert entries["Person 2"]["reason"] == "no_slot_left"
     won = lottery.by_status_token(anywhere["reference"], token)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The events of an application, carrying what a notification needs."""
+"""The events of an application: ids, states, dates and the applicant's pseudonym."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,27 +12,31 @@ SOURCE = "permits"
 
 
 def _about(case: dict[str, Any], permit_type: dict[str, Any]) -> dict[str, Any]:
+    """Ids, type, the applicant's pseudonym and language: never names or free texts.
+
+    A notification asks the service for what it needs to say by the application id.
+    """
     return {
         "application_id": case["id"],
         "reference": case["reference"],
         "type_id": case["type_id"],
         "type_name": permit_type["name"],
+        "subject": case["applicant"]["subject"],
         "applicant_subject": case["applicant"]["subject"],
-        "applicant_name": case["applicant"]["name"],
-        "company_name": (case.get("on_behalf_of") or {}).get("company_name"),
         "language": case["applicant"].get("language"),
     }
 
 
 def status_changed(case: dict[str, Any], permit_type: dict[str, Any],
                    entry: dict[str, Any]) -> Event:
-    """``permit_status_changed``: from, to, reason and the next step for the applicant."""
+    """``permit_status_changed``: from, to, the step and the next step for the applicant."""
     return Event(SOURCE, "permit_status_changed", case["tenant"], {
         **_about(case, permit_type), "from": entry["from"], "to": entry["to"],
-        "reason": entry["reason"], "by_role": entry["by"]["role"],
+        "action": entry["action"], "by_role": entry["by"]["role"],
         "at": entry["at"].isoformat(),
         "next_step": next_step(entry["to"], permit_type["appointment_service"]),
-        "information_request": case.get("information_request")})
+        "information_request_fields": (case.get("information_request") or {}).get("fields")
+        if entry["to"] == "information_requested" else None})
 
 
 def submitted(case: dict[str, Any], permit_type: dict[str, Any]) -> Event:
@@ -45,8 +49,8 @@ def submitted(case: dict[str, Any], permit_type: dict[str, Any]) -> Event:
 
 
 def decided(case: dict[str, Any], permit_type: dict[str, Any]) -> Event:
-    """``permit_decided``: the outcome with its reason."""
+    """``permit_decided``: the outcome (its reason stays in the service, encrypted)."""
     return Event(SOURCE, "permit_decided", case["tenant"], {
         **_about(case, permit_type), "outcome": case["decision"]["outcome"],
-        "reason": case["decision"]["reason"], "decided_at": case["decided_at"].isoformat(),
+        "decided_at": case["decided_at"].isoformat(),
         "fee_cents": case["fee_cents"], "next_step": next_step(case["state"])})

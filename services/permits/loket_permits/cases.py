@@ -19,12 +19,15 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
+from loket_common.crypto import DataCipher, default_cipher
+from loket_common.data_protection import access_event
 from loket_common.errors import NotFound, ValidationFailed
 from loket_common.events import Event
 from loket_common.mongo import TenantCollection, is_transient, retried_transaction, transaction
 from loket_common.outbox import add_to_outbox
 
 from . import attachments, case_events, case_queue, workflow
+from .case_crypto import CaseSeal
 from .exceptions import DraftIncomplete, TransitionNotAllowed
 from .fees import fee_cents
 from .form_schema import checked_data
@@ -67,11 +70,12 @@ class CaseDesk:
     """The applications of one tenant, for applicants and case workers."""
 
     def __init__(self, database: Database, tenant: str, types: TypeCatalogue,
-                 now: Callable[[], datetime] = utcnow) -> None:
+                 now: Callable[[], datetime] = utcnow, cipher: DataCipher | None = None) -> None:
         self.database = database
         self.tenant = tenant
         self.types = types
         self.now = now
+        self.sealer = CaseSeal(cipher or default_cipher(), tenant)
         self.cases = TenantCollection(database["applications"], tenant)
         self.files = TenantCollection(database["attachment_files"], tenant)
         self.counts = TenantCollection(database["queue_counts"], tenant)
@@ -83,6 +87,22 @@ class CaseDesk:
         if found is None:
             raise NotFound("No such application.")
         return self._view(found, self.now())
+
+    def read_case(self, application_id: str, actor: dict[str, Any],
+                  purpose: str = "case_processing") -> dict[str, Any]:
+        """A case opened by a member of staff: the access is logged for the applicant."""
+        case = self.case(application_id)
+        self.log_access(case, actor, purpose)
+        return case
+
+    def log_access(self, case: dict[str, Any], actor: dict[str, Any], purpose: str) -> None:
+        """Emit ``personal_data_accessed`` for the case's applicant (none once erased)."""
+        subject = (case.get("applicant") or {}).get("subject")
+        if subject:
+            with transaction(self.database) as session:
+                add_to_outbox(self.database, access_event(
+                    case_events.SOURCE, self.tenant, subject, actor, purpose,
+                    case["reference"], self.now()), session)
 
     def own(self, subject: str, application_id: str) -> dict[str, Any]:
         """The applicant's own application; NotFound for anyone else's (never revealed)."""
@@ -104,7 +124,8 @@ class CaseDesk:
         now = self.now()
         result = case_queue.page(self.cases, self.counts, query, now,
                                  {"_id": 0, "history": 0, "data": 0})
-        result["items"] = [with_overdue(item, now) for item in result["items"]]
+        result["items"] = [with_overdue(self.sealer.open(item), now)
+                           for item in result["items"]]
         return result
 
     # drafts
@@ -120,8 +141,8 @@ class CaseDesk:
                 "on_behalf_of": on_behalf_of, "applicant": applicant, "assigned_to": None,
                 "created_at": now, "submitted_at": None, "due_at": None, "decided_at": None,
                 "decision": None, "information_request": None, "history": []}
-        self.cases.insert_one(case)
-        return self._view(case, now)
+        self.cases.insert_one(self.sealer.seal(case))
+        return with_overdue(case, now, permit_type["appointment_service"])
 
     def update_draft(self, subject: str, application_id: str,
                      data: dict[str, Any]) -> dict[str, Any]:
@@ -134,7 +155,8 @@ class CaseDesk:
         merged = {**case["data"], **checked_data(permit_type, data, "draft")}
         changed = self.cases.update_one(
             {"id": application_id, "state": case["state"]},
-            {"$set": {"data": merged, "fee_cents": fee_cents(permit_type["fee"], merged)}})
+            {"$set": {"data": self.sealer.seal({"data": merged})["data"],
+                      "fee_cents": fee_cents(permit_type["fee"], merged)}})
         if changed.matched_count != 1:
             raise TransitionNotAllowed("The application changed meanwhile.")
         return self.own(subject, application_id)
@@ -156,9 +178,11 @@ class CaseDesk:
                       "uploaded_at": self.now()}
         with self._step() as session:
             self.files.insert_one({"id": attachment["id"], "application_id": application_id,
-                                   "content": Binary(content)}, session=session)
+                                   "content": Binary(self.sealer.content(content))},
+                                  session=session)
             self._editable_update(subject, application_id,
-                                  {"$push": {"attachments": attachment}}, session)
+                                  {"$push": {"attachments": self.sealer.attachment(attachment)}},
+                                  session)
         return attachment
 
     def remove_attachment(self, subject: str, application_id: str, attachment_id: str) -> None:
@@ -171,9 +195,12 @@ class CaseDesk:
                                   {"$pull": {"attachments": {"id": attachment_id}}}, session)
             self.files.delete_many({"id": attachment_id}, session=session)
 
-    def attachment(self, application_id: str, attachment_id: str,
-                   subject: str | None) -> dict[str, Any]:
-        """A file: the applicant's own (``subject``) or, for staff (None), any of the tenant."""
+    def attachment(self, application_id: str, attachment_id: str, subject: str | None,
+                   actor: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A file: the applicant's own (``subject``) or, for staff (None), any of the tenant.
+
+        A download by staff (``actor``) is logged for the applicant.
+        """
         case = self.case(application_id) if subject is None else self.own(subject,
                                                                              application_id)
         meta = next((item for item in case["attachments"] if item["id"] == attachment_id), None)
@@ -181,8 +208,11 @@ class CaseDesk:
                                                "application_id": application_id})
         if not stored:
             raise NotFound("No such attachment.")
+        if actor is not None:
+            self.log_access(case, actor, "case_attachment")
         return {"filename": meta["filename"], "content_type": meta["content_type"],
-                "content_base64": base64.b64encode(bytes(stored["content"])).decode()}
+                "content_base64": base64.b64encode(
+                    self.sealer.open_content(stored["content"])).decode()}
 
     # applicant's steps
     def submit(self, subject: str, application_id: str) -> dict[str, Any]:
@@ -231,7 +261,8 @@ class CaseDesk:
         def step(session: Any) -> None:
             changed = self.cases.update_one({"id": application_id, "state": case["state"]},
                                             {"$set": {"assigned_to": assignee},
-                                             "$push": {"history": entry}}, session=session)
+                                             "$push": {"history": self.sealer.entry(entry)}},
+                                            session=session)
             if changed.matched_count != 1:
                 raise TransitionNotAllowed("The application changed meanwhile.")
             case_queue.apply_counts(self.database, self.tenant, moves, session)
@@ -269,7 +300,12 @@ class CaseDesk:
         return self._step_to(case, permit_type, to_state, reason, actor, changes, events)
 
     # internals
-    def _view(self, case: dict[str, Any], now: datetime) -> dict[str, Any]:
+    def view(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """A stored application as the edge shows it: decrypted, with computed fields."""
+        return self._view(stored, self.now())
+
+    def _view(self, stored: dict[str, Any], now: datetime) -> dict[str, Any]:
+        case = self.sealer.open(stored)
         try:
             service = self.types.get(self.tenant, case["type_id"])["appointment_service"]
         except NotFound:  # a type the tenant no longer offers
@@ -305,7 +341,8 @@ class CaseDesk:
         def step(session: Any) -> None:
             changed = self.cases.update_one(
                 {"id": case["id"], "state": case["state"]},
-                {"$set": {**changes, "state": to_state}, "$push": {"history": entry}},
+                {"$set": {**self.sealer.seal(changes), "state": to_state},
+                 "$push": {"history": self.sealer.entry(entry)}},
                 session=session)
             if changed.matched_count != 1:
                 raise TransitionNotAllowed("The application changed meanwhile.",

@@ -141,6 +141,9 @@ class BaseTypeSchema(Strict):
     workflow = fields.String(required=True, validate=SLUG)
     appointment_service = fields.String(load_default=None, validate=SLUG)
     for_businesses = fields.Boolean(load_default=False)
+    # The eID trust level a resident must have signed in with to apply (issue 5).
+    minimum_trust_level = fields.String(load_default="low", validate=validate.OneOf(
+        ("low", "substantial", "high")))
 
 
 class TextsSchema(Strict):

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""``loket-permits-seed``: check the definition files and create the indexes.
+"""``loket-permits-seed``: check the definition files, create the indexes, seal old data.
 
 Application types are data files read at service start (see ``type_catalogue``),
 so nothing is seeded into the database any more; the command stays so that
@@ -13,6 +13,7 @@ import os
 from loket_common.mongo import connect
 
 from .dependencies import PermitsStore
+from .sealing import seal_plaintext_applications
 from .type_catalogue import TypeCatalogue
 
 
@@ -21,10 +22,13 @@ def main() -> None:
     types = TypeCatalogue.load(os.environ.get("PERMITS_DEFINITIONS_DIR") or None)
     client = connect(os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27017/?retryWrites=false"))
     database = client[os.environ.get("PERMITS_MONGO_DATABASE", "loket_permits")]
-    PermitsStore(database, types).ensure_indexes()
+    store = PermitsStore(database, types)
+    store.ensure_indexes()
+    sealed = seal_plaintext_applications(database, store.cipher)
     client.close()
     offered = {tenant: len(types.types(tenant)) for tenant in ("musterstadt", "beispielstadt")}
-    print(f"permits: definitions valid ({offered}), indexes ensured")
+    print(f"permits: definitions valid ({offered}), indexes ensured, "
+          f"{sealed} older applications and files encrypted")
 
 
 if __name__ == "__main__":

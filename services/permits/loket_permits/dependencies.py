@@ -7,9 +7,15 @@ from typing import Any
 
 from pymongo.database import Database
 
+from loket_common.data_protection import erasure_completed_event
+from loket_common.events import Event
+from loket_common.handlers import ensure_handled_index, handle_once
 from loket_common.mongo import MongoDatabase, Store
+from loket_common.outbox import add_to_outbox
 
+from .case_events import SOURCE
 from .cases import CaseDesk, ensure_case_indexes
+from .resident_data import ResidentData
 from .type_catalogue import TypeCatalogue
 
 
@@ -23,6 +29,7 @@ class PermitsStore(Store):
     def ensure_indexes(self) -> None:
         """Every index starts with the tenant."""
         ensure_case_indexes(self.database)
+        ensure_handled_index(self.database)
 
     def permit_types(self, tenant: str) -> list[dict[str, Any]]:
         """The application types ``tenant`` offers, by id."""
@@ -34,7 +41,20 @@ class PermitsStore(Store):
 
     def desk(self, tenant: str) -> CaseDesk:
         """The applications of ``tenant``."""
-        return CaseDesk(self.database, tenant, self.types)
+        return CaseDesk(self.database, tenant, self.types, cipher=self.cipher)
+
+    def resident_data(self, tenant: str) -> ResidentData:
+        """A resident's applications for export and erasure in ``tenant``."""
+        return ResidentData(self.desk(tenant))
+
+    def erase_subject(self, event: Event) -> bool:
+        """Handle ``profile.erasure_requested`` once: erase, then ``erasure_completed``."""
+        def apply(session) -> None:
+            deleted, anonymised = self.resident_data(event.tenant).erase(
+                event.data["subject"], session)
+            add_to_outbox(self.database, erasure_completed_event(
+                SOURCE, event.tenant, event.data["request_id"], deleted, anonymised), session)
+        return handle_once(self.database, event, "erase_subject", apply)
 
 
 class PermitsDatabase(MongoDatabase):

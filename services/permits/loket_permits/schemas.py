@@ -29,6 +29,8 @@ class ActorSchema(Schema):
 
     subject = fields.String(required=True, validate=SUBJECT)
     role = fields.String(required=True, validate=validate.OneOf(STAFF_ROLES))
+    name = fields.String(load_default=None, allow_none=True,
+                         validate=validate.Length(max=200))
 
 
 class OnBehalfOfSchema(Schema):
@@ -133,6 +135,7 @@ class TypeSummarySchema(Schema):
     fee_description = fields.Nested(TextSchema, allow_none=True)
     needs_appointment = fields.String(allow_none=True)
     for_businesses = fields.Boolean()
+    minimum_trust_level = fields.String()
     fields_ = fields.List(fields.Nested(FieldSchema), data_key="fields", attribute="fields")
     documents = fields.List(fields.Nested(DocumentSchema))
 

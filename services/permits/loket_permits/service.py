@@ -7,7 +7,10 @@ from typing import Any
 from nameko.rpc import rpc
 
 from loket_common import health
+from loket_common.data_protection import checked_subject
 from loket_common.errors import ValidationFailed
+from loket_common.events import event_from_message
+from loket_common.handlers import reliable_event_handler
 from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
@@ -115,12 +118,16 @@ class PermitsService(health.HealthMixin):
         """A file: the applicant's own, or any of the tenant's for staff."""
         desk = self.store.desk(checked_tenant(tenant))
         if actor is not None:
-            load(ActorSchema(), actor)
+            staff = load(ActorSchema(), actor)
             subject = None
         else:
+            staff = None
             subject = load(ApplicantSchema(), applicant or {})["subject"]
-        return desk.attachment(_id(application_id), _id(attachment_id, "attachment_id"),
-                               subject)
+        found = desk.attachment(_id(application_id), _id(attachment_id, "attachment_id"),
+                                subject, staff)
+        if staff:
+            self.relay.nudge()
+        return found
 
     @rpc
     def submit_application(self, tenant: str, applicant: dict[str, Any],
@@ -178,10 +185,15 @@ class PermitsService(health.HealthMixin):
         return {**page, "items": CaseSummarySchema(many=True).dump(page["items"])}
 
     @rpc
-    def get_case(self, tenant: str, application_id: str) -> dict[str, Any]:
-        """Any application of the tenant."""
-        return application_out.dump(self.store.desk(checked_tenant(tenant)).case(
-            _id(application_id)))
+    def get_case(self, tenant: str, application_id: str,
+                 actor: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Any application of the tenant; opened by staff (``actor``), the access is logged."""
+        desk = self.store.desk(checked_tenant(tenant))
+        if actor is None:
+            return application_out.dump(desk.case(_id(application_id)))
+        case = desk.read_case(_id(application_id), load(ActorSchema(), actor))
+        self.relay.nudge()
+        return application_out.dump(case)
 
     @rpc
     def assign_case(self, tenant: str, application_id: str, assignee_subject: str | None,
@@ -205,3 +217,18 @@ class PermitsService(health.HealthMixin):
             request)
         self.relay.nudge()
         return application_out.dump(moved)
+
+    # the resident's own data (GDPR)
+    @rpc
+    def export_subject(self, tenant: str, subject: str) -> dict[str, Any]:
+        """Every application of the resident with history and files, as plain JSON."""
+        tenant = checked_tenant(tenant)
+        return self.store.resident_data(tenant).export(checked_subject(subject))
+
+    @reliable_event_handler("profile", "erasure_requested")
+    def erase_subject(self, body: dict[str, Any]) -> None:
+        """Delete drafts, withdraw and anonymise cases; ``erasure_completed`` in the same step."""
+        event = event_from_message(body)
+        checked_subject(event.data.get("subject"))
+        if self.store.erase_subject(event):
+            self.relay.nudge()

@@ -9,6 +9,9 @@ from typing import Any
 
 from pymongo.database import Database
 
+from loket_common.crypto import default_cipher
+
+from .case_crypto import CaseSeal
 from .case_queue import add_counts, count_cases, rebuild_counts
 
 STATES = ("submitted", "in_review", "information_requested", "approved", "rejected",
@@ -45,6 +48,12 @@ def synthetic_cases(tenant: str, count: int, type_ids: list[str], seed: int = 1,
     return cases
 
 
+def sealed(tenant: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``cases`` as the service stores them: personal data encrypted."""
+    sealer = CaseSeal(default_cipher(), tenant)
+    return [sealer.seal(case) for case in cases]
+
+
 def insert_synthetic_cases(database: Database, tenant: str, count: int,
                            type_ids: list[str], seed: int = 1, batch: int = 1000) -> int:
     """Insert ``count`` synthetic cases for ``tenant`` in batches; return how many.
@@ -53,7 +62,8 @@ def insert_synthetic_cases(database: Database, tenant: str, count: int,
     """
     cases = synthetic_cases(tenant, count, type_ids, seed)
     for start in range(0, len(cases), batch):
-        database["applications"].insert_many(cases[start:start + batch], ordered=False)
+        database["applications"].insert_many(sealed(tenant, cases[start:start + batch]),
+                                             ordered=False)
     add_counts(database, tenant, count_cases(cases))
     return len(cases)
 

@@ -10,6 +10,7 @@ from loket_permits.case_queue import SORT, count_cases, queue_filter, queue_filt
 from loket_permits.synthetic import (
     insert_synthetic_cases,
     rebuild_queue_counts,
+    sealed,
     synthetic_cases,
 )
 
@@ -55,7 +56,7 @@ def insert_with_ties(database, tenant, count, seed):
                               hours=rng.randint(0, 3)) for _ in range(count // 4)]
     for case in cases:
         case["due_at"] = rng.choice(dues)
-    database["applications"].insert_many(cases)
+    database["applications"].insert_many(sealed(tenant, cases))
     case_queue.add_counts(database, tenant, count_cases(cases))
     return cases
 

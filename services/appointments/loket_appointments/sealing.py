@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Encrypt contact data stored before encryption at rest (issue 5); run by the seed command.
+
+A booking or lottery entry whose ``contact`` is still a plain object gets it encrypted and
+its ``person_key`` recomputed as the blind index. Running it again changes nothing.
+"""
+from __future__ import annotations
+
+from pymongo.database import Database
+
+from loket_common.crypto import DataCipher
+
+from .release_lottery import ENTRIES
+
+
+def seal_plaintext_contacts(database: Database, cipher: DataCipher) -> int:
+    """Encrypt every plain ``contact`` in bookings and lottery entries; return how many."""
+    sealed = 0
+    for name in ("bookings", ENTRIES):
+        for document in database[name].find({"contact": {"$type": "object"}}):
+            tenant, contact = document["tenant"], document["contact"]
+            changes = {"contact": cipher.encrypt(tenant, contact)}
+            if contact.get("email"):
+                changes["person_key"] = cipher.blind_index(tenant,
+                                                           contact["email"].strip().lower())
+            sealed += database[name].update_one(
+                {"_id": document["_id"], "contact": contact}, {"$set": changes}).modified_count
+    return sealed

@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Personal data of an application, sealed for storage and opened for the service edge.
+
+Encrypted (see ``encrypted_fields.py``): the applicant's name, the company applied for,
+the form answers, the information request's message, every free-text reason in the
+history and the decision, attachment file names and contents. In clear stays what
+queries need: ids, the applicant's pseudonymous subject, type, state, dates, fees.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from loket_common.crypto import DataCipher
+
+
+class CaseSeal:
+    """Seals and opens one tenant's application documents (and parts of them)."""
+
+    def __init__(self, cipher: DataCipher, tenant: str) -> None:
+        self.cipher = cipher
+        self.tenant = tenant
+
+    def _enc(self, value: Any) -> Any:
+        return None if value is None else self.cipher.encrypt(self.tenant, value)
+
+    def _dec(self, value: Any) -> Any:
+        return self.cipher.decrypt(self.tenant, value) if isinstance(value, str) else value
+
+    def entry(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """A history entry with its reason sealed."""
+        return {**entry, "reason": self._enc(entry.get("reason"))}
+
+    def attachment(self, attachment: dict[str, Any]) -> dict[str, Any]:
+        """An attachment's metadata with its file name sealed."""
+        return {**attachment, "filename": self._enc(attachment.get("filename"))}
+
+    def content(self, data: bytes) -> bytes:
+        """A file's bytes, sealed."""
+        return self.cipher.encrypt_bytes(self.tenant, data)
+
+    def open_content(self, token: bytes) -> bytes:
+        """A file's bytes, opened."""
+        return self.cipher.decrypt_bytes(self.tenant, bytes(token))
+
+    def seal(self, case: dict[str, Any]) -> dict[str, Any]:
+        """``case`` (whole or a ``$set`` of some of its fields) as stored."""
+        return self._convert(case, self._enc, self.entry, self.attachment)
+
+    def open(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """A stored case (whole or projected) with its personal data decrypted."""
+        def entry(item: dict[str, Any]) -> dict[str, Any]:
+            return {**item, "reason": self._dec(item.get("reason"))}
+
+        def attachment(item: dict[str, Any]) -> dict[str, Any]:
+            return {**item, "filename": self._dec(item.get("filename"))}
+
+        return self._convert(stored, self._dec, entry, attachment)
+
+    @staticmethod
+    def _convert(case: dict[str, Any], value, entry, attachment) -> dict[str, Any]:
+        out = dict(case)
+        if out.get("applicant"):
+            out["applicant"] = {**out["applicant"], "name": value(out["applicant"].get("name"))}
+        for key in ("on_behalf_of", "data"):
+            if key in out:
+                out[key] = value(out[key])
+        if out.get("information_request"):
+            out["information_request"] = {**out["information_request"],
+                                          "message": value(out["information_request"].get(
+                                              "message"))}
+        if out.get("decision"):
+            out["decision"] = {**out["decision"], "reason": value(out["decision"].get("reason"))}
+        if out.get("history"):
+            out["history"] = [entry(item) for item in out["history"]]
+        if out.get("attachments"):
+            out["attachments"] = [attachment(item) for item in out["attachments"]]
+        return out
