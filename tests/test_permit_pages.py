@@ -1,6 +1,7 @@
 """The permit pages in headless Chromium, axe on every page: a resident applies, a case
 worker decides (issue 4). Field names follow the demo data of residents-parking."""
 import pytest
+from playwright.sync_api import expect
 
 from .browser import assert_accessible, sign_in
 from .test_permit_applications import png
@@ -49,7 +50,7 @@ def apply(page, system, lang: str, username: str) -> str:
     page.locator("#field-licence_plate").fill("M-AB 123")
     page.locator("#field-vehicle_holder").fill("Erika Mustermann")
     page.get_by_role("button", name=text["save"]).click()
-    assert page.get_by_text(text["saved"]).is_visible()
+    expect(page.get_by_text(text["saved"])).to_be_visible()
     assert_accessible(page)
 
     page.locator("#file-vehicle_registration").set_input_files(
@@ -100,31 +101,31 @@ def test_an_application_from_draft_to_decision(page, browser, system):
     assert open(download.value.path(), "rb").read() == png()
 
     staff.get_by_role("button", name="Assign to me").click()
-    assert staff.get_by_text("The case is assigned to you.").is_visible()
+    expect(staff.get_by_text("The case is assigned to you.")).to_be_visible()
     staff.get_by_role("button", name="Start review").click()
-    assert staff.get_by_text("The review has started.").is_visible()
+    expect(staff.get_by_text("The review has started.")).to_be_visible()
     assert_accessible(staff)
     staff.locator("#message").fill("Bitte Hausnummer prüfen.")
     staff.locator("#ask-address").check()
     staff.get_by_role("button", name="Send the request").click()
-    assert staff.get_by_text("The applicant is asked for more information.").is_visible()
+    expect(staff.get_by_text("The applicant is asked for more information.")).to_be_visible()
     assert_accessible(staff)
 
     # the resident answers
     page.goto(status_url)
-    assert page.get_by_text("Bitte Hausnummer prüfen.", exact=True).is_visible()
+    expect(page.get_by_text("Bitte Hausnummer prüfen.", exact=True)).to_be_visible()
     assert_accessible(page)
     page.locator("#field-address-street").fill("Marktplatz 1a")
     page.locator("#answer-message").fill("Hausnummer ergänzt.")
     page.get_by_role("button", name="Meine Antwort senden").click()
-    assert page.get_by_text("Ihre Antwort ist gesendet.").is_visible()
+    expect(page.get_by_text("Ihre Antwort ist gesendet.")).to_be_visible()
 
     # the case worker reviews again and approves
     staff.reload()
     staff.get_by_role("button", name="Start review").click()
     staff.locator("#reason").fill("Alle Nachweise liegen vor.")
     staff.get_by_role("button", name="Approve").click()
-    assert staff.get_by_text("The application is approved.").is_visible()
+    expect(staff.get_by_text("The application is approved.")).to_be_visible()
     assert_accessible(staff)
     staff.context.close()
 
