@@ -209,3 +209,57 @@ def test_erasure_is_accepted_at_the_erasure_level_and_its_progress_readable(clie
     assert levels == [("musterstadt", "low"), ("musterstadt", "substantial")]
     rpc.profile.answers["erasure_status"] = {"id": "e1", "state": "completed"}
     assert client.get(API + "/me/erasure").get_json()["state"] == "completed"
+
+
+def test_a_resident_who_only_used_the_api_gets_a_profile_from_the_tokens_claims(
+        app, client, tokens, monkeypatch):
+    """No profile yet (never signed in on the pages): sign_in makes one, then it is read."""
+    from nameko.exceptions import RemoteError
+
+    class Profile:
+        def __init__(self):
+            self.calls, self.signed_in = [], False
+
+        def get_profile(self, tenant, subject):
+            self.calls.append("get_profile")
+            if not self.signed_in:
+                raise RemoteError("ProfileNotFound", '{"detail": "No profile."}')
+            return {"subject": subject, "given_name": "Anna"}
+
+        def sign_in(self, tenant, subject, claims):
+            self.calls.append(("sign_in", claims))
+            self.signed_in = True
+
+    class Rpc:
+        profile = Profile()
+
+        @contextmanager
+        def services(self):
+            yield self
+
+    fake = Rpc()
+    app.extensions["loket_rpc"] = fake
+    monkeypatch.setattr(my_data_api, "api_resident", lambda tenant, minimum="low": ANNA)
+    response = client.get(API + "/me", headers=tokens.bearer(tokens.resident()))
+    assert response.status_code == 200 and response.get_json()["given_name"] == "Anna"
+    assert fake.profile.calls == ["get_profile", ("sign_in", {
+        "given_name": "Anna", "family_name": "Schmidt", "email": ANNA.email,
+        "trust_level": "substantial"}), "get_profile"]
+
+
+def test_real_tokens_decide_who_is_asking(client, rpc, tokens):
+    """Signed access tokens: a resident's subject is derived from it; staff and low are refused."""
+    anna = client.get(API + "/me", headers=tokens.bearer(tokens.resident()))
+    assert anna.status_code == 200
+    subject = rpc.calls[0][1][1]
+    assert subject.startswith("r-") and len(subject) == 34
+    ben = client.get(API + "/me", headers=tokens.bearer(tokens.resident(sub="demo-ben")))
+    assert rpc.calls[1][1][1] != subject and ben.status_code == 200
+    staff = client.get(API + "/me", headers=tokens.bearer(tokens.staff("case_worker")))
+    assert staff.status_code == 403 and staff.get_json()["code"] == "forbidden"
+    other_town = client.get(API + "/me", headers=tokens.bearer(
+        tokens.resident(tenant="beispielstadt")))
+    assert other_town.status_code == 401
+    low = client.get(API + "/me/export", headers=tokens.bearer(tokens.resident(level="low")))
+    assert low.status_code == 403 and low.get_json()["code"] == "trust_level_too_low"
+    assert len(rpc.calls) == 2
