@@ -55,6 +55,7 @@ Loket is running on the demo municipality "Musterstadt":
   book            {system.url}/de/appointments/  (English: /en/appointments/)
   sign in         {system.url}/de/sign-in  (residents; staff: {system.url}/de/staff/)
   apply           {system.url}/de/permits/
+  my data         {system.url}/de/me/  (profile, consents, access log, export, erasure)
   JSON API        {system.url}/api/v1/tenants/musterstadt/offices
   OpenAPI         {system.url}/openapi.json
   health          {system.url}/health
