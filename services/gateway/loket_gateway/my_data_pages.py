@@ -79,9 +79,8 @@ def own_profile(rpc: Any) -> dict | None:
         raise
 
 
-def own_bookings(rpc: Any) -> list[dict]:
-    """The resident's appointments with their service and office, soonest first."""
-    bookings = rpc.appointments.list_own_bookings(g.tenant.id, g.resident.subject)
+def with_places(bookings: list[dict]) -> list[dict]:
+    """``bookings`` with their service and office, soonest first."""
     offices, catalogue = offices_and_services()
     by_id = {office["id"]: office for office in offices}
     shown = [{**booking, "service": catalogue.get(booking.get("service_id")),
@@ -95,8 +94,9 @@ def my_overview():
     """Profile summary, appointments, applications, and the ways to my data."""
     with services() as rpc:
         profile = own_profile(rpc)
-        bookings = own_bookings(rpc)
-    return render_template("my_overview.html", profile=profile, bookings=bookings)
+        bookings = rpc.appointments.list_own_bookings(g.tenant.id, g.resident.subject)
+    return render_template("my_overview.html", profile=profile,
+                           bookings=with_places(bookings))
 
 
 def _profile_form(values: dict[str, str], invalid: list[str], status: int = 200):
