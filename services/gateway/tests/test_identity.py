@@ -365,3 +365,13 @@ def test_rate_limits_key_on_the_signed_in_subject(app, client, clock, tokens):
         request.view_args = {"tenant": "musterstadt"}
         anonymous = person_key()
         assert not anonymous.startswith("subject:") and len(anonymous) == 32
+
+
+def test_required_level_per_tenant_and_action(app):
+    from loket_gateway.identity import required_level
+
+    with app.app_context():
+        assert required_level("musterstadt", "export") == "substantial"
+        assert required_level("musterstadt", "erasure") == "substantial"
+        assert required_level("musterstadt", "anything-else") == "low"
+        assert required_level("atlantis") == "low"
