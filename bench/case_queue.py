@@ -183,7 +183,8 @@ def _through_gateway(args: argparse.Namespace) -> None:
         database = client[os.environ.get("PERMITS_MONGO_DATABASE", "loket_permits")]
         print(seed(database, args.cases, args.others), flush=True)
         client.close()
-        fetch = gateway_fetch(system.url, system.staff_token)
+        # David, the demo case worker, signed in at the development identity provider.
+        fetch = gateway_fetch(system.url, system.token_for("david"))
         for name, figures in time_pages(fetch, args.repeats).items():
             print(f"{name:32} {figures}", flush=True)
 

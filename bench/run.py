@@ -91,6 +91,7 @@ def running_system() -> Iterator[tuple[System, str]]:
         # The load generator searches from one address: its search limit is lifted (the
         # limiter still counts every request). Contenders name their own addresses.
         system = System(var_dir=var_dir, gateway_port=free_port(), mongo_port=free_port(),
+                        idp_port=free_port(),
                         amqp_uri=amqp_uri, extra_env={"RATE_LIMIT_SEARCH": "10000000/minute",
                                                       "LOKET_TRUSTED_PROXIES": "1"})
         system.start()

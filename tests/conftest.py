@@ -1,6 +1,5 @@
 """End-to-end fixtures: the whole system, started the way ``make run`` starts it."""
 import os
-import secrets
 import shutil
 import tempfile
 import uuid
@@ -10,7 +9,6 @@ import pytest
 
 from deploy.local.infra import delete_vhost, free_port, isolated_vhost
 from deploy.local.system import System
-from loket_common.tokens import token_hash
 
 MANAGEMENT = os.environ.get("RABBIT_CTL_URI", "http://guest:guest@127.0.0.1:15672")
 
@@ -23,17 +21,14 @@ def system():
     amqp_uri = isolated_vhost(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
                               MANAGEMENT, vhost)
     running = System(var_dir=var_dir, gateway_port=free_port(), mongo_port=free_port(),
-                     amqp_uri=amqp_uri,
+                     idp_port=free_port(), amqp_uri=amqp_uri,
                      # Every test client shares 127.0.0.1, so the per-client hold limit
                      # is lifted here (the service tests check it).
                      # Test clients name their address in X-Forwarded-For (booking_client.py).
                      extra_env={"OUTBOX_POLL_SECONDS": "0.1", "HOLDS_PER_CLIENT": "1000",
                                 "LOKET_TRUSTED_PROXIES": "1"})
-    # system.staff_token is the demo tenant's admin; add a counter-staff token beside it.
-    running.counter_token = secrets.token_urlsafe(18)
-    running.extra_env["LOKET_STAFF_TOKENS"] = ",".join([
-        "musterstadt:tenant_admin:" + token_hash(running.staff_token),
-        "musterstadt:counter_staff:" + token_hash(running.counter_token)])
+    # Staff and residents sign in through the development identity provider:
+    # system.token_for("erika") (tenant admin), "clara" (counter staff), "david" (case worker).
     running.start()
     yield running
     running.stop()
@@ -56,12 +51,13 @@ def browser():
 
 
 def _watched_page(browser, system, javascript: bool):
-    """A fresh page whose requests must all stay on the gateway."""
+    """A fresh page whose requests must all stay on the local system (the gateway, and the
+    development identity provider, whose page is part of it)."""
     context = browser.new_context(java_script_enabled=javascript, accept_downloads=True)
     page = context.new_page()
     outside = []
     page.on("request", lambda request: outside.append(request.url)
-            if not request.url.startswith(system.url) else None)
+            if not request.url.startswith((system.url + "/", system.idp_url + "/")) else None)
     return context, page, outside
 
 
@@ -71,7 +67,7 @@ def page(browser, system):
     context, page, outside = _watched_page(browser, system, javascript=True)
     yield page
     context.close()
-    assert outside == [], f"requests left the gateway: {outside}"
+    assert outside == [], f"requests left the local system: {outside}"
 
 
 @pytest.fixture
@@ -80,4 +76,4 @@ def page_without_js(browser, system):
     context, page, outside = _watched_page(browser, system, javascript=False)
     yield page
     context.close()
-    assert outside == [], f"requests left the gateway: {outside}"
+    assert outside == [], f"requests left the local system: {outside}"

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from .booking_client import CONTACT, api, hold
-from .browser import assert_accessible
+from .browser import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -75,10 +75,10 @@ def test_resident_books_downloads_moves_and_cancels(page, browser, system, lang)
     # staff see the booking on the day list and check the resident in
     office_id, start = moved_to.split("|")
     staff = browser.new_context().new_page()
-    staff.goto(f"{system.url}/{lang}/staff/")
+    staff.goto(f"{system.url}/{lang}/staff/")  # on to the identity provider's page
+    assert staff.url.startswith(system.idp_url)
     assert_accessible(staff)
-    staff.locator("#token").fill(system.staff_token)
-    staff.locator("#token").press("Enter")
+    sign_in(staff, system, "clara", lang=lang)
     staff.goto(f"{system.url}/{lang}/staff/day-list?office={office_id}&date={start[:10]}")
     assert staff.get_by_role("cell", name=reference, exact=True).is_visible()
     assert_accessible(staff)
@@ -111,13 +111,13 @@ def test_booking_works_without_javascript(page_without_js, system):
     assert page.get_by_role("heading", name="Your appointment is booked").is_visible()
 
 
-def test_staff_pages_refuse_a_wrong_token_and_need_sign_in(page, system):
+def test_staff_pages_need_sign_in_and_a_role_in_this_tenant(page, system):
     page.goto(f"{system.url}/en/staff/day-list")
-    assert page.url.endswith("/en/staff/")  # sent to sign in
-    page.locator("#token").fill("not-a-staff-token")
-    page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
+    assert page.url.startswith(system.idp_url + "/authorize")  # sent to sign in
+    sign_in(page, system, "felix")  # beispielstadt's case worker
+    assert page.get_by_role("alert").is_visible()  # no staff role in musterstadt
     assert_accessible(page)
+    assert page.goto(f"{system.url}/en/staff/day-list").status == 403
 
 
 def test_staff_check_in_and_call_the_next_resident(page, system):
@@ -128,9 +128,7 @@ def test_staff_check_in_and_call_the_next_resident(page, system):
                  json={**CONTACT, "name": "Mia Beispiel",
                        "email": f"mia-{uuid.uuid4().hex[:8]}@example.org"}).json()
     reference = booked["booking"]["reference"]
-    page.goto(f"{system.url}/en/staff/")
-    page.locator("#token").fill(system.staff_token)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, system, "clara")
     page.goto(f"{system.url}/en/staff/day-list?office=rathaus&date={slot['start'][:10]}")
     page.get_by_role("button", name=f"Check in: {reference}").click()
     assert page.get_by_role("status").filter(has_text=f"{reference} is checked in").is_visible()
@@ -152,4 +150,4 @@ def test_staff_check_in_and_call_the_next_resident(page, system):
     assert page.get_by_role("cell").filter(has_text="Walter Walkin").count() == 1
     page.get_by_role("button", name="Sign out").click()
     page.goto(f"{system.url}/en/staff/day-list")
-    assert page.url.endswith("/en/staff/")
+    assert page.url.startswith(system.idp_url + "/authorize")  # signed out: sign in again

@@ -37,9 +37,9 @@ def ids(system):
     """Fresh ids; the office is deactivated afterwards so the demo's office list stays."""
     made = {"service": f"svc-{uuid.uuid4().hex[:8]}", "office": f"off-{uuid.uuid4().hex[:8]}"}
     yield made
-    current = api(system, "GET", f"/offices/{made['office']}", system.staff_token)
+    current = api(system, "GET", f"/offices/{made['office']}", system.token_for("erika"))
     if current.status_code == 200 and current.json()["active"]:
-        api(system, "DELETE", f"/offices/{made['office']}", system.staff_token,
+        api(system, "DELETE", f"/offices/{made['office']}", system.token_for("erika"),
             {"If-Match": current.headers["ETag"]})
 
 
@@ -53,7 +53,7 @@ def slots(system, service_id, office_id, day=None):
 
 
 def test_admin_creates_changes_and_closes_residents_see_it(system, ids):
-    admin, create = system.staff_token, {"If-None-Match": "*"}
+    admin, create = system.token_for("erika"), {"If-None-Match": "*"}
     made = api(system, "PUT", f"/services/{ids['service']}", admin, create, json=SERVICE)
     assert made.status_code == 201, made.text
     assert made.headers["ETag"] == '"1"'
@@ -64,7 +64,7 @@ def test_admin_creates_changes_and_closes_residents_see_it(system, ids):
     assert found, "a new office offers slots at once"
 
     # counter staff may not maintain the catalogue
-    assert api(system, "PUT", f"/offices/{ids['office']}", system.counter_token,
+    assert api(system, "PUT", f"/offices/{ids['office']}", system.token_for("clara"),
                {"If-Match": '"1"'}, json=office_body(ids["service"])).status_code == 403
     assert api(system, "PUT", f"/offices/{ids['office']}", admin,
                json=office_body(ids["service"])).status_code == 428
@@ -116,7 +116,7 @@ def test_admin_creates_changes_and_closes_residents_see_it(system, ids):
 
 
 def test_concurrent_admins_exactly_one_wins_and_the_trail_says_who(system, ids):
-    admin = system.staff_token
+    admin = system.token_for("erika")
     assert api(system, "PUT", f"/services/{ids['service']}", admin, {"If-None-Match": "*"},
                json=SERVICE).status_code == 201
 
@@ -131,5 +131,6 @@ def test_concurrent_admins_exactly_one_wins_and_the_trail_says_who(system, ids):
     mine = [change for change in trail if change["entity_id"] == ids["service"]]
     assert [change["action"] for change in mine] == ["replaced", "created"]
     assert mine[0]["actor"]["role"] == "tenant_admin"
-    assert mine[0]["actor"]["subject"].startswith("token:")
+    assert mine[0]["actor"]["subject"].startswith("staff:")  # a pseudonym
+    assert mine[0]["actor"]["name"] == "Erika Mustermann"
     assert admin not in str(trail)

@@ -183,3 +183,32 @@ def test_compose_validates_the_file_with_env_example():
     result = subprocess.run([*command, "--env-file", ".env.example", "config", "-q"], cwd=ROOT,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_development_identity_provider_never_ships():
+    allowed = [line.strip()[1:] for line in (ROOT / ".dockerignore").read_text().splitlines()
+               if line.strip().startswith("!")]
+    assert not any(path.startswith("deploy/local") or path == "deploy" for path in allowed)
+    for dockerfile in DOCKERFILES.values():
+        assert "dev_identity_provider" not in dockerfile.read_text()
+        assert "deploy/local" not in dockerfile.read_text()
+    gateway = SERVICES["gateway"]["environment"]
+    assert gateway["LOKET_ENVIRONMENT"] == "production"
+    assert gateway["LOKET_TENANTS_FILE"] == "/app/tenants.yml"
+    assert "COPY deploy/tenants.production.yml /app/tenants.yml" in DOCKERFILES[
+        "gateway"].read_text()
+    assert "LOKET_DEV_IDP" not in COMPOSE_TEXT
+
+
+def test_the_production_tenants_pass_the_production_guard():
+    from loket_gateway.identity_providers import check_environment, load_providers
+    from loket_gateway.tenants import TenantRegistry
+
+    example = dict(re.findall(r"^(\w+)=(.*)$", (ROOT / ".env.example").read_text(),
+                              flags=re.MULTILINE))
+    tenants = TenantRegistry.from_file(ROOT / "deploy" / "tenants.production.yml")
+    providers = load_providers(tenants, example)
+    assert {(item.tenant, item.audience) for item in providers} == {
+        (tenant, audience) for tenant in ("musterstadt", "beispielstadt")
+        for audience in ("residents", "staff")}
+    check_environment(providers, "production")  # raises SystemExit when not allowed

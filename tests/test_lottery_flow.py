@@ -94,7 +94,7 @@ def test_entries_during_the_window_are_drawn_and_everyone_learns_the_result(
         "allocated", "not_allocated", "not_allocated"]
     won = next(result for result in results if result["state"] == "allocated")
     assert won["booking"]["start"].startswith(day)
-    staff = {"Authorization": f"Bearer {system.staff_token}"}
+    staff = {"Authorization": f"Bearer {system.token_for('clara')}"}  # counter staff
     listed = api(system, "GET", "/offices/nord/day-list", params={"date": day},
                  headers=staff).json()
     assert won["booking"]["reference"] in [entry["reference"] for entry in listed]

@@ -4,13 +4,12 @@ Needs the permits service of issue 4 (the RPC contract in docs/architecture.md, 
 Form field names are read from the permit type, so the test follows the demo data.
 """
 import struct
-import uuid
 import zlib
 
 import pytest
 import requests
 
-from loket_gateway.staff_auth import actor
+from loket_gateway.subjects import staff_subject
 from tests.booking_client import address, api
 
 pytestmark = pytest.mark.e2e
@@ -46,16 +45,14 @@ def value_for(field: dict):
     return VALID[kind(field)]
 
 
-def resident(system, client: str) -> dict:
-    """A new profile's bearer header."""
-    created = api(system, "POST", "/profiles", client=client, json={
-        "given_name": f"Erika-{uuid.uuid4().hex[:6]}", "family_name": "Mustermann"})
-    assert created.status_code == 201, created.text
-    return {"Authorization": f"Bearer {created.json()['token']}"}
+def resident(system, username: str = "anna") -> dict:
+    """A demo resident's bearer header (access token from the development provider)."""
+    return {"Authorization": f"Bearer {system.token_for(username)}"}
 
 
 def staff(system) -> dict:
-    return {"Authorization": f"Bearer {system.staff_token}"}
+    """The demo case worker David's bearer header."""
+    return {"Authorization": f"Bearer {system.token_for('david')}"}
 
 
 def find_in_queue(system, application_id: str, query: str) -> dict:
@@ -74,7 +71,7 @@ def find_in_queue(system, application_id: str, query: str) -> dict:
 
 
 def test_a_resident_applies_and_a_case_worker_decides(system):
-    me = resident(system, RESIDENT)
+    me = resident(system, "anna")
     described = api(system, "GET", f"/permit-types/{TYPE}")
     assert described.status_code == 200, described.text
     permit_type = described.json()
@@ -138,7 +135,7 @@ def test_a_resident_applies_and_a_case_worker_decides(system):
 
     case = find_in_queue(system, draft["id"], f"type_id={TYPE}&state=submitted")
     assert case["reference"] == draft["reference"]
-    worker = actor(system.staff_token, "case_worker")["subject"]
+    worker = staff_subject(system.pseudonym_key, "musterstadt", system.idp_url, "demo-david")
     cases = f"/cases/{draft['id']}"
 
     def decide(method, path, **kwargs):
@@ -184,7 +181,7 @@ def test_a_resident_applies_and_a_case_worker_decides(system):
     mine = write("GET", path).json()
     assert mine["state"] == "approved" and mine["decision"]["outcome"] == "approved"
 
-    other = resident(system, OTHER)
+    other = resident(system, "ben")
     for other_path in (path, f"{path}/attachments/{attachment['id']}"):
         response = api(system, "GET", other_path, client=OTHER, headers=other)
         assert response.status_code == 404
@@ -192,7 +189,7 @@ def test_a_resident_applies_and_a_case_worker_decides(system):
         system, "GET", "/applications", client=OTHER, headers=other).json()}
 
 
-def test_applicant_routes_need_a_profile_token(system):
+def test_applicant_routes_need_an_access_token(system):
     response = api(system, "GET", "/applications", headers={"Authorization": "Bearer nope"})
     assert response.status_code == 401
     assert response.headers["Content-Type"] == "application/problem+json"

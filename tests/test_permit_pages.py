@@ -1,11 +1,8 @@
 """The permit pages in headless Chromium, axe on every page: a resident applies, a case
 worker decides (issue 4). Field names follow the demo data of residents-parking."""
-import uuid
-
 import pytest
 
-from .booking_client import address, api
-from .browser import assert_accessible
+from .browser import assert_accessible, sign_in
 from .test_permit_applications import png
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -20,31 +17,22 @@ TEXTS = {
 }
 
 
-def profile_token(system, number: int) -> str:
-    created = api(system, "POST", "/profiles", client=address(number), json={
-        "given_name": f"Erika-{uuid.uuid4().hex[:6]}", "family_name": "Mustermann"})
-    assert created.status_code == 201, created.text
-    return created.json()["token"]
-
-
-def sign_in(page, system, lang: str, token: str) -> None:
-    page.goto(f"{system.url}/{lang}/permits/sign-in")
-    assert_accessible(page)
-    page.locator("#token").fill(token)
-    page.get_by_role("button", name=TEXTS[lang]["sign_in"], exact=True).click()
-
-
-def apply(page, system, lang: str, number: int) -> str:
+def apply(page, system, lang: str, username: str) -> str:
     """Sign in, make a mistake, save a draft, upload a PNG, submit; the status page's URL."""
     text = TEXTS[lang]
-    page.goto(f"{system.url}/{lang}/permits/sign-in")
-    page.locator("#token").fill("not-a-token")
+    page.goto(f"{system.url}/{lang}/permits/applications/")  # signed out: on to sign in
+    assert page.url.startswith(system.idp_url + "/authorize")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert_accessible(page)  # the identity provider's page
+    page.locator("#user-ben").check()  # Ben has no eID: level high is refused
+    page.locator("#level-high").check()
     page.get_by_role("button", name=text["sign_in"], exact=True).click()
-    assert page.locator(".error-summary[role=alert]").is_visible()
+    assert page.get_by_role("alert").is_visible()
     assert_accessible(page)
 
-    sign_in(page, system, lang, profile_token(system, number))
-    assert_accessible(page)  # my applications, still empty
+    sign_in(page, system, username, lang=lang)
+    assert page.url.endswith(f"/{lang}/permits/applications/")
+    assert_accessible(page)  # my applications
     page.goto(f"{system.url}/{lang}/permits/")
     assert_accessible(page)
     page.get_by_role("link", name=text["apply"]).click()
@@ -81,7 +69,7 @@ def apply(page, system, lang: str, number: int) -> str:
 
 
 def test_a_resident_applies_in_english(page, system):
-    apply(page, system, "en", 50002)
+    apply(page, system, "en", "dora")
     page.goto(f"{system.url}/en/permits/applications/")
     assert page.locator("h1").inner_text() == "My applications", page.content()
     assert page.get_by_role("cell", name="Submitted, waiting for review").is_visible()
@@ -89,14 +77,12 @@ def test_a_resident_applies_in_english(page, system):
 
 
 def test_an_application_from_draft_to_decision(page, browser, system):
-    status_url = apply(page, system, "de", 50001)
+    status_url = apply(page, system, "de", "anna")
     reference = page.get_by_role("heading", level=1).inner_text().split()[-1]
 
     # a case worker (a second browser) finds it in the queue
     staff = browser.new_context().new_page()
-    staff.goto(f"{system.url}/en/staff/")
-    staff.locator("#token").fill(system.staff_token)
-    staff.get_by_role("button", name="Sign in", exact=True).click()
+    sign_in(staff, system, "david")
     staff.goto(f"{system.url}/en/staff/cases/")
     assert staff.locator("h1").inner_text() == "Case queue", staff.content()
     assert_accessible(staff)

@@ -2,21 +2,21 @@
 """``make run``: start Loket locally on the embedded default, until Ctrl-C.
 
 Environment: AMQP_URI (default amqp://guest:guest@127.0.0.1:5672/),
-LOKET_PORT (gateway, default 8000), LOKET_MONGO_PORT (SecantusDB, default 27017),
+LOKET_PORT (gateway, default 8000), LOKET_IDP_PORT (development identity provider,
+default 8001), LOKET_MONGO_PORT (SecantusDB, default 27017),
 LOKET_VAR_DIR (data and logs, default ./var).
 """
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
-import urllib.request
 from pathlib import Path
 
+from .dev_identity_provider import load_users
 from .system import ROOT, SERVICES, System
 
-SUPERVISED = (*SERVICES, "gateway")
+SUPERVISED = (*SERVICES, "identity-provider", "gateway")
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -24,16 +24,16 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def demo_resident_token(system: System) -> str:
-    """A profile for the demo resident Erika Mustermann; its sign-in token (until login)."""
-    request = urllib.request.Request(  # noqa: S310 (the local gateway)
-        system.url + "/api/v1/tenants/musterstadt/profiles", method="POST",
-        headers={"Content-Type": "application/json"},
-        data=json.dumps({"given_name": "Erika", "family_name": "Mustermann",
-                         "email": "erika.mustermann@example.org",
-                         "preferred_language": "de"}).encode())
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
-        return json.load(response)["token"]
+def demo_users_text() -> str:
+    """The demo users, one line each (no tokens: they sign in on the provider's page)."""
+    users = load_users()[0]
+    lines = []
+    for user in users.values():
+        what = (", ".join(user.roles) if user.audience == "staff"
+                else f"resident of {user.tenant}, up to trust level {user.level}"
+                + (f", representative of {user.company}" if user.company else ""))
+        lines.append(f"    {user.username:<7} {user.name:<20} {what}")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -42,23 +42,27 @@ def main() -> None:
         var_dir=Path(os.environ.get("LOKET_VAR_DIR", ROOT / "var")),
         gateway_port=int(os.environ.get("LOKET_PORT", "8000")),
         mongo_port=int(os.environ.get("LOKET_MONGO_PORT", "27017")),
+        idp_port=int(os.environ.get("LOKET_IDP_PORT", "8001")),
     )
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)  # also when started in the background (SIG_IGN)
-    print("Starting Loket (SecantusDB, RabbitMQ, appointments, permits, profile, gateway)...")
+    print("Starting Loket (SecantusDB, RabbitMQ, appointments, permits, profile, "
+          "development identity provider, gateway)...")
     system.start()
-    resident_token = demo_resident_token(system)
     print(f"""
 Loket is running on the demo municipality "Musterstadt":
   web front end   {system.url}/
   book            {system.url}/de/appointments/  (English: /en/appointments/)
-  counter staff   {system.url}/de/staff/  (sign in with the staff token below)
-  apply           {system.url}/de/permits/  (sign in with the resident token below)
+  sign in         {system.url}/de/sign-in  (residents; staff: {system.url}/de/staff/)
+  apply           {system.url}/de/permits/
   JSON API        {system.url}/api/v1/tenants/musterstadt/offices
   OpenAPI         {system.url}/openapi.json
   health          {system.url}/health
-  staff token     {system.staff_token}  (demo tenant admin and case worker, this run)
-  resident token  {resident_token}  (demo resident Erika Mustermann, this run)
+  identity        {system.idp_url}  (development identity provider, never in production)
+  demo users (choose one on the provider's page; API clients: password grant with
+  password "demo", client_id <tenant>-residents or <tenant>-staff,
+  client_secret {system.idp_secret}  (development only, this run)):
+{demo_users_text()}
   logs            {system.group.log_dir}
 Press Ctrl-C to stop everything.""", flush=True)
     try:

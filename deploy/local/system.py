@@ -8,12 +8,12 @@ import secrets
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loket_common.tokens import token_hash
-
+from .dev_identity_provider import load_users
 from .infra import ensure_rabbitmq, start_secantusdb
 from .local_keys import local_keys
 from .processes import ProcessGroup
@@ -25,10 +25,11 @@ BIN = Path(sys.executable).parent
 
 @dataclass
 class System:
-    """SecantusDB, RabbitMQ (if needed), the three services and the gateway."""
+    """SecantusDB, RabbitMQ (if needed), the services, the dev identity provider, the gateway."""
 
     var_dir: Path
     gateway_port: int = 8000
+    idp_port: int = 8001
     mongo_port: int = 27017
     amqp_uri: str = field(default_factory=lambda: os.environ.get(
         "AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"))
@@ -37,23 +38,51 @@ class System:
     def __post_init__(self) -> None:
         self.group = ProcessGroup(self.var_dir / "log")
         self.mongo_uri = ""
-        # A fresh demo staff token each run (only its hash reaches the gateway).
-        self.staff_token = secrets.token_urlsafe(18)
         self.gateway_secret = secrets.token_urlsafe(32)
+        # Fresh each run: the demo clients' secret and the pseudonym key.
+        self.idp_secret = secrets.token_urlsafe(24)
+        # Kept with the data (var/local-keys.json): subjects must not change between runs.
+        self.pseudonym_key = local_keys(self.var_dir)["LOKET_PSEUDONYM_KEY"]
 
     @property
     def url(self) -> str:
         """Where the gateway answers."""
         return f"http://127.0.0.1:{self.gateway_port}"
 
+    @property
+    def idp_url(self) -> str:
+        """Where the development identity provider answers (its issuer)."""
+        return f"http://127.0.0.1:{self.idp_port}"
+
+    def token_for(self, username: str, tenant: str | None = None,
+                  level: str | None = None) -> str:
+        """An access token for a demo user from the development identity provider.
+
+        Password grant, for ``tenant`` (default: the user's own) at trust ``level``
+        (default: the highest the user reaches).
+        """
+        user = load_users()[0][username]
+        tenant = tenant or user.tenant
+        form = {"grant_type": "password", "username": username, "password": "demo",
+                "scope": "openid profile email", "client_id": f"{tenant}-{user.audience}",
+                "client_secret": self.idp_secret}
+        if level:
+            form["acr_values"] = "http://eidas.europa.eu/LoA/" + level
+        request = urllib.request.Request(  # noqa: S310 (the local provider)
+            self.idp_url + "/token", data=urllib.parse.urlencode(form).encode(), method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return json.load(response)["access_token"]
+
     def env(self) -> dict[str, str]:
         """The environment every service and the gateway get."""
         return {"AMQP_URI": self.amqp_uri, "MONGO_URI": self.mongo_uri,
                 "GATEWAY_BIND": f"127.0.0.1:{self.gateway_port}",
-                "LOKET_STAFF_TOKENS": "musterstadt:tenant_admin:"
-                                      + token_hash(self.staff_token),
                 "LOKET_GATEWAY_SECRET": self.gateway_secret,
                 **local_keys(self.var_dir),
+                # The development identity provider; never in production (docs/identity.md).
+                "LOKET_ENVIRONMENT": "development",
+                "LOKET_DEV_IDP_URL": self.idp_url,
+                "LOKET_DEV_IDP_SECRET": self.idp_secret,
                 # Rate-limit counts shared by the gateway's worker processes.
                 "RATE_LIMIT_STORAGE_URI": self.mongo_uri,
                 **self.extra_env}
@@ -71,12 +100,29 @@ class System:
                 self.group.start(service, [str(BIN / "loket-service"), "run",
                                            "--config", "config.yml", f"loket_{service}.service"],
                                  cwd=ROOT / "services" / service, env=self.env())
+            self.group.start("identity-provider",
+                             [sys.executable, "-m", "deploy.local.dev_identity_provider",
+                              "--port", str(self.idp_port)], cwd=ROOT, env=self.env())
+            self._wait_for_idp(30)
             self.group.start("gateway", [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"],
                              cwd=ROOT / "services" / "gateway", env=self.env())
             self.wait_healthy(90)
         except BaseException:
             self.stop()
             raise
+
+    def _wait_for_idp(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if "identity-provider" in self.group.dead():
+                raise SystemExit(f"identity-provider exited; see {self.group.log_dir}")
+            try:
+                with urllib.request.urlopen(  # noqa: S310 (loopback)
+                        self.idp_url + "/.well-known/openid-configuration", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit(f"the identity provider did not start in {seconds:.0f} s")
 
     def _run_tool(self, name: str, *args: str) -> None:
         import subprocess
@@ -111,3 +157,4 @@ class System:
     def stop(self) -> None:
         """Stop everything this system started."""
         self.group.stop()
+

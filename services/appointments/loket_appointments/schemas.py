@@ -200,6 +200,8 @@ class ActorSchema(Schema):
 
     subject = fields.String(required=True, validate=validate.Length(min=1, max=100))
     role = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    # The staff member's display name (the sign-in's `name` claim), for audit trails.
+    name = fields.String(validate=validate.Length(max=200))
 
 
 class StaffActorSchema(ActorSchema):

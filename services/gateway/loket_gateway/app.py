@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
@@ -13,20 +14,23 @@ from . import (
     catalogue_admin_api,  # noqa: F401 (adds the tenant admins' catalogue routes)
     lottery_api,  # noqa: F401 (adds the fair-release lottery routes to the API)
     lottery_pages,  # noqa: F401 (adds the lottery pages to the web front end)
+    operator_api,  # noqa: F401 (adds the platform operator's tenant list)
     permit_cases_api,  # noqa: F401 (adds the case workers' permit routes)
     permit_pages,  # noqa: F401 (adds the residents' permit pages)
     permits_api,  # noqa: F401 (adds the permit application routes to the API)
+    sign_in_pages,  # noqa: F401 (adds sign-in and sign-out through OpenID Connect)
     staff_pages,  # noqa: F401 (adds the counter staff pages)
 )
 from .api import api
 from .csrf import init_csrf
 from .health import health
 from .i18n import init_i18n
+from .identity_providers import init_identity_providers, provider_origins
 from .openapi import build_spec
 from .problems import from_exception
 from .rate_limits import init_rate_limits
 from .rpc import RpcPool
-from .security import add_security_headers
+from .security import cookie_settings, with_sign_in_origins
 from .settings import Settings
 from .tenants import TenantRegistry
 from .web import web
@@ -40,9 +44,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     if not settings.secret:
         raise SystemExit("LOKET_GATEWAY_SECRET is not set: the gateway signs proof-of-work "
                          "challenges and staff sessions with it (see README, Configuration).")
+    if not settings.pseudonym_key:
+        raise SystemExit("LOKET_PSEUDONYM_KEY is not set: residents' pseudonymous ids are "
+                         "derived with it (see README, Configuration).")
     app = Flask(__name__)
     app.secret_key = settings.secret
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    app.config.update(cookie_settings(settings.environment))
     if settings.trusted_proxies:
         # The client address (rate limits) comes from that many X-Forwarded-For hops.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
@@ -52,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["loket_settings"] = settings
     app.extensions["loket_tenants"] = TenantRegistry.from_file(settings.tenants_file)
+    init_identity_providers(app, app.extensions["loket_tenants"], settings.environment)
     app.extensions["loket_rpc"] = RpcPool(settings.amqp_uri, settings.rpc_pool_size,
                                           settings.rpc_timeout)
     app.extensions["loket_health_rpc"] = RpcPool(settings.amqp_uri, 2, settings.health_timeout)
@@ -61,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(health)
     app.register_blueprint(web)
-    app.after_request(add_security_headers)
+    app.after_request(with_sign_in_origins(provider_origins(app)))
     app.register_error_handler(Exception, _render_error)
     spec = build_spec(app)
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(spec))
@@ -70,6 +78,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _render_error(error: Exception):
     """problem+json for machines; an accessible HTML page for people."""
+    if isinstance(error, HTTPException) and error.response is not None:
+        return error.response  # e.g. abort(redirect(...)): the step-up sign-in
     response = from_exception(error)
     if request.path.startswith(MACHINE_PREFIXES) or request.path == "/":
         return response

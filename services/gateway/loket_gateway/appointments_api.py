@@ -11,6 +11,7 @@ from . import appointment_schemas as schemas
 from .api import _json_body, _request_secret, _rpc, _tenant, api
 from .hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
 from .icalendar_export import booking_to_ics
+from .identity import require_role
 from .openapi import operation
 from .problems import Problem
 from .rate_limits import (
@@ -21,7 +22,6 @@ from .rate_limits import (
     limit_address,
     limit_person,
 )
-from .staff_auth import require_role
 
 TAGS = ("appointments",)
 STAFF_TAGS = ("appointments: counter staff",)

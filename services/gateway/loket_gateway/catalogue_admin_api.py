@@ -17,9 +17,9 @@ from loket_common.validation import load
 
 from . import catalogue_admin_schemas as schemas
 from .api import _json_body, _rpc, _tenant, api
+from .identity import current_actor, require_role
 from .openapi import operation
 from .problems import Problem
-from .staff_auth import current_actor, require_role
 
 TAGS = ("appointments: tenant admin",)
 ADMIN = "tenant_admin"

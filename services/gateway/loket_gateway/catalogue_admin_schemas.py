@@ -103,10 +103,12 @@ class CatalogueSchema(Schema):
 
 
 class ActorSchema(Schema):
-    """Who made a change: a pseudonym of the staff token, and the role."""
+    """Who made a change: the staff member's pseudonym, display name and role."""
 
     subject = fields.String(required=True)
     role = fields.String(required=True)
+    # The staff member's display name (the sign-in's `name` claim), for audit trails.
+    name = fields.String()
 
 
 class CatalogueChangeSchema(Schema):

@@ -10,6 +10,7 @@ from flask import current_app, g, request
 
 from loket_common.tokens import token_hash
 
+from .identity import optional_subject
 from .proof_of_work import ProofOfWorkFailed, issue_challenge, verify, verify_waited
 from .tenants import Tenant
 
@@ -25,14 +26,18 @@ def client_key(tenant_id: str) -> str:
 
 
 def person_key() -> str:
-    """A pseudonym of the person a booking request names (its email), for rate limits.
+    """A pseudonym of the person behind a booking request, for rate limits.
 
-    The same hash input as the appointments service's person key, but shortened; a
-    request without a readable email counts against its address instead.
+    The signed-in resident's subject when there is one; else the hash of the email the
+    request names (the same hash input as the appointments service's person key, but
+    shortened); a request with neither counts against its address instead.
     """
+    tenant = (request.view_args or {}).get("tenant") or getattr(g.get("tenant"), "id", "")
+    subject = optional_subject(tenant) if tenant else None
+    if subject:
+        return "subject:" + subject
     source = request.get_json(silent=True) if request.is_json else request.form
     email = source.get("email") if hasattr(source, "get") else None
-    tenant = (request.view_args or {}).get("tenant") or getattr(g.get("tenant"), "id", "")
     if not isinstance(email, str) or "@" not in email:
         return "address:" + token_hash(f"{tenant}:{request.remote_addr}")[:32]
     return token_hash(f"{tenant}:{email.strip().lower()}")[:32]

@@ -88,7 +88,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
                           "url": "https://interoperable-europe.ec.europa.eu/collection/eupl"}},
     )
     spec.components.schema("Problem", schema=api_schemas.ProblemSchema)
-    spec.components.security_scheme("profileToken", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme("profileToken", {
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "description": "A resident's access token from the municipality's sign-in "
+                       "(OpenID Connect; see docs/identity.md)."})
     spec.components.security_scheme("manageToken", {
         "type": "apiKey", "in": "header", "name": "X-Manage-Token",
         "description": "The secret of a booking's manage link."})
@@ -96,8 +99,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
         "type": "apiKey", "in": "header", "name": "X-Status-Token",
         "description": "The secret of a lottery entry's status link."})
     spec.components.security_scheme("staffToken", {
-        "type": "http", "scheme": "bearer",
-        "description": "A staff member's token (interim, until login arrives)."})
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "description": "A staff member's access token from the municipality's staff sign-in "
+                       "(OpenID Connect; roles in the `loket_roles` claim)."})
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions[rule.endpoint]
         if not hasattr(view, OPERATION_ATTR):

@@ -14,9 +14,9 @@ from loket_common.validation import load
 
 from . import permits_schemas as schemas
 from .api import _json_body, _rpc, _tenant, api
+from .identity import current_actor, require_role
 from .openapi import operation
 from .permits_api import attachment_response
-from .staff_auth import current_actor, require_role
 
 TAGS = ("permits: case workers",)
 ROLE = "case_worker"

@@ -1,80 +1,33 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Permit pages for residents: sign in with the profile token, apply, upload, submit, status.
+"""Permit pages for residents: apply, upload, submit, status.
 
-The profile token (interim until login, issue 5) is kept in Flask's signed session cookie
-(HttpOnly, SameSite=Lax) like the staff token and checked through the profile service on
-every request; each form carries the CSRF token (csrf.py). Forms are generated from the
-permit type's definition; every field shows why it is needed.
+Residents sign in through the tenant's identity provider (:mod:`.sign_in_pages`); pages are
+guarded by :func:`.identity.resident_page`; each form carries the session's CSRF token.
+Forms are generated from the permit type's definition; every field shows why it is needed.
 """
 from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .applicant import current_applicant
+from . import sessions
+from .identity import resident_page, step_up
 from .page_helpers import MESSAGES, PageError, act, fetched_or_404, page_error, services
-from .permits_api import attachment_response
+from .permits_api import applicant, attachment_response
 from .web import web
 
 ADDRESS_PARTS = ("street", "postal_code", "city")
 NUMBERS = {"integer": int, "decimal": float}
 
 
-def resident_page(view: Callable) -> Callable:
-    """Let the view run for a signed-in resident of this tenant (csrf.py checks POSTs)."""
-    @wraps(view)
-    def checked(**kwargs: Any) -> Any:
-        token = session.get("profile_token", "")
-        if not token or session.get("profile_tenant") != g.tenant.id:
-            return redirect(url_for("web.resident_sign_in"), code=303)
-        try:
-            with services() as rpc:
-                g.applicant = current_applicant(rpc, g.tenant.id, token)
-        except Exception as error:  # noqa: BLE001 (a revoked token: sign in again)
-            if page_error(error).status >= 500:
-                raise
-            session.clear()
-            return redirect(url_for("web.resident_sign_in"), code=303)
-        return view(**kwargs)
-    return checked
-
-
-@web.get("/<lang>/permits/sign-in")
-def resident_sign_in():
-    """The sign-in form: paste the profile token."""
-    return render_template("permit_sign_in.html", failed=False)
-
-
-@web.post("/<lang>/permits/sign-in")
-def resident_sign_in_post():
-    """Check the profile token through the profile service; keep it in the session."""
-    token = request.form.get("token", "").strip()
-    try:
-        if not token:
-            raise ValueError("token")
-        with services() as rpc:
-            current_applicant(rpc, g.tenant.id, token)
-    except Exception as error:  # noqa: BLE001 (the token does not open a profile)
-        if not isinstance(error, ValueError) and page_error(error).status >= 500:
-            raise
-        return render_template("permit_sign_in.html", failed=True), 403
-    session.clear()
-    session.update(profile_token=token, profile_tenant=g.tenant.id)
-    return redirect(url_for("web.my_applications_page"), code=303)
-
-
-@web.post("/<lang>/permits/sign-out")
-@resident_page
-def resident_sign_out():
-    """Forget the session."""
-    session.clear()
-    return redirect(url_for("web.permit_types_page"), code=303)
+def me() -> dict[str, str]:
+    """The signed-in resident as the permits service names an applicant."""
+    return applicant(g.resident)
 
 
 @web.get("/<lang>/permits/")
@@ -83,7 +36,7 @@ def permit_types_page():
     with services() as rpc:
         types = rpc.permits.list_permit_types(g.tenant.id)
     return render_template("permit_types.html", types=types,
-                           signed_in=session.get("profile_tenant") == g.tenant.id)
+                           signed_in=sessions.current(sessions.RESIDENT, g.tenant.id) is not None)
 
 
 def _permit_type(type_id: str) -> dict:
@@ -165,7 +118,7 @@ def _form_page(permit_type: dict, application: dict | None, values: dict[str, st
 def _save(permit_type: dict, application: dict | None) -> Any:
     """Create or change the draft; submit it when asked; on to its status page."""
     data = form_data(permit_type["fields"], request.form)
-    who = g.applicant
+    who = me()
     try:
         with services() as rpc:
             if application is None:
@@ -193,20 +146,24 @@ def _save(permit_type: dict, application: dict | None) -> Any:
 @web.get("/<lang>/permits/<type_id>/apply")
 @resident_page
 def apply_page(type_id: str):
-    """The empty application form of a permit type."""
-    return _form_page(_permit_type(type_id), None, {})
+    """The empty application form of a permit type (after a step-up if the type needs it)."""
+    permit_type = _permit_type(type_id)
+    step_up(permit_type.get("minimum_trust_level", "low"))
+    return _form_page(permit_type, None, {})
 
 
 @web.post("/<lang>/permits/<type_id>/apply")
 @resident_page
 def apply_page_post(type_id: str):
     """Start the draft (and submit it if asked)."""
-    return _save(_permit_type(type_id), None)
+    permit_type = _permit_type(type_id)
+    step_up(permit_type.get("minimum_trust_level", "low"))
+    return _save(permit_type, None)
 
 
 def _mine(application_id: str) -> dict:
     return fetched_or_404(lambda rpc: rpc.permits.get_application(
-        g.tenant.id, g.applicant["subject"], application_id))
+        g.tenant.id, me()["subject"], application_id))
 
 
 @web.get("/<lang>/permits/applications/")
@@ -214,7 +171,7 @@ def _mine(application_id: str) -> dict:
 def my_applications_page():
     """The resident's own applications."""
     with services() as rpc:
-        mine = rpc.permits.my_applications(g.tenant.id, g.applicant["subject"])
+        mine = rpc.permits.my_applications(g.tenant.id, me()["subject"])
         names = {item["id"]: item["name"] for item in rpc.permits.list_permit_types(g.tenant.id)}
     return render_template("permit_list.html", applications=mine, names=names)
 
@@ -254,7 +211,7 @@ def upload_page_post(application_id: str):
                         code=303)
     content = base64.b64encode(upload.read()).decode("ascii")
     return _act(application_id, lambda rpc: rpc.permits.add_attachment(
-        g.tenant.id, g.applicant, application_id, document_id, upload.filename, content),
+        g.tenant.id, me(), application_id, document_id, upload.filename, content),
         _("The document %(name)s is uploaded.", name=upload.filename))
 
 
@@ -263,7 +220,7 @@ def upload_page_post(application_id: str):
 def resident_download(application_id: str, attachment_id: str):
     """One of the resident's documents, as a download."""
     return attachment_response(fetched_or_404(lambda rpc: rpc.permits.get_attachment(
-        g.tenant.id, application_id, attachment_id, applicant=g.applicant)))
+        g.tenant.id, application_id, attachment_id, applicant=me())))
 
 
 def _act(application_id: str, call: Callable[[Any], Any], done: str) -> Any:
@@ -286,7 +243,7 @@ def answer_page_post(application_id: str):
         return redirect(url_for("web.application_page", application_id=application_id),
                         code=303)
     return _act(application_id, lambda rpc: rpc.permits.answer_information_request(
-        g.tenant.id, g.applicant, application_id, data, message),
+        g.tenant.id, me(), application_id, data, message),
         _("Your answer is sent. The case worker continues with your application."))
 
 
@@ -300,5 +257,5 @@ def withdraw_page_post(application_id: str):
         return redirect(url_for("web.application_page", application_id=application_id),
                         code=303)
     return _act(application_id, lambda rpc: rpc.permits.withdraw_application(
-        g.tenant.id, g.applicant, application_id, reason),
+        g.tenant.id, me(), application_id, reason),
         _("Your application is withdrawn."))

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The permit application API for residents: types, applications, attachments.
 
-Applicants identify with the profile token (``Authorization: Bearer``); see
-:mod:`.applicant`. Case workers' routes are in :mod:`.permit_cases_api`.
+Applicants identify with an access token from the tenant's sign-in (``Authorization:
+Bearer``, :func:`.identity.api_resident`). Case workers' routes are in :mod:`.permit_cases_api`.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 from marshmallow import Schema
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -19,14 +19,16 @@ from loket_common.validation import load
 
 from . import permits_schemas as schemas
 from .api import _json_body, _rpc, _tenant, api
-from .applicant import applicant_token, current_applicant
+from .identity import Resident, api_resident
 from .openapi import operation
 from .problems import Problem
 from .rate_limits import APPLICATION_LIMIT, UPLOAD_LIMIT, limit_address
+from .trust_levels import reaches
 
 TAGS = ("permits",)
 PATH = "/tenants/<tenant>/applications"
-AUTH = {401: ("No valid profile token", None)}
+AUTH = {401: ("No valid access token", None),
+        403: ("A staff token, or a trust level too low (trust_level_too_low)", None)}
 WRITE = {**AUTH, 429: ("Too many applications or changes from this address", None)}
 STATE_ERRORS = {409: ("Not possible in this state (transition_not_allowed)", None)}
 
@@ -47,10 +49,25 @@ def _as_applicant(tenant: str, read: Callable[[], Any] = lambda: None) -> Iterat
     The tenant, then the token, then the input (``read``) are checked before any RPC.
     """
     tenant = _tenant(tenant)
-    token = applicant_token()
+    resident = api_resident(tenant)
     body = read()
     with _rpc() as rpc:
-        yield AsApplicant(rpc, tenant, current_applicant(rpc, tenant, token), body)
+        yield AsApplicant(rpc, tenant, applicant(resident), body)
+
+
+def applicant(resident: Resident) -> dict[str, str]:
+    """The applicant as the permits service names it: the subject and the display name."""
+    return {"subject": resident.subject, "name": resident.name}
+
+
+def check_trust_level(permit_type: dict, resident: Resident) -> None:
+    """403 ``trust_level_too_low`` when the type needs more than the sign-in has."""
+    minimum = permit_type.get("minimum_trust_level", "low")
+    if not reaches(resident.trust_level, minimum):
+        raise Problem(403, "trust_level_too_low", "Higher trust level needed",
+                      f"This application type needs a sign-in at trust level '{minimum}' "
+                      f"or higher; this token has '{resident.trust_level}'.",
+                      required_level=minimum)
 
 
 def _body(schema: type[Schema]) -> Callable[[], dict]:
@@ -85,6 +102,8 @@ def get_permit_type(tenant: str, type_id: str):
 def create_application(tenant: str):
     """A draft; its data is checked for types only until it is submitted."""
     with _as_applicant(tenant, _body(schemas.NewApplicationSchema)) as call:
+        check_trust_level(call.rpc.permits.get_permit_type(call.tenant, call.body["type_id"]),
+                          g.resident)
         created = call.rpc.permits.create_application(
             call.tenant, call.who, call.body["type_id"], call.body["data"],
             call.body["on_behalf_of"])

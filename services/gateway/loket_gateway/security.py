@@ -28,8 +28,41 @@ HEADERS = {
 }
 
 
+def cookie_settings(environment: str) -> dict[str, object]:
+    """Flask's session cookie settings.
+
+    HttpOnly and SameSite=Lax always; in production also Secure with the ``__Host-``
+    prefix (sent only over https, to this host alone).
+    """
+    settings: dict[str, object] = {"SESSION_COOKIE_HTTPONLY": True,
+                                   "SESSION_COOKIE_SAMESITE": "Lax"}
+    if environment == "production":
+        settings.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-loket",
+                        SESSION_COOKIE_PATH="/", SESSION_COOKIE_DOMAIN=None)
+    else:
+        settings.update(SESSION_COOKIE_NAME="loket")
+    return settings
+
+
 def add_security_headers(response: Response) -> Response:
     """Set the headers in :data:`HEADERS` (unless a view set its own)."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+def with_sign_in_origins(origins: list[str]):
+    """:func:`add_security_headers`, with ``form-action`` allowing the identity providers.
+
+    A form whose answer is a sign-in redirect (an expired session, a step-up) goes on to
+    the provider, and browsers check redirects against form-action.
+    """
+    if not origins:
+        return add_security_headers
+    policy = CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", "form-action 'self' " + " ".join(sorted(set(origins))))
+
+    def add(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", policy)
+        return add_security_headers(response)
+    return add

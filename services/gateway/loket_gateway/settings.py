@@ -42,6 +42,26 @@ class Settings:
     max_request_bytes: int = field(
         default_factory=lambda: int(os.environ.get("LOKET_MAX_REQUEST_BYTES", "11534336"))
     )
+    # LOKET_ENVIRONMENT: "production" (default) refuses development identity providers and
+    # plain-http issuers and sets Secure "__Host-" session cookies; "development" (make run,
+    # tests) allows the development identity provider on loopback and http cookies.
+    environment: str = field(
+        default_factory=lambda: os.environ.get("LOKET_ENVIRONMENT", "production")
+    )
+    # LOKET_PSEUDONYM_KEY: the HMAC key of residents' pseudonymous subject ids. Required; never
+    # change it (every resident would become someone new to the services).
+    pseudonym_key: str = field(default_factory=lambda: os.environ.get("LOKET_PSEUDONYM_KEY", ""))
+    # LOKET_RESIDENT_SESSION_IDLE_MINUTES / LOKET_RESIDENT_SESSION_MAX_MINUTES: a resident's
+    # page session ends after this long without a request, and this long after sign-in.
+    resident_idle_minutes: float = field(default_factory=lambda: float(
+        os.environ.get("LOKET_RESIDENT_SESSION_IDLE_MINUTES", "20")))
+    resident_max_minutes: float = field(default_factory=lambda: float(
+        os.environ.get("LOKET_RESIDENT_SESSION_MAX_MINUTES", "480")))
+    # LOKET_STAFF_SESSION_IDLE_MINUTES / LOKET_STAFF_SESSION_MAX_MINUTES: the same for staff.
+    staff_idle_minutes: float = field(default_factory=lambda: float(
+        os.environ.get("LOKET_STAFF_SESSION_IDLE_MINUTES", "30")))
+    staff_max_minutes: float = field(default_factory=lambda: float(
+        os.environ.get("LOKET_STAFF_SESSION_MAX_MINUTES", "600")))
     # HEALTH_TIMEOUT_SECONDS: how long /health waits for each dependency.
     health_timeout: float = field(
         default_factory=lambda: float(os.environ.get("HEALTH_TIMEOUT_SECONDS", "2"))

@@ -1,91 +1,33 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Counter staff pages: sign in with the staff token, the day list, check-in, call, no-show.
+"""Counter staff pages: the day list, check-in, call, no-show, walk-ins.
 
-The token is kept in Flask's signed session cookie (HttpOnly, SameSite=Lax) and checked
-against the tenant and role on every request, like the API's bearer token; each form
-carries the CSRF token (csrf.py). Login through OpenID Connect replaces the token.
+Staff sign in through the tenant's staff identity provider (:mod:`.sign_in_pages`); pages
+are guarded by :func:`.identity.staff_page` (role per tenant from the token's
+``loket_roles``); each form carries the session's CSRF token.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
-from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from .identity import staff_page, staff_roles
 from .page_helpers import day_label, page_error, services
-from .staff_auth import actor, roles_for
+from .staff_roles import CASE_WORKER, COUNTER_STAFF, TENANT_ADMIN
 from .web import web
 
-COUNTER_STAFF, CASE_WORKER, TENANT_ADMIN = "counter_staff", "case_worker", "tenant_admin"
-STAFF_ROLES = frozenset({COUNTER_STAFF, CASE_WORKER})
+__all__ = ["CASE_WORKER", "COUNTER_STAFF", "TENANT_ADMIN", "staff_page", "start_page"]
 
 
-def session_roles() -> set[str]:
-    """The roles the session's staff token grants in this tenant (none when signed out)."""
-    token = session.get("staff_token", "")
-    if not token or session.get("staff_tenant") != g.tenant.id:
-        return set()
-    return roles_for(g.tenant.id, token)
-
-
-def staff_page(view: Callable | None = None, *, role: str | None = COUNTER_STAFF) -> Callable:
-    """Let the view run for signed-in staff of this tenant with ``role`` (csrf.py checks POSTs).
-
-    Signed out: on to the sign-in form; signed in without the role: 403.
-    Use as ``@staff_page`` or ``@staff_page(role=TENANT_ADMIN)`` (``role=None``: any staff).
-    """
-    if view is None:
-        return lambda inner: staff_page(inner, role=role)
-
-    @wraps(view)
-    def checked(**kwargs: Any) -> Any:
-        roles = session_roles()
-        if not roles:
-            return redirect(url_for("web.staff_sign_in"), code=303)
-        if role is not None and role not in roles:
-            abort(403)
-        g.staff = actor(session["staff_token"], role or sorted(roles)[0])
-        return view(**kwargs)
-    return checked
-
-
-def _start_page() -> Any:
+def start_page(roles: set[str]) -> Any:
     """Admins start at the catalogue, counter staff at the day list, case workers at the queue."""
-    roles = session_roles()
     start = ("web.admin_catalogue" if TENANT_ADMIN in roles else
              "web.staff_day_list" if COUNTER_STAFF in roles else "web.case_queue_page")
     return redirect(url_for(start), code=303)
-
-
-@web.get("/<lang>/staff/")
-def staff_sign_in():
-    """The sign-in form (or straight on to the start page)."""
-    if STAFF_ROLES & session_roles():
-        return _start_page()
-    return render_template("staff_sign_in.html", failed=False)
-
-
-@web.post("/<lang>/staff/")
-def staff_sign_in_post():
-    """Check the token against the tenant and role; keep it in the session."""
-    token = request.form.get("token", "").strip()
-    if not token or not STAFF_ROLES & roles_for(g.tenant.id, token):
-        return render_template("staff_sign_in.html", failed=True), 403
-    session.clear()
-    session.update(staff_token=token, staff_tenant=g.tenant.id)
-    return _start_page()
-
-
-@web.post("/<lang>/staff/sign-out")
-@staff_page(role=None)
-def staff_sign_out():
-    """Forget the session."""
-    session.clear()
-    return redirect(url_for("web.staff_sign_in"), code=303)
 
 
 def _day(timezone: str) -> date:
@@ -119,7 +61,7 @@ def staff_day_list():
                            counter_id=counter_id or "", entries=entries,
                            day_heading=day_label(day), names=names,
                            counters=counters,
-                           is_admin=TENANT_ADMIN in session_roles())
+                           is_admin=TENANT_ADMIN in staff_roles())
 
 
 def _back() -> Any:

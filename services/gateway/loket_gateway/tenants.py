@@ -2,7 +2,7 @@
 """The tenant registry: which municipalities this gateway serves, and how to find them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -23,6 +23,10 @@ class Tenant:
     hosts: tuple[str, ...]
     # Proof of work before a hold: the challenge's search range (0 switches it off).
     pow_difficulty: int = DEFAULT_POW_DIFFICULTY
+    # Sign-in: the tenant's OpenID Connect providers and trust levels per action, as written
+    # in tenants.yml (read by identity_providers.py and trust_levels.py).
+    identity_providers: tuple[dict, ...] = field(default=(), hash=False, compare=False)
+    minimum_trust_level: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 class TenantRegistry:
@@ -47,6 +51,8 @@ class TenantRegistry:
                 hosts=tuple(item.get("hosts", ())),
                 pow_difficulty=int(item.get("proof_of_work_difficulty",
                                             DEFAULT_POW_DIFFICULTY)),
+                identity_providers=tuple(item.get("identity_providers", ())),
+                minimum_trust_level=dict(item.get("minimum_trust_level", {})),
             )
             for item in raw["tenants"]
         ]

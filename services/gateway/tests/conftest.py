@@ -1,16 +1,39 @@
+import os
+import time
+
 import pytest
 from flask import session
 from flask_wtf.csrf import generate_csrf
+from joserfc import jwt
+from joserfc.jwk import KeySet, RSAKey
 
 from loket_gateway.app import create_app
+from loket_gateway.bearer_tokens import KeyCache
 from loket_gateway.settings import Settings
+
+# tenants.yml's development providers, on an address nobody listens on: these tests give
+# the gateway the provider's keys directly (KeyCache.put), so no provider needs to run.
+TEST_ISSUER = "http://127.0.0.1:9"
+os.environ.setdefault("LOKET_DEV_IDP_URL", TEST_ISSUER)
+os.environ.setdefault("LOKET_DEV_IDP_SECRET", "test-client-secret")
+SIGNING_KEY = RSAKey.generate_key(2048, parameters={"kid": "test-key"})
+EIDAS = "http://eidas.europa.eu/LoA/"
+
+
+def test_settings(**overrides):
+    # A broker address nobody listens on: these tests need no services.
+    values = {"amqp_uri": "amqp://guest:guest@127.0.0.1:1/", "rpc_timeout": 1,
+              "health_timeout": 0.5, "secret": "gateway-test-secret",
+              "environment": "development", "pseudonym_key": "test-pseudonym-key"}
+    return Settings(**{**values, **overrides})
 
 
 @pytest.fixture
 def app():
-    # A broker address nobody listens on: these tests need no services.
-    return create_app(Settings(amqp_uri="amqp://guest:guest@127.0.0.1:1/", rpc_timeout=1,
-                               health_timeout=0.5, secret="gateway-test-secret"))
+    app = create_app(test_settings())
+    app.extensions["loket_key_cache"] = cache = KeyCache()
+    cache.put(TEST_ISSUER, KeySet([SIGNING_KEY]).as_dict(private=False))
+    return app
 
 
 @pytest.fixture
@@ -26,3 +49,31 @@ def form_token(app, client):
     with client.session_transaction() as client_session:
         client_session["csrf_token"] = secret
     return token
+
+
+class Tokens:
+    """Access tokens as tenants.yml's development provider would sign them."""
+
+    def make(self, sub="demo-anna", aud="musterstadt-residents", level="substantial",
+             expires_in=900, key=SIGNING_KEY, **claims):
+        now = int(time.time())
+        body = {"iss": TEST_ISSUER, "sub": sub, "aud": aud, "iat": now,
+                "exp": now + expires_in, "acr": EIDAS + level, "name": "Anna Schmidt",
+                "given_name": "Anna", "family_name": "Schmidt",
+                "email": "anna.schmidt@example.org", **claims}
+        return jwt.encode({"alg": "RS256", "kid": key.kid}, body, key)
+
+    def resident(self, sub="demo-anna", tenant="musterstadt", **claims):
+        return self.make(sub=sub, aud=f"{tenant}-residents", **claims)
+
+    def staff(self, *roles, sub="demo-staff", tenant="musterstadt", **claims):
+        return self.make(sub=sub, aud=f"{tenant}-staff", name="Sam Staff",
+                         loket_roles=list(roles), **claims)
+
+    def bearer(self, token):
+        return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def tokens():
+    return Tokens()

@@ -1,16 +1,18 @@
 """Every web form POST needs the session's CSRF token; the bearer-token API does not."""
 import io
 import re
+import time
 from pathlib import Path
 
 import pytest
-from flask_wtf.csrf import generate_csrf
+from flask import render_template_string, session
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from itsdangerous.timed import TimestampSigner
+from wtforms.validators import ValidationError
 
-from loket_common.tokens import token_hash
+from loket_gateway import sessions
 from loket_gateway.csrf import TOKEN_SECONDS
 
-ADMIN, RESIDENT = "admin-token", "resident-token"
 SLOT = "rathaus|2030-01-07T08:00:00Z"
 TEMPLATES = Path(__file__).parents[1] / "loket_gateway" / "templates"
 
@@ -23,12 +25,11 @@ FORMS = [
     ("manage: move", "/en/appointments/bookings/R1/reschedule",
      {"token": "t", "slot": SLOT}),
     ("lottery entry", "/en/appointments/passport/lottery", {"name": "Erika", "email": "e@x.org"}),
-    ("staff: sign in", "/en/staff/", {"token": ADMIN}),
     ("staff: check in", "/en/staff/bookings/R1/check-in", {}),
     ("staff: sign out", "/en/staff/sign-out", {}),
     ("admin: new service", "/en/admin/services/", {"id": "new"}),
     ("admin: closure", "/en/admin/offices/rathaus/closures", {"date": "2030-01-07"}),
-    ("permit: sign in", "/en/permits/sign-in", {"token": RESIDENT}),
+    ("resident: sign out", "/en/sign-out", {}),
     ("permit: apply", "/en/permits/residents-parking/apply", {"action": "submit"}),
     ("permit: withdraw", "/en/permits/applications/a1/withdrawal", {"confirm": "yes"}),
     ("case: decide", "/en/staff/cases/x/transitions", {"to": "approved"}),
@@ -36,17 +37,22 @@ FORMS = [
 FORM_IDS = [what for what, _, _ in FORMS]
 
 
-@pytest.fixture(autouse=True)
-def staff_tokens(monkeypatch):
-    monkeypatch.setenv("LOKET_STAFF_TOKENS", "musterstadt:tenant_admin:" + token_hash(ADMIN))
+def sign_in_both(client) -> None:
+    """Sign ``client``'s session in as musterstadt's tenant admin and as a resident."""
+    now = int(time.time())
+    with client.session_transaction() as session:
+        session.update(
+            staff={"tenant": "musterstadt", "subject": "staff:" + "0" * 32, "name": "Sam",
+                   "roles": ["counter_staff", "case_worker", "tenant_admin"],
+                   "login_at": now, "seen_at": now},
+            resident={"tenant": "musterstadt", "subject": "r-" + "1" * 32, "name": "Anna",
+                      "trust_level": "substantial", "login_at": now, "seen_at": now})
 
 
 @pytest.fixture
 def signed_in(client, form_token):
     """A session signed in as the tenant admin and as a resident, with its token."""
-    with client.session_transaction() as session:
-        session.update(staff_token=ADMIN, staff_tenant="musterstadt",
-                       profile_token=RESIDENT, profile_tenant="musterstadt")
+    sign_in_both(client)
     return client
 
 
@@ -85,9 +91,7 @@ def test_a_token_of_another_session_is_refused(signed_in, other_sessions_token, 
 
 @pytest.mark.parametrize(("what", "path", "fields"), FORMS, ids=FORM_IDS)
 def test_with_the_token_the_form_reaches_its_view(client, form_token, what, path, fields):
-    with client.session_transaction() as session:  # the token stays: sign-in adds to it
-        session.update(staff_token=ADMIN, staff_tenant="musterstadt",
-                       profile_token=RESIDENT, profile_tenant="musterstadt")
+    sign_in_both(client)  # the token stays
     response = client.post(path, data={**fields, "csrf_token": form_token})
     # Past the check each view answers for itself (no services run here: mostly 503).
     assert not refused_as_expired_form(response)
@@ -102,17 +106,23 @@ def test_a_multipart_upload_without_the_token_is_refused(signed_in):
     assert refused_as_expired_form(response)
 
 
-def test_the_sign_in_form_carries_a_token_that_works(client):
-    page = client.get("/en/staff/").get_data(as_text=True)
-    token = re.search(r'<input type="hidden" name="csrf_token" value="([^"]+)">', page).group(1)
-    response = client.post("/en/staff/", data={"token": ADMIN, "csrf_token": token})
-    assert response.status_code == 303
+def test_the_rendered_field_carries_a_token_that_works(app, client):
+    sign_in_both(client)
+    with app.test_request_context():
+        field = render_template_string(
+            '{% from "_macros.html" import csrf_field %}{{ csrf_field() }}')
+        secret = session["csrf_token"]
+    with client.session_transaction() as client_session:
+        client_session["csrf_token"] = secret
+    token = re.search(r'<input type="hidden" name="csrf_token" value="([^"]+)">', field).group(1)
+    assert client.post("/en/staff/sign-out", data={"csrf_token": token}).status_code == 303
 
 
 def test_https_forms_need_no_referer(client, form_token):
     """Our pages send ``Referrer-Policy: no-referrer``: browsers send no Referer to check."""
-    response = client.post("/en/staff/", base_url="https://localhost",
-                           data={"token": ADMIN, "csrf_token": form_token})
+    sign_in_both(client)
+    response = client.post("/en/staff/sign-out", base_url="https://localhost",
+                           data={"csrf_token": form_token})
     assert response.status_code == 303
 
 
@@ -127,7 +137,7 @@ def test_a_too_large_upload_is_413_not_a_refused_token(app, signed_in, form_toke
 
 
 def test_the_refusal_is_explained_in_the_pages_language(client):
-    response = client.post("/de/staff/", data={"token": ADMIN})
+    response = client.post("/de/sign-out")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert '<html lang="de"' in page
@@ -140,17 +150,22 @@ def test_the_refusal_is_explained_in_the_pages_language(client):
 def test_a_token_lasts_two_hours(client, form_token, monkeypatch, age, accepted):
     now = TimestampSigner.get_timestamp
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now(self) + age)
-    response = client.post("/en/staff/", data={"token": ADMIN, "csrf_token": form_token})
+    sign_in_both(client)
+    response = client.post("/en/staff/sign-out", data={"csrf_token": form_token})
     assert (response.status_code == 303) is accepted
     assert refused_as_expired_form(response) is not accepted
 
 
-def test_sign_in_starts_a_new_token(client, form_token):
-    """Sign-in starts a new session: a token from before it is no longer accepted."""
-    assert client.post("/en/staff/", data={"token": ADMIN, "csrf_token": form_token}
-                       ).status_code == 303
-    assert refused_as_expired_form(client.post("/en/staff/sign-out",
-                                               data={"csrf_token": form_token}))
+def test_sign_in_starts_a_new_token(app):
+    """Sign-in drops the token: one planted before it is no longer accepted."""
+    with app.test_request_context():
+        before = generate_csrf()
+        validate_csrf(before)
+        sessions.start(sessions.STAFF, {"tenant": "musterstadt", "subject": "staff:x",
+                                        "roles": ["counter_staff"]})
+        with pytest.raises(ValidationError):
+            validate_csrf(before)
+        assert generate_csrf() != before
 
 
 @pytest.mark.parametrize("headers", [{}, {"Cookie": "session=whatever"}])

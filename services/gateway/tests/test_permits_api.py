@@ -9,14 +9,19 @@ from contextlib import contextmanager
 
 import pytest
 
-from loket_common.tokens import token_hash
-from loket_gateway.staff_auth import ROLES, actor
+from loket_gateway.staff_roles import ROLES
+from loket_gateway.subjects import resident_subject, staff_subject
 
 API = "/api/v1/tenants/musterstadt"
-PROFILE = {"subject": "p-123", "given_name": "Erika", "family_name": "Mustermann"}
-APPLICANT = {"subject": "p-123", "name": "Erika Mustermann"}
+ISSUER, KEY = "http://127.0.0.1:9", "test-pseudonym-key"  # conftest's provider and key
+APPLICANT = {"subject": resident_subject(KEY, "musterstadt", ISSUER, "demo-anna"),
+             "name": "Anna Schmidt"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
-RESIDENT = {"Authorization": "Bearer profile-token"}
+
+
+def actor(sub, role):
+    return {"subject": staff_subject(KEY, "musterstadt", ISSUER, sub), "name": "Sam Staff",
+            "role": role}
 
 
 class FakeService:
@@ -35,7 +40,7 @@ class FakeService:
 class FakeRpc:
     def __init__(self):
         self.calls = []
-        self.profile = FakeService(self.calls, {"get_own_profile": PROFILE})
+        self.profile = FakeService(self.calls, {})
         self.permits = FakeService(self.calls, {
             "get_attachment": {"filename": "plan \"1\".png", "content_type": "image/png",
                                "content_base64": base64.b64encode(PNG).decode()},
@@ -46,8 +51,7 @@ class FakeRpc:
         yield self
 
     def permits_calls(self):
-        return [(name, args, kwargs) for name, args, kwargs in self.calls
-                if name != "get_own_profile"]
+        return list(self.calls)
 
 
 @pytest.fixture
@@ -57,17 +61,18 @@ def rpc(app):
     return fake
 
 
-@pytest.fixture(autouse=True)
-def staff(monkeypatch):
-    monkeypatch.setenv("LOKET_STAFF_TOKENS", ",".join([
-        "musterstadt:case_worker:" + token_hash("case-token"),
-        "musterstadt:tenant_admin:" + token_hash("admin-token"),
-        "musterstadt:counter_staff:" + token_hash("counter-token"),
-        "beispielstadt:case_worker:" + token_hash("other-case-token")]))
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
+@pytest.fixture
+def auth(tokens):
+    """Authorization headers by who sends them."""
+    return {name: tokens.bearer(token) for name, token in {
+        "resident": tokens.resident(),
+        "case": tokens.staff("musterstadt:case_worker", sub="demo-case"),
+        "admin": tokens.staff("musterstadt:tenant_admin", sub="demo-admin"),
+        "counter": tokens.staff("musterstadt:counter_staff"),
+        # beispielstadt's case worker, signed in through musterstadt's staff provider
+        "other_case": tokens.staff("beispielstadt:case_worker"),
+        "operator": tokens.staff("*:operator"),
+    }.items()}
 
 
 def test_tenant_admins_may_do_what_case_workers_do():
@@ -97,12 +102,14 @@ def test_applicant_routes_need_the_profile_token(client, method, path):
 
 
 @pytest.mark.parametrize("method, path", CASE_ROUTES)
-def test_only_the_tenants_case_workers_may_work_on_cases(client, method, path):
+def test_only_the_tenants_case_workers_may_work_on_cases(client, auth, method, path):
     assert client.open(API + path, method=method).status_code == 401
-    for token in ("counter-token", "other-case-token", "profile-token"):
-        response = client.open(API + path, method=method, headers=bearer(token))
-        assert response.status_code == 403, token
+    for name in ("counter", "other_case", "operator"):
+        response = client.open(API + path, method=method, headers=auth[name])
+        assert response.status_code == 403, name
         assert response.get_json()["code"] == "forbidden"
+    # a resident's token is not a staff token at all
+    assert client.open(API + path, method=method, headers=auth["resident"]).status_code == 401
 
 
 @pytest.mark.parametrize("method, path, body, fields", [
@@ -114,9 +121,9 @@ def test_only_the_tenants_case_workers_may_work_on_cases(client, method, path):
     ("POST", "/applications/a1/withdrawal", {"reason": ""}, {"reason"}),
     ("POST", "/applications/a1/answer", {"data": {}}, {"message"}),
 ])
-def test_applicant_bodies_are_checked_before_any_service_is_asked(client, method, path,
+def test_applicant_bodies_are_checked_before_any_service_is_asked(client, auth, method, path,
                                                                   body, fields):
-    response = client.open(API + path, method=method, json=body, headers=RESIDENT)
+    response = client.open(API + path, method=method, json=body, headers=auth["resident"])
     assert response.status_code == 400
     assert response.get_json()["code"] == "validation_failed"
     assert {param["name"] for param in response.get_json()["invalid_params"]} == fields
@@ -130,35 +137,37 @@ def test_applicant_bodies_are_checked_before_any_service_is_asked(client, method
      {"information_request.message"}),
     ({"to": "draft", "reason": "x"}, {"to"}),
 ])
-def test_transitions_say_what_they_need(client, body, fields):
+def test_transitions_say_what_they_need(client, auth, body, fields):
     response = client.post(API + "/cases/a1/transitions", json=body,
-                           headers=bearer("case-token"))
+                           headers=auth["case"])
     assert response.status_code == 400
     assert {param["name"] for param in response.get_json()["invalid_params"]} == fields
 
 
 @pytest.mark.parametrize("query, field", [("limit=0", "limit"), ("limit=101", "limit"),
                                           ("state=lost", "state"), ("overdue=maybe", "overdue")])
-def test_the_queue_query_is_checked(client, query, field):
-    response = client.get(API + "/cases?" + query, headers=bearer("case-token"))
+def test_the_queue_query_is_checked(client, auth, query, field):
+    response = client.get(API + "/cases?" + query, headers=auth["case"])
     assert response.status_code == 400
     assert [param["name"] for param in response.get_json()["invalid_params"]] == [field]
 
 
-def test_a_new_application_names_the_profile_as_applicant(client, rpc):
+def test_a_new_application_names_the_profile_as_applicant(client, auth, rpc):
     body = {"type_id": "residents-parking", "data": {"licence_plate": "M-AB 123"},
             "on_behalf_of": {"company_name": "Beispiel GmbH", "role": "director"}}
-    response = client.post(API + "/applications", json=body, headers=RESIDENT)
+    response = client.post(API + "/applications", json=body, headers=auth["resident"])
     assert response.status_code == 201
-    assert rpc.calls[0] == ("get_own_profile", ("musterstadt", "profile-token"), {})
-    assert rpc.permits_calls() == [("create_application", (
+    assert rpc.permits_calls() == [
+        ("get_permit_type", ("musterstadt", "residents-parking"), {}),
+        ("create_application", (
         "musterstadt", APPLICANT, "residents-parking", body["data"],
         body["on_behalf_of"]), {})]
 
 
 @pytest.mark.parametrize("method, path, body, call", [
-    ("GET", "/applications", None, ("my_applications", ("musterstadt", "p-123"))),
-    ("GET", "/applications/a1", None, ("get_application", ("musterstadt", "p-123", "a1"))),
+    ("GET", "/applications", None, ("my_applications", ("musterstadt", APPLICANT["subject"]))),
+    ("GET", "/applications/a1", None,
+     ("get_application", ("musterstadt", APPLICANT["subject"], "a1"))),
     ("PATCH", "/applications/a1", {"data": {"a": 1}},
      ("update_draft", ("musterstadt", APPLICANT, "a1", {"a": 1}))),
     ("POST", "/applications/a1/submission", None,
@@ -168,21 +177,21 @@ def test_a_new_application_names_the_profile_as_applicant(client, rpc):
     ("POST", "/applications/a1/answer", {"data": {"a": 2}, "message": "here"},
      ("answer_information_request", ("musterstadt", APPLICANT, "a1", {"a": 2}, "here"))),
 ])
-def test_applicant_requests_map_onto_the_contract(client, rpc, method, path, body, call):
-    response = client.open(API + path, method=method, json=body, headers=RESIDENT)
+def test_applicant_requests_map_onto_the_contract(client, auth, rpc, method, path, body, call):
+    response = client.open(API + path, method=method, json=body, headers=auth["resident"])
     assert response.status_code == 200
     assert rpc.permits_calls() == [(*call, {})]
 
 
-def test_removing_an_attachment_is_204(client, rpc):
-    response = client.delete(API + "/applications/a1/attachments/t1", headers=RESIDENT)
+def test_removing_an_attachment_is_204(client, auth, rpc):
+    response = client.delete(API + "/applications/a1/attachments/t1", headers=auth["resident"])
     assert response.status_code == 204
     assert rpc.permits_calls() == [("remove_attachment",
                                     ("musterstadt", APPLICANT, "a1", "t1"), {})]
 
 
-def test_an_upload_goes_to_the_service_as_base64(client, rpc):
-    response = client.post(API + "/applications/a1/attachments", headers=RESIDENT,
+def test_an_upload_goes_to_the_service_as_base64(client, auth, rpc):
+    response = client.post(API + "/applications/a1/attachments", headers=auth["resident"],
                            content_type="multipart/form-data",
                            data={"document_id": "vehicle_registration",
                                  "file": (io.BytesIO(PNG), "car.png")})
@@ -194,17 +203,17 @@ def test_an_upload_goes_to_the_service_as_base64(client, rpc):
 
 @pytest.mark.parametrize("data, fields", [({"document_id": "x"}, {"file"}),
                                           ({}, {"document_id", "file"})])
-def test_an_upload_needs_a_document_id_and_a_file(client, rpc, data, fields):
-    response = client.post(API + "/applications/a1/attachments", headers=RESIDENT,
+def test_an_upload_needs_a_document_id_and_a_file(client, auth, rpc, data, fields):
+    response = client.post(API + "/applications/a1/attachments", headers=auth["resident"],
                            content_type="multipart/form-data", data=data)
     assert response.status_code == 400
     assert {param["name"] for param in response.get_json()["invalid_params"]} == fields
     assert rpc.permits_calls() == []
 
 
-def test_a_too_large_upload_is_413_problem(app, client, rpc):
+def test_a_too_large_upload_is_413_problem(app, client, auth, rpc):
     app.config["MAX_CONTENT_LENGTH"] = 1000
-    response = client.post(API + "/applications/a1/attachments", headers=RESIDENT,
+    response = client.post(API + "/applications/a1/attachments", headers=auth["resident"],
                            content_type="multipart/form-data",
                            data={"document_id": "x",
                                  "file": (io.BytesIO(b"x" * 5000), "big.png")})
@@ -214,13 +223,12 @@ def test_a_too_large_upload_is_413_problem(app, client, rpc):
     assert rpc.permits_calls() == []
 
 
-@pytest.mark.parametrize("path, headers, kwargs", [
-    ("/applications/a1/attachments/t1", RESIDENT, {"applicant": APPLICANT}),
-    ("/cases/a1/attachments/t1", bearer("case-token"),
-     {"actor": actor("case-token", "case_worker")}),
+@pytest.mark.parametrize("path, who, kwargs", [
+    ("/applications/a1/attachments/t1", "resident", {"applicant": APPLICANT}),
+    ("/cases/a1/attachments/t1", "case", {"actor": actor("demo-case", "case_worker")}),
 ])
-def test_downloads_are_attachments_never_sniffed(client, rpc, path, headers, kwargs):
-    response = client.get(API + path, headers=headers)
+def test_downloads_are_attachments_never_sniffed(client, rpc, auth, path, who, kwargs):
+    response = client.get(API + path, headers=auth[who])
     assert response.status_code == 200
     assert response.get_data() == PNG
     assert response.mimetype == "image/png"
@@ -229,27 +237,27 @@ def test_downloads_are_attachments_never_sniffed(client, rpc, path, headers, kwa
     assert rpc.permits_calls() == [("get_attachment", ("musterstadt", "a1", "t1"), kwargs)]
 
 
-def test_the_queue_resolves_me_and_passes_the_filters(client, rpc):
+def test_the_queue_resolves_me_and_passes_the_filters(client, auth, rpc):
     response = client.get(API + "/cases?type_id=residents-parking&state=submitted"
                                 "&assigned_to=me&overdue=false&after=c1",
-                          headers=bearer("admin-token"))
+                          headers=auth["admin"])
     assert response.status_code == 200
-    me = actor("admin-token", "case_worker")["subject"]
+    me = actor("demo-admin", "case_worker")["subject"]
     assert rpc.permits_calls() == [("case_queue", ("musterstadt", {
         "type_id": "residents-parking", "state": "submitted", "assigned_to": me,
         "overdue": False, "after": "c1", "limit": 50}), {})]
 
 
-def test_assignment_and_transitions_carry_the_actor(client, rpc):
-    worker = actor("case-token", "case_worker")
+def test_assignment_and_transitions_carry_the_actor(client, auth, rpc):
+    worker = actor("demo-case", "case_worker")
     client.post(API + "/cases/a1/assignment", json={"assignee": "me"},
-                headers=bearer("case-token"))
+                headers=auth["case"])
     client.post(API + "/cases/a1/assignment", json={"assignee": "token:0123456789abcdef"},
-                headers=bearer("case-token"))
+                headers=auth["case"])
     request = {"message": "Which car?", "fields": ["licence_plate"]}
-    client.post(API + "/cases/a1/transitions", headers=bearer("case-token"),
+    client.post(API + "/cases/a1/transitions", headers=auth["case"],
                 json={"to": "information_requested", "information_request": request})
-    client.post(API + "/cases/a1/transitions", headers=bearer("case-token"),
+    client.post(API + "/cases/a1/transitions", headers=auth["case"],
                 json={"to": "approved", "reason": "All there."})
     assert rpc.permits_calls() == [
         ("assign_case", ("musterstadt", "a1", worker["subject"], worker), {}),
@@ -267,8 +275,8 @@ def test_permit_types_are_public(client, rpc):
                                     {})]
 
 
-def test_unknown_tenant_is_404_before_any_service(client, rpc):
-    response = client.get("/api/v1/tenants/atlantis/applications", headers=RESIDENT)
+def test_unknown_tenant_is_404_before_any_service(client, auth, rpc):
+    response = client.get("/api/v1/tenants/atlantis/applications", headers=auth["resident"])
     assert response.status_code == 404
     assert rpc.calls == []
 
@@ -286,11 +294,11 @@ def test_openapi_documents_every_permit_route(client):
         assert method.lower() in paths[templated], (method, path)
 
 
-def test_uploads_are_rate_limited_per_address(client, rpc):
+def test_uploads_are_rate_limited_per_address(client, auth, rpc):
     from loket_gateway.rate_limits import UPLOAD_LIMIT
 
     allowed = int(UPLOAD_LIMIT.split("/")[0])
-    statuses = [client.post(API + "/applications/a1/attachments", headers=RESIDENT,
+    statuses = [client.post(API + "/applications/a1/attachments", headers=auth["resident"],
                             content_type="multipart/form-data",
                             data={"document_id": "x", "file": (io.BytesIO(PNG), "a.png")}
                             ).status_code for _ in range(allowed + 1)]

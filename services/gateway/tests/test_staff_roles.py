@@ -1,55 +1,84 @@
-"""Staff pages check the session's role before any service is called."""
+"""Staff pages check the session's role (per tenant) before any service is called."""
+import time
+
 import pytest
 
-from loket_common.tokens import token_hash
-
-COUNTER, ADMIN, CASES = "counter-token", "admin-token", "case-token"
-
-
-@pytest.fixture
-def staff_tokens(monkeypatch):
-    monkeypatch.setenv("LOKET_STAFF_TOKENS", ",".join([
-        "musterstadt:counter_staff:" + token_hash(COUNTER),
-        "musterstadt:tenant_admin:" + token_hash(ADMIN),
-        "musterstadt:case_worker:" + token_hash(CASES)]))
+COUNTER, ADMIN, CASES = ["counter_staff"], ["counter_staff", "case_worker", "tenant_admin"], [
+    "case_worker"]
 
 
-def signed_in(client, token):
+def signed_in(client, roles, tenant="musterstadt"):
+    now = int(time.time())
     with client.session_transaction() as session:
-        session.update(staff_token=token, staff_tenant="musterstadt")
+        session.update(staff={
+            "tenant": tenant, "subject": "staff:" + "0" * 32, "name": "Sam Staff",
+            "roles": roles, "login_at": now, "seen_at": now})
     return client
 
 
 @pytest.mark.parametrize("path", ["/en/admin/", "/en/admin/services/passport",
                                   "/en/admin/offices/rathaus/closures"])
-def test_admin_pages_send_the_signed_out_to_sign_in(client, staff_tokens, path):
+def test_admin_pages_send_the_signed_out_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("/en/staff/")
+    assert response.headers["Location"] == f"/en/staff/?next={path}"
 
 
-def test_counter_staff_may_not_open_admin_pages(client, staff_tokens, form_token):
+def test_counter_staff_may_not_open_admin_pages(client, form_token):
     assert signed_in(client, COUNTER).get("/en/admin/").status_code == 403
-    response = client.post("/en/admin/services/", data={"csrf_token": form_token})
-    assert response.status_code == 403
+    assert client.post("/en/admin/services/", data={"csrf_token": form_token}).status_code == 403
 
 
-@pytest.mark.parametrize(("token", "start"), [(COUNTER, "/en/staff/day-list"),
+def test_staff_of_another_tenant_may_open_nothing_here(client):
+    # beispielstadt's admin session on musterstadt's host: signed out here
+    response = signed_in(client, ADMIN, tenant="beispielstadt").get("/en/admin/")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/en/staff/")
+
+
+def test_staff_without_a_role_here_get_403(client):
+    assert signed_in(client, []).get("/en/staff/cases/").status_code == 403
+
+
+def test_admin_posts_need_the_session_csrf_token(client):
+    response = signed_in(client, ADMIN).post("/en/admin/services/",
+                                             data={"csrf_token": "wrong"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(("roles", "start"), [(COUNTER, "/en/staff/day-list"),
                                               (ADMIN, "/en/admin/"),
                                               (CASES, "/en/staff/cases/")])
-def test_sign_in_leads_admins_to_the_catalogue_and_counter_staff_to_the_day_list(
-        client, staff_tokens, form_token, token, start):
-    response = client.post("/en/staff/", data={"token": token, "csrf_token": form_token})
+def test_signed_in_staff_start_admins_at_the_catalogue_and_counter_staff_at_the_day_list(
+        client, roles, start):
+    response = signed_in(client, roles).get("/en/staff/")
     assert response.status_code == 303
     assert response.headers["Location"].endswith(start)
 
 
-def test_counter_staff_may_not_open_the_case_queue(client, staff_tokens):
+def test_counter_staff_may_not_open_the_case_queue(client):
     assert signed_in(client, COUNTER).get("/en/staff/cases/").status_code == 403
 
 
-def test_case_workers_may_not_open_the_day_list(client, staff_tokens):
+def test_case_workers_may_not_open_the_day_list(client):
     assert signed_in(client, CASES).get("/en/staff/day-list").status_code == 403
+
+
+def test_case_decisions_need_the_session_csrf_token(client):
+    response = signed_in(client, CASES).post("/en/staff/cases/x/transitions",
+                                             data={"csrf_token": "wrong", "to": "approved"})
+    assert response.status_code == 400
+
+
+def test_staff_sign_out_needs_the_csrf_token_and_keeps_a_resident_session(client, form_token):
+    signed_in(client, COUNTER)
+    with client.session_transaction() as session:
+        session["resident"] = {"tenant": "musterstadt", "subject": "r-1"}
+    assert client.post("/en/staff/sign-out", data={"csrf_token": "wrong"}).status_code == 400
+    assert client.post("/en/staff/sign-out", data={"csrf_token": form_token}).status_code == 303
+    with client.session_transaction() as session:
+        assert "staff" not in session
+        assert session["resident"]["subject"] == "r-1"
 
 
 @pytest.mark.parametrize("path", ["/en/permits/applications/",
@@ -57,4 +86,4 @@ def test_case_workers_may_not_open_the_day_list(client, staff_tokens):
 def test_permit_pages_send_the_signed_out_resident_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 303
-    assert "/permits/sign-in" in response.headers["Location"]
+    assert response.headers["Location"].startswith(f"/{path[1:3]}/sign-in?next=")

@@ -39,3 +39,12 @@ class ProfileService(health.HealthMixin):
         if profile is None:
             raise NotAuthenticated("No profile for this token.")
         return ProfileSchema().dump(profile)
+
+    @rpc
+    def sign_in(self, tenant: str, subject: str, claims: dict[str, Any]) -> dict[str, Any]:
+        """A resident signed in at the gateway; answers ``{"subject": subject}``.
+
+        Interim: the profile service's own branch replaces this with the real one.
+        """
+        checked_tenant(tenant)
+        return {"subject": str(subject)}
