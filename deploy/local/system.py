@@ -41,7 +41,8 @@ class System:
         self.gateway_secret = secrets.token_urlsafe(32)
         # Fresh each run: the demo clients' secret and the pseudonym key.
         self.idp_secret = secrets.token_urlsafe(24)
-        self.pseudonym_key = secrets.token_urlsafe(32)
+        # Kept with the data (var/local-keys.json): subjects must not change between runs.
+        self.pseudonym_key = local_keys(self.var_dir)["LOKET_PSEUDONYM_KEY"]
 
     @property
     def url(self) -> str:
@@ -82,7 +83,6 @@ class System:
                 "LOKET_ENVIRONMENT": "development",
                 "LOKET_DEV_IDP_URL": self.idp_url,
                 "LOKET_DEV_IDP_SECRET": self.idp_secret,
-                "LOKET_PSEUDONYM_KEY": self.pseudonym_key,
                 # Rate-limit counts shared by the gateway's worker processes.
                 "RATE_LIMIT_STORAGE_URI": self.mongo_uri,
                 **self.extra_env}

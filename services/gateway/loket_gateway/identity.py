@@ -147,9 +147,8 @@ def step_up(level: str) -> None:
 def resident_page(view: Callable | None = None, *, minimum: str = "low") -> Callable:
     """Let the view run for a signed-in resident of this tenant (``g.resident``).
 
-    CSRF is checked before any view (csrf.py). Signed out: 303 to sign-in with ``?next=``;
-    trust level too low: step-up sign-in. Use as ``@resident_page`` or
-    ``@resident_page(minimum="substantial")``
+    (csrf.py checks POSTs.) Signed out: 303 to sign-in with ``?next=``; trust level too low:
+    step-up sign-in. Use as ``@resident_page`` or ``@resident_page(minimum="substantial")``
     (``minimum="default"``: the tenant's default level).
     """
     if view is None:
@@ -204,9 +203,9 @@ def staff_roles() -> set[str]:
 def staff_page(view: Callable | None = None, *, role: str | None = COUNTER_STAFF) -> Callable:
     """Pages: let the view run for signed-in staff of this tenant with ``role``.
 
-    CSRF is checked before any view (csrf.py). Signed out: on to the staff sign-in; signed in
-    without the role: 403. Use as ``@staff_page`` or ``@staff_page(role=TENANT_ADMIN)``
-    (``role=None``: any role).
+    (csrf.py checks POSTs.) Signed out: on to the staff sign-in; signed in without the role:
+    403. Use as ``@staff_page`` or ``@staff_page(role=TENANT_ADMIN)`` (``role=None``: any
+    role).
     """
     if view is None:
         return lambda inner: staff_page(inner, role=role)

@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app, g, session
 
 RESIDENT, STAFF = "resident", "staff"
+CSRF_SESSION_KEY = "csrf_token"  # Flask-WTF's, in the session and cached in g
 KINDS = (RESIDENT, STAFF)
 # Seconds since the epoch; tests replace it to move time.
 clock: Callable[[], float] = time.time
@@ -33,8 +34,9 @@ def start(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     """Sign ``kind`` in with ``data`` (tenant, subject, name, ...); the other kind stays."""
     now = int(clock())
     session[kind] = {**data, "login_at": now, "seen_at": now}
-    # A sign-in starts a new CSRF token (csrf.py): one from before it is not accepted.
-    session.pop("csrf_token", None)
+    # A new CSRF token after sign-in: a token planted before it is worth nothing.
+    session.pop(CSRF_SESSION_KEY, None)
+    g.pop(CSRF_SESSION_KEY, None)
     return session[kind]
 
 

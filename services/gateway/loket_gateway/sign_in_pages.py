@@ -144,7 +144,6 @@ def _staff_signed_in(provider: IdentityProvider, claims: dict[str, Any],
 
 
 def _signed_out(kind: str, endpoint: str) -> Any:
-    # csrf.py has checked the form's token before this view.
     sessions.end(kind)
     return redirect(url_for(endpoint), code=303)
 

@@ -3,7 +3,7 @@
 
 Staff sign in through the tenant's staff identity provider (:mod:`.sign_in_pages`); pages
 are guarded by :func:`.identity.staff_page` (role per tenant from the token's
-``loket_roles``); each form carries the CSRF token (csrf.py).
+``loket_roles``); each form carries the session's CSRF token.
 """
 from __future__ import annotations
 

@@ -41,6 +41,16 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def form_token(app, client):
+    """A valid CSRF token for ``client``'s session, as its forms carry it (``csrf_field()``)."""
+    with app.test_request_context():
+        token, secret = generate_csrf(), session["csrf_token"]
+    with client.session_transaction() as client_session:
+        client_session["csrf_token"] = secret
+    return token
+
+
 class Tokens:
     """Access tokens as tenants.yml's development provider would sign them."""
 
@@ -67,14 +77,3 @@ class Tokens:
 @pytest.fixture
 def tokens():
     return Tokens()
-
-
-@pytest.fixture
-def form_token(app, client):
-    """A valid CSRF token for ``client``'s session, as a form rendered for it would carry."""
-    with app.test_request_context():
-        token = generate_csrf()
-        raw = session["csrf_token"]
-    with client.session_transaction() as kept:
-        kept["csrf_token"] = raw
-    return token

@@ -5,10 +5,10 @@ import time
 from pathlib import Path
 
 import pytest
-from flask import session
+from flask import render_template_string, session
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from itsdangerous.timed import TimestampSigner
-from wtforms import ValidationError
+from wtforms.validators import ValidationError
 
 from loket_gateway import sessions
 from loket_gateway.csrf import TOKEN_SECONDS
@@ -41,23 +41,22 @@ FORMS = [
 FORM_IDS = [what for what, _, _ in FORMS]
 
 
-def sign_in(client) -> None:
-    """Sign ``client`` in as the tenant admin and as a resident (as the sign-in flow does)."""
+def sign_in_both(client) -> None:
+    """Sign ``client``'s session in as musterstadt's tenant admin and as a resident."""
     now = int(time.time())
-    with client.session_transaction() as kept:
-        kept.update(staff={"tenant": "musterstadt", "subject": "staff:" + "0" * 32,
-                           "name": "Sam Staff", "roles": ["counter_staff", "case_worker",
-                                                          "tenant_admin"],
-                           "login_at": now, "seen_at": now},
-                    resident={"tenant": "musterstadt", "subject": "r-" + "0" * 32,
-                              "name": "Anna Schmidt", "trust_level": "substantial",
-                              "login_at": now, "seen_at": now})
+    with client.session_transaction() as session:
+        session.update(
+            staff={"tenant": "musterstadt", "subject": "staff:" + "0" * 32, "name": "Sam",
+                   "roles": ["counter_staff", "case_worker", "tenant_admin"],
+                   "login_at": now, "seen_at": now},
+            resident={"tenant": "musterstadt", "subject": "r-" + "1" * 32, "name": "Anna",
+                      "trust_level": "substantial", "login_at": now, "seen_at": now})
 
 
 @pytest.fixture
 def signed_in(client, form_token):
     """A session signed in as the tenant admin and as a resident, with its token."""
-    sign_in(client)
+    sign_in_both(client)
     return client
 
 
@@ -96,7 +95,7 @@ def test_a_token_of_another_session_is_refused(signed_in, other_sessions_token, 
 
 @pytest.mark.parametrize(("what", "path", "fields"), FORMS, ids=FORM_IDS)
 def test_with_the_token_the_form_reaches_its_view(client, form_token, what, path, fields):
-    sign_in(client)
+    sign_in_both(client)  # the token stays
     response = client.post(path, data={**fields, "csrf_token": form_token})
     # Past the check each view answers for itself (no services run here: mostly 503).
     assert not refused_as_expired_form(response)
@@ -111,17 +110,22 @@ def test_a_multipart_upload_without_the_token_is_refused(signed_in):
     assert refused_as_expired_form(response)
 
 
-def test_the_header_sign_out_form_carries_a_token_that_works(client):
-    sign_in(client)
-    page = client.get("/en/").get_data(as_text=True)
-    token = re.search(r'<input type="hidden" name="csrf_token" value="([^"]+)">', page).group(1)
-    response = client.post("/en/sign-out", data={"csrf_token": token})
-    assert response.status_code == 303
+def test_the_rendered_field_carries_a_token_that_works(app, client):
+    sign_in_both(client)
+    with app.test_request_context():
+        field = render_template_string(
+            '{% from "_macros.html" import csrf_field %}{{ csrf_field() }}')
+        secret = session["csrf_token"]
+    with client.session_transaction() as client_session:
+        client_session["csrf_token"] = secret
+    token = re.search(r'<input type="hidden" name="csrf_token" value="([^"]+)">', field).group(1)
+    assert client.post("/en/staff/sign-out", data={"csrf_token": token}).status_code == 303
 
 
 def test_https_forms_need_no_referer(client, form_token):
     """Our pages send ``Referrer-Policy: no-referrer``: browsers send no Referer to check."""
-    response = client.post("/en/sign-out", base_url="https://localhost",
+    sign_in_both(client)
+    response = client.post("/en/staff/sign-out", base_url="https://localhost",
                            data={"csrf_token": form_token})
     assert response.status_code == 303
 
@@ -137,7 +141,7 @@ def test_a_too_large_upload_is_413_not_a_refused_token(app, signed_in, form_toke
 
 
 def test_the_refusal_is_explained_in_the_pages_language(client):
-    response = client.post("/de/staff/sign-out")
+    response = client.post("/de/sign-out")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert '<html lang="de"' in page
@@ -150,20 +154,22 @@ def test_the_refusal_is_explained_in_the_pages_language(client):
 def test_a_token_lasts_two_hours(client, form_token, monkeypatch, age, accepted):
     now = TimestampSigner.get_timestamp
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now(self) + age)
-    response = client.post("/en/sign-out", data={"csrf_token": form_token})
+    sign_in_both(client)
+    response = client.post("/en/staff/sign-out", data={"csrf_token": form_token})
     assert (response.status_code == 303) is accepted
     assert refused_as_expired_form(response) is not accepted
 
 
 def test_sign_in_starts_a_new_token(app):
-    """Sign-in starts a new token: one from before it is no longer accepted."""
+    """Sign-in drops the token: one planted before it is no longer accepted."""
     with app.test_request_context():
         before = generate_csrf()
         validate_csrf(before)
-        sessions.start(sessions.RESIDENT, {"tenant": "musterstadt", "subject": "r-1"})
-        assert "csrf_token" not in session
+        sessions.start(sessions.STAFF, {"tenant": "musterstadt", "subject": "staff:x",
+                                        "roles": ["counter_staff"]})
         with pytest.raises(ValidationError):
             validate_csrf(before)
+        assert generate_csrf() != before
 
 
 @pytest.mark.parametrize("headers", [{}, {"Cookie": "session=whatever"}])

@@ -40,7 +40,7 @@ def test_staff_without_a_role_here_get_403(client):
     assert signed_in(client, []).get("/en/staff/cases/").status_code == 403
 
 
-def test_admin_posts_need_the_session_csrf_token(client, form_token):
+def test_admin_posts_need_the_session_csrf_token(client):
     response = signed_in(client, ADMIN).post("/en/admin/services/",
                                              data={"csrf_token": "wrong"})
     assert response.status_code == 400
@@ -64,7 +64,7 @@ def test_case_workers_may_not_open_the_day_list(client):
     assert signed_in(client, CASES).get("/en/staff/day-list").status_code == 403
 
 
-def test_case_decisions_need_the_session_csrf_token(client, form_token):
+def test_case_decisions_need_the_session_csrf_token(client):
     response = signed_in(client, CASES).post("/en/staff/cases/x/transitions",
                                              data={"csrf_token": "wrong", "to": "approved"})
     assert response.status_code == 400

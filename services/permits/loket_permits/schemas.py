@@ -29,7 +29,6 @@ class ActorSchema(Schema):
 
     subject = fields.String(required=True, validate=SUBJECT)
     role = fields.String(required=True, validate=validate.OneOf(STAFF_ROLES))
-    # The staff member's display name (the sign-in's `name` claim), for audit trails.
     name = fields.String(load_default=None, allow_none=True,
                          validate=validate.Length(max=200))
 
