@@ -34,7 +34,7 @@ def system_callback_prefix(authorize_url):
 
 
 def csrf_of(html):
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 def test_the_code_flow_signs_a_resident_in_and_out(system):
@@ -55,7 +55,7 @@ def test_the_code_flow_signs_a_resident_in_and_out(system):
     # a code is good once: replaying the callback signs nobody in
     assert session.get(back.url, timeout=10, allow_redirects=False).status_code == 400
 
-    out = session.post(system.url + "/en/sign-out", data={"csrf": csrf_of(mine.text)},
+    out = session.post(system.url + "/en/sign-out", data={"csrf_token": csrf_of(mine.text)},
                        timeout=10, allow_redirects=False)
     assert out.status_code == 303
     again = session.get(system.url + "/en/permits/applications/", timeout=10,
@@ -136,8 +136,9 @@ def test_resident_and_staff_sign_in_and_out_in_one_browser(page, system):
     page.goto(f"{system.url}/en/permits/applications/")
     assert page.locator("h1").inner_text() == "My applications"
 
-    # signing the resident out keeps the staff session
-    page.get_by_role("button", name="Sign out").click()
+    # signing the resident out (in the header) keeps the staff session
+    page.get_by_role("navigation", name="Your account").get_by_role(
+        "button", name="Sign out").click()
     page.goto(f"{system.url}/en/staff/cases/")
     assert page.locator("h1").inner_text() == "Case queue"
     page.get_by_role("button", name="Sign out").click()
