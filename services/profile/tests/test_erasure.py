@@ -85,6 +85,13 @@ def test_erasure_completes_after_every_service_confirmed(profile, service_config
     wait_for(lambda: database["handled_events"].find_one({"_id": {"$regex": marker.id}}))
     assert profile.erasure_status(TENANT, subject) == status
 
+    # another tenant's confirmation of the same request id completes nothing here
+    other = publish(service_config, "permits", "erasure_completed",
+                    confirmation(request["id"], "permits"), tenant="beispielstadt")
+    wait_for(lambda: database["handled_events"].find_one({"_id": {"$regex": other.id}}))
+    assert profile.erasure_status(TENANT, subject)["services"]["permits"]["state"] == "pending"
+    assert profile.erasure_status("beispielstadt", subject) is None
+
     publish(service_config, "permits", "erasure_completed",
             confirmation(request["id"], "permits"))
     done = wait_for(lambda: (s := profile.erasure_status(TENANT, subject))["state"]
@@ -134,3 +141,16 @@ def test_the_same_erasure_event_twice_erases_and_confirms_once(database):
     assert store.erasures.erase(event, [store.erase_subject]) is False
     assert database["outbox"].count_documents({"message.type": "erasure_completed"}) == 1
     assert not store.profiles.exists(TENANT, subject)
+
+
+def test_parallel_requests_make_one(database):
+    import eventlet
+
+    store = ProfileStore(database)
+    store.ensure_indexes()
+    subject = new_subject()
+    threads = [eventlet.spawn(store.erasures.request, TENANT, subject, ["profile"])
+               for _ in range(5)]
+    assert len({thread.wait()["id"] for thread in threads}) == 1
+    assert database["erasure_requests"].count_documents({}) == 1
+    assert database["outbox"].count_documents({"message.type": "erasure_requested"}) == 1

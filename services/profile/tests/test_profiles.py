@@ -114,3 +114,19 @@ def test_unknown_profiles_and_other_tenants_are_not_found(profile):
         with pytest.raises(RemoteError) as caught:
             call()
         assert caught.value.exc_type == "ProfileNotFound"
+
+
+@pytest.mark.integration
+def test_parallel_first_sign_ins_make_one_profile(database):
+    import eventlet
+
+    from loket_profile.dependencies import ProfileStore
+
+    store = ProfileStore(database)
+    store.ensure_indexes()
+    subject = new_subject()
+    threads = [eventlet.spawn(store.profiles.sign_in, TENANT, subject, CLAIMS)
+               for _ in range(5)]
+    assert {thread.wait()["subject"] for thread in threads} == {subject}
+    assert database["profiles"].count_documents({}) == 1
+    assert database["outbox"].count_documents({"message.type": "profile_created"}) == 1
