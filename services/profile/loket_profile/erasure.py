@@ -106,6 +106,11 @@ class Erasures:
         return retried_transaction(self.database, start, attempts=ATTEMPTS,
                                    retry_also=lambda error: isinstance(error, DuplicateKeyError))
 
+    def running(self, tenant: str, subject: str) -> bool:
+        """True while an erasure of ``subject`` is in progress."""
+        index = self.cipher.blind_index(tenant, subject)
+        return self._collection(tenant).count({"open_key": index}) > 0
+
     def status(self, tenant: str, subject: str) -> dict[str, Any] | None:
         """The subject's latest request, or None."""
         found = self.history(tenant, subject)

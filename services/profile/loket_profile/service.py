@@ -21,6 +21,7 @@ from loket_common.validation import load
 from . import export
 from .dependencies import ProfileDatabase
 from .erasure import DEFAULT_SERVICES
+from .exceptions import ErasureInProgress
 from .schemas import (
     REQUIRED_FIELDS,
     BusinessPayloadSchema,
@@ -46,7 +47,10 @@ class ProfileService(health.HealthMixin):
     def sign_in(self, tenant: str, subject: str, claims: dict[str, Any]) -> dict[str, Any]:
         """Record a sign-in; the first one creates the profile from the identity's claims."""
         tenant, subject = checked_tenant(tenant), checked_subject(subject)
-        profile = self.store.profiles.sign_in(tenant, subject, load(SignInClaimsSchema(), claims))
+        claims = load(SignInClaimsSchema(), claims)
+        if self.store.erasures.running(tenant, subject):
+            raise ErasureInProgress("Your data is being erased; sign in again when it is done.")
+        profile = self.store.profiles.sign_in(tenant, subject, claims)
         self.relay.nudge()
         return profile
 
@@ -142,7 +146,8 @@ class ProfileService(health.HealthMixin):
         self._record_access(body)
 
     def _record_access(self, body: dict[str, Any]) -> None:
-        self.store.access_log.record_reported(event_from_message(body))
+        self.store.access_log.record_reported(event_from_message(body),
+                                              known=self.store.profiles.exists)
 
     # -- GDPR: export and erasure ----------------------------------------------------------
 

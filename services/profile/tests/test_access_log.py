@@ -64,3 +64,20 @@ def test_staff_view_needs_an_actor_and_a_purpose(profile):
         profile.staff_view_profile(TENANT, new_subject(), WEBER, "Rückfrage")
     assert caught.value.exc_type == "ProfileNotFound"
     assert profile.access_log(TENANT, subject) == []
+
+
+def test_an_invalid_report_is_parked_not_logged(profile, service_config, database):
+    from kombu import Connection
+
+    subject = new_subject()
+    profile.sign_in(TENANT, subject, CLAIMS)
+    publish(service_config, "permits", "personal_data_accessed",  # no actor, no time
+            {"subject": subject, "purpose": "?", "service": "permits"})
+    dead = "evt-permits-personal_data_accessed--profile.record_permits_access.dead"
+
+    def parked():
+        with Connection(service_config["AMQP_URI"]) as connection:
+            return connection.default_channel.queue_declare(dead, passive=True)[1]
+
+    assert wait_for(parked) == 1
+    assert profile.access_log(TENANT, subject) == []

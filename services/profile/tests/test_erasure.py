@@ -71,6 +71,9 @@ def test_erasure_completes_after_every_service_confirmed(profile, service_config
     assert profile.list_businesses(TENANT, subject) == []
     assert profile.access_log(TENANT, subject) == []
     assert not any(c["given"] for c in profile.list_consents(TENANT, subject))
+    with pytest.raises(RemoteError) as caught:  # no sign-in recreates them meanwhile
+        profile.sign_in(TENANT, subject, CLAIMS)
+    assert caught.value.exc_type == "ErasureInProgress"
     kept = profile.list_businesses(TENANT, partner)
     assert [(b["id"], b["representatives"]) for b in kept] == [(shared["id"], [partner])]
 
@@ -99,6 +102,12 @@ def test_erasure_completes_after_every_service_confirmed(profile, service_config
     assert done["id"] == request["id"] and done["completed_at"] >= done["requested_at"]
     assert all(entry["state"] == "done" and entry["at"] for entry in done["services"].values())
 
+    # a staff read reported late (the person is gone) writes nothing back
+    late = publish(service_config, "permits", "personal_data_accessed", {
+        "subject": subject, "actor": WEBER, "purpose": "Nachzügler", "service": "permits",
+        "record": "AZ-2026-0042", "at": datetime.now(UTC).isoformat()})
+    wait_for(lambda: database["handled_events"].find_one({"_id": {"$regex": late.id}}))
+
     # Nothing about the person is readable in the profile database any more.
     wait_for(lambda: database["outbox"].count_documents({"published_at": None}) == 0)
     raw = dump_database(database)
@@ -114,6 +123,8 @@ def test_erasure_completes_after_every_service_confirmed(profile, service_config
             for m in confirmations] == [("profile", {"profiles": 1, "consents": 1,
                                                      "access_log": 2, "businesses": 1},
                                          {"businesses": 1})]
+    # signing in again afterwards starts afresh
+    assert profile.sign_in(TENANT, subject, CLAIMS)["version"] == 1
 
 
 def test_erasure_services_are_configurable(start_profile, service_config):
