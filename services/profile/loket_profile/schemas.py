@@ -33,6 +33,20 @@ def checked_subject(subject: Any, name: str = "subject") -> str:
     return subject
 
 
+def field_descriptions(schema: Schema, required: tuple[str, ...]) -> list[dict[str, Any]]:
+    """``[{name, why_de, why_en, required}]`` of ``schema``'s fields; nested ones add ``fields``."""
+    described = []
+    for name, field in schema.fields.items():
+        entry = {"name": name, "why_de": field.metadata["why"]["de"],
+                 "why_en": field.metadata["why"]["en"], "required": name in required}
+        if isinstance(field, fields.Nested):
+            inner = field.schema
+            entry["fields"] = field_descriptions(
+                inner, tuple(n for n, f in inner.fields.items() if f.required))
+        described.append(entry)
+    return described
+
+
 class AddressSchema(Schema):
     """A postal address (replaced as a whole)."""
 

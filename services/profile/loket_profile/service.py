@@ -29,6 +29,7 @@ from .schemas import (
     SignInClaimsSchema,
     StaffAccessSchema,
     checked_subject,
+    field_descriptions,
 )
 
 
@@ -69,10 +70,11 @@ class ProfileService(health.HealthMixin):
 
     @rpc
     def profile_fields(self) -> list[dict[str, Any]]:
-        """Each profile field with why we ask (German, English) and whether it is required."""
-        return [{"name": name, "why_de": field.metadata["why"]["de"],
-                 "why_en": field.metadata["why"]["en"], "required": name in REQUIRED_FIELDS}
-                for name, field in ProfileUpdateSchema().fields.items()]
+        """Each profile field with why we ask (German, English) and whether it is required.
+
+        The address also lists its parts (``fields``), each with its own why.
+        """
+        return field_descriptions(ProfileUpdateSchema(), REQUIRED_FIELDS)
 
     # -- businesses ------------------------------------------------------------------------
 

@@ -49,7 +49,11 @@ def test_profile_fields_say_why_in_both_languages():
         "notification_channel"]
     assert {field["name"] for field in fields if field["required"]} == {"given_name",
                                                                         "family_name"}
-    for field in fields:
+    address = next(field for field in fields if field["name"] == "address")
+    assert [(part["name"], part["required"]) for part in address["fields"]] == [
+        ("street", True), ("house_number", True), ("postal_code", True), ("city", True),
+        ("country", False)]
+    for field in fields + address["fields"]:
         assert field["why_de"] and field["why_en"] and field["why_de"] != field["why_en"]
 
 
