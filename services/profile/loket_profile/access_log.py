@@ -7,6 +7,7 @@ actor's name and subject, the purpose and the record reference are encrypted (``
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -50,12 +51,20 @@ class AccessLog:
             "actor_role": actor["role"], "details": self.cipher.encrypt(tenant, details),
         }, session=session)
 
-    def record_reported(self, event: Event) -> bool:
-        """Log a ``personal_data_accessed`` event of another service, once per event."""
+    def record_reported(self, event: Event, known: Callable[[str, str], bool]) -> bool:
+        """Log a ``personal_data_accessed`` event of another service, once per event.
+
+        Only for subjects ``known(tenant, subject)`` (with a profile): a report arriving
+        after the person was erased must not write their subject back.
+        """
         data = load(AccessEventSchema(), event.data)
-        return handle_once(self.database, event, "record_access", lambda session: self.record(
-            event.tenant, data["subject"], data["actor"], data["purpose"], data["service"],
-            data["record"], at=data["at"], session=session))
+
+        def apply(session: ClientSession) -> None:
+            if known(event.tenant, data["subject"]):
+                self.record(event.tenant, data["subject"], data["actor"], data["purpose"],
+                            data["service"], data["record"], at=data["at"], session=session)
+
+        return handle_once(self.database, event, "record_access", apply)
 
     def list(self, tenant: str, subject: str) -> list[dict[str, Any]]:
         """``[{at, actor_name, actor_role, purpose, service, record}]``, newest first."""

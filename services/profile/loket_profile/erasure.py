@@ -8,6 +8,8 @@ request id afterwards: a unique index on it allows one running request per perso
 """
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -16,18 +18,19 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from loket_common.crypto import DataCipher
 from loket_common.events import Event
 from loket_common.handlers import handle_once
-from loket_common.mongo import TenantCollection, transaction
+from loket_common.mongo import TenantCollection, is_transient, retried_transaction
 from loket_common.outbox import OUTBOX, add_to_outbox
 
 from . import clock
 
 SERVICE = "profile"
 DEFAULT_SERVICES = ("appointments", "permits", "profile")
+ATTEMPTS = 8  # parallel writers of one request (confirmations arrive together) retry
 
 # What the profile service erases: (tenant, subject, session) -> counts by collection.
 Eraser = Callable[[str, str, ClientSession], tuple[dict[str, int], dict[str, int]]]
@@ -35,6 +38,22 @@ Eraser = Callable[[str, str, ClientSession], tuple[dict[str, int], dict[str, int
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _retried(handle: Callable[[], bool]) -> bool:
+    """Run an event's ``handle_once`` again while it loses to a parallel transaction.
+
+    An aborted attempt left no handled-marker behind, so running it again is safe; after the
+    last attempt the error goes to the event handler, which retries later.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return handle()
+        except PyMongoError as error:
+            if attempt == ATTEMPTS or not is_transient(error):
+                raise
+            time.sleep(random.uniform(0, 0.01 * 2 ** attempt))  # noqa: S311 (a pause)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def public(document: dict[str, Any]) -> dict[str, Any]:
@@ -68,22 +87,29 @@ class Erasures:
         """Start erasing ``subject`` in ``services``; a running request is returned instead."""
         index = self.cipher.blind_index(tenant, subject)
         collection = self._collection(tenant)
-        running = collection.find_one({"open_key": index})
-        if running is not None:
-            return public(running)
-        document = {"id": str(uuid.uuid4()), "subject_index": index, "open_key": index,
-                    "state": "in_progress", "requested_at": clock.now(),
-                    "completed_at": None,
-                    "services": {name: {"state": "pending", "at": None} for name in services}}
-        event = Event(source=SERVICE, type="erasure_requested", tenant=tenant,
-                      data={"request_id": document["id"], "subject": subject})
-        try:
-            with transaction(self.database) as session:
-                collection.insert_one(document, session=session)
-                add_to_outbox(self.database, event, session)
-        except DuplicateKeyError:  # a parallel request won
-            return public(collection.find_one({"open_key": index}))
-        return public(document)
+
+        def start(session: ClientSession) -> dict[str, Any]:
+            running = collection.find_one({"open_key": index}, session=session)
+            if running is not None:
+                return public(running)
+            document = {"id": str(uuid.uuid4()), "subject_index": index, "open_key": index,
+                        "state": "in_progress", "requested_at": clock.now(),
+                        "completed_at": None,
+                        "services": {name: {"state": "pending", "at": None} for name in services}}
+            collection.insert_one(document, session=session)
+            add_to_outbox(self.database, Event(
+                source=SERVICE, type="erasure_requested", tenant=tenant,
+                data={"request_id": document["id"], "subject": subject}), session)
+            return public(document)
+
+        # a parallel request that won shows as a write conflict or a duplicate key: look again
+        return retried_transaction(self.database, start, attempts=ATTEMPTS,
+                                   retry_also=lambda error: isinstance(error, DuplicateKeyError))
+
+    def running(self, tenant: str, subject: str) -> bool:
+        """True while an erasure of ``subject`` is in progress."""
+        index = self.cipher.blind_index(tenant, subject)
+        return self._collection(tenant).count({"open_key": index}) > 0
 
     def status(self, tenant: str, subject: str) -> dict[str, Any] | None:
         """The subject's latest request, or None."""
@@ -113,7 +139,7 @@ class Erasures:
                 data={"request_id": event.data["request_id"], "service": SERVICE,
                       "deleted": deleted, "anonymised": anonymised}), session)
 
-        return handle_once(self.database, event, "erase_subject", apply)
+        return _retried(lambda: handle_once(self.database, event, "erase_subject", apply))
 
     def _scrub_outbox(self, event: Event, subject: str, session: ClientSession) -> None:
         """Published events naming the subject leave the outbox (this request's included)."""
@@ -139,4 +165,4 @@ class Erasures:
                     "state": "completed", "completed_at": now, "open_key": request_id}},
                     session=session)
 
-        return handle_once(self.database, event, "confirm_erasure", apply)
+        return _retried(lambda: handle_once(self.database, event, "confirm_erasure", apply))

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Errors of the profile service (the gateway maps each class name to a status)."""
-from loket_common.errors import NotFound
+from loket_common.errors import Conflict, NotFound
 
 
 class ProfileNotFound(NotFound):
@@ -13,3 +13,9 @@ class BusinessNotFound(NotFound):
     """No such business, or the caller does not represent it (we do not tell which)."""
 
     code = "business_not_found"
+
+
+class ErasureInProgress(Conflict):
+    """The resident's data is being erased: no sign-in may recreate it meanwhile."""
+
+    code = "erasure_in_progress"

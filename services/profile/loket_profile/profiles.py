@@ -15,11 +15,11 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from loket_common.crypto import DataCipher
 from loket_common.events import Event
-from loket_common.mongo import TenantCollection, transaction
+from loket_common.mongo import TenantCollection, is_transient, transaction
 from loket_common.outbox import add_to_outbox
 
 from . import clock
@@ -65,11 +65,14 @@ class Profiles:
     def sign_in(self, tenant: str, subject: str, claims: dict[str, Any]) -> dict[str, Any]:
         """Create the profile from ``claims`` at the first sign-in; later refresh the unedited."""
         now = clock.now()
-        if not self.exists(tenant, subject):
+        for _attempt in range(WRITE_ATTEMPTS):
+            if self.exists(tenant, subject):
+                break
             try:
                 return self._create(tenant, subject, claims, now)
-            except DuplicateKeyError:
-                pass  # a parallel first sign-in created it: continue as a later sign-in
+            except PyMongoError as error:  # a parallel first sign-in won: look again
+                if not (isinstance(error, DuplicateKeyError) or is_transient(error)):
+                    raise
 
         def refresh(clear: dict[str, Any], personal: dict[str, Any]) -> None:
             for name in CLAIMED_FIELDS:

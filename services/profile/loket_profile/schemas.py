@@ -33,6 +33,20 @@ def checked_subject(subject: Any, name: str = "subject") -> str:
     return subject
 
 
+def field_descriptions(schema: Schema, required: tuple[str, ...]) -> list[dict[str, Any]]:
+    """``[{name, why_de, why_en, required}]`` of ``schema``'s fields; nested ones add ``fields``."""
+    described = []
+    for name, field in schema.fields.items():
+        entry = {"name": name, "why_de": field.metadata["why"]["de"],
+                 "why_en": field.metadata["why"]["en"], "required": name in required}
+        if isinstance(field, fields.Nested):
+            inner = field.schema
+            entry["fields"] = field_descriptions(
+                inner, tuple(n for n, f in inner.fields.items() if f.required))
+        described.append(entry)
+    return described
+
+
 class AddressSchema(Schema):
     """A postal address (replaced as a whole)."""
 
@@ -163,6 +177,22 @@ class ActorSchema(Schema):
 PURPOSE = validate.Length(min=1, max=500)
 
 
+class ReportedActorSchema(Schema):
+    """The staff member in another service's report: the name may be unknown there.
+
+    Lenient on purpose: a report we refused would be a staff read the resident never sees.
+    """
+
+    class Meta:
+        """Fields we do not know are left out."""
+
+        unknown = EXCLUDE
+
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    role = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+
+
 class StaffAccessSchema(Schema):
     """Who reads a person's data and why (``staff_view_profile``)."""
 
@@ -179,7 +209,7 @@ class AccessEventSchema(Schema):
         unknown = EXCLUDE
 
     subject = fields.String(required=True, validate=validate.Regexp(SUBJECT))
-    actor = fields.Nested(ActorSchema, required=True)
+    actor = fields.Nested(ReportedActorSchema, required=True)
     purpose = fields.String(required=True, validate=PURPOSE)
     service = fields.String(required=True, validate=validate.Length(min=1, max=50))
     record = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))

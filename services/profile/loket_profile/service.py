@@ -21,6 +21,7 @@ from loket_common.validation import load
 from . import export
 from .dependencies import ProfileDatabase
 from .erasure import DEFAULT_SERVICES
+from .exceptions import ErasureInProgress
 from .schemas import (
     REQUIRED_FIELDS,
     BusinessPayloadSchema,
@@ -28,6 +29,7 @@ from .schemas import (
     SignInClaimsSchema,
     StaffAccessSchema,
     checked_subject,
+    field_descriptions,
 )
 
 
@@ -46,7 +48,10 @@ class ProfileService(health.HealthMixin):
     def sign_in(self, tenant: str, subject: str, claims: dict[str, Any]) -> dict[str, Any]:
         """Record a sign-in; the first one creates the profile from the identity's claims."""
         tenant, subject = checked_tenant(tenant), checked_subject(subject)
-        profile = self.store.profiles.sign_in(tenant, subject, load(SignInClaimsSchema(), claims))
+        claims = load(SignInClaimsSchema(), claims)
+        if self.store.erasures.running(tenant, subject):
+            raise ErasureInProgress("Your data is being erased; sign in again when it is done.")
+        profile = self.store.profiles.sign_in(tenant, subject, claims)
         self.relay.nudge()
         return profile
 
@@ -65,10 +70,11 @@ class ProfileService(health.HealthMixin):
 
     @rpc
     def profile_fields(self) -> list[dict[str, Any]]:
-        """Each profile field with why we ask (German, English) and whether it is required."""
-        return [{"name": name, "why_de": field.metadata["why"]["de"],
-                 "why_en": field.metadata["why"]["en"], "required": name in REQUIRED_FIELDS}
-                for name, field in ProfileUpdateSchema().fields.items()]
+        """Each profile field with why we ask (German, English) and whether it is required.
+
+        The address also lists its parts (``fields``), each with its own why.
+        """
+        return field_descriptions(ProfileUpdateSchema(), REQUIRED_FIELDS)
 
     # -- businesses ------------------------------------------------------------------------
 
@@ -142,7 +148,8 @@ class ProfileService(health.HealthMixin):
         self._record_access(body)
 
     def _record_access(self, body: dict[str, Any]) -> None:
-        self.store.access_log.record_reported(event_from_message(body))
+        self.store.access_log.record_reported(event_from_message(body),
+                                              known=self.store.profiles.exists)
 
     # -- GDPR: export and erasure ----------------------------------------------------------
 

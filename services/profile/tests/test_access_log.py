@@ -24,8 +24,8 @@ def test_staff_reads_are_logged_and_shown_to_the_resident(profile, service_confi
                     access(subject, "permits", "AZ-2026-0042", earlier))
     publish(service_config, "appointments", "personal_data_accessed",
             access(subject, "appointments", "T-7F3K", earlier - timedelta(hours=1),
-                   actor={"subject": "staff:berg", "name": "Herr Berg", "role": "counter_staff"},
-                   purpose="Check-in"))
+                   actor={"subject": "staff:berg", "name": None, "role": "counter_staff"},
+                   purpose="Check-in"))  # a name the reporting service did not know
     wait_for(lambda: len(profile.access_log(TENANT, subject)) == 2)
 
     viewed = profile.staff_view_profile(TENANT, subject, WEBER, "Rückfrage zum Antrag")
@@ -35,7 +35,7 @@ def test_staff_reads_are_logged_and_shown_to_the_resident(profile, service_confi
     assert [(e["service"], e["record"], e["actor_name"], e["actor_role"]) for e in log] == [
         ("profile", "profile", "Sachbearbeiterin Weber", "case_worker"),
         ("permits", "AZ-2026-0042", "Sachbearbeiterin Weber", "case_worker"),
-        ("appointments", "T-7F3K", "Herr Berg", "counter_staff")]
+        ("appointments", "T-7F3K", None, "counter_staff")]
     assert log[0]["purpose"] == "Rückfrage zum Antrag" and log[2]["purpose"] == "Check-in"
     assert datetime.fromisoformat(log[1]["at"]) == earlier.replace(
         microsecond=earlier.microsecond // 1000 * 1000)
@@ -63,4 +63,21 @@ def test_staff_view_needs_an_actor_and_a_purpose(profile):
     with pytest.raises(RemoteError) as caught:  # nobody to read: nothing logged
         profile.staff_view_profile(TENANT, new_subject(), WEBER, "Rückfrage")
     assert caught.value.exc_type == "ProfileNotFound"
+    assert profile.access_log(TENANT, subject) == []
+
+
+def test_an_invalid_report_is_parked_not_logged(profile, service_config, database):
+    from kombu import Connection
+
+    subject = new_subject()
+    profile.sign_in(TENANT, subject, CLAIMS)
+    publish(service_config, "permits", "personal_data_accessed",  # no actor, no time
+            {"subject": subject, "purpose": "?", "service": "permits"})
+    dead = "evt-permits-personal_data_accessed--profile.record_permits_access.dead"
+
+    def parked():
+        with Connection(service_config["AMQP_URI"]) as connection:
+            return connection.default_channel.queue_declare(dead, passive=True)[1]
+
+    assert wait_for(parked) == 1
     assert profile.access_log(TENANT, subject) == []

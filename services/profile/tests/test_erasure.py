@@ -71,6 +71,9 @@ def test_erasure_completes_after_every_service_confirmed(profile, service_config
     assert profile.list_businesses(TENANT, subject) == []
     assert profile.access_log(TENANT, subject) == []
     assert not any(c["given"] for c in profile.list_consents(TENANT, subject))
+    with pytest.raises(RemoteError) as caught:  # no sign-in recreates them meanwhile
+        profile.sign_in(TENANT, subject, CLAIMS)
+    assert caught.value.exc_type == "ErasureInProgress"
     kept = profile.list_businesses(TENANT, partner)
     assert [(b["id"], b["representatives"]) for b in kept] == [(shared["id"], [partner])]
 
@@ -85,12 +88,25 @@ def test_erasure_completes_after_every_service_confirmed(profile, service_config
     wait_for(lambda: database["handled_events"].find_one({"_id": {"$regex": marker.id}}))
     assert profile.erasure_status(TENANT, subject) == status
 
+    # another tenant's confirmation of the same request id completes nothing here
+    other = publish(service_config, "permits", "erasure_completed",
+                    confirmation(request["id"], "permits"), tenant="beispielstadt")
+    wait_for(lambda: database["handled_events"].find_one({"_id": {"$regex": other.id}}))
+    assert profile.erasure_status(TENANT, subject)["services"]["permits"]["state"] == "pending"
+    assert profile.erasure_status("beispielstadt", subject) is None
+
     publish(service_config, "permits", "erasure_completed",
             confirmation(request["id"], "permits"))
     done = wait_for(lambda: (s := profile.erasure_status(TENANT, subject))["state"]
                     == "completed" and s)
     assert done["id"] == request["id"] and done["completed_at"] >= done["requested_at"]
     assert all(entry["state"] == "done" and entry["at"] for entry in done["services"].values())
+
+    # a staff read reported late (the person is gone) writes nothing back
+    late = publish(service_config, "permits", "personal_data_accessed", {
+        "subject": subject, "actor": WEBER, "purpose": "Nachzügler", "service": "permits",
+        "record": "AZ-2026-0042", "at": datetime.now(UTC).isoformat()})
+    wait_for(lambda: database["handled_events"].find_one({"_id": {"$regex": late.id}}))
 
     # Nothing about the person is readable in the profile database any more.
     wait_for(lambda: database["outbox"].count_documents({"published_at": None}) == 0)
@@ -107,6 +123,8 @@ def test_erasure_completes_after_every_service_confirmed(profile, service_config
             for m in confirmations] == [("profile", {"profiles": 1, "consents": 1,
                                                      "access_log": 2, "businesses": 1},
                                          {"businesses": 1})]
+    # signing in again afterwards starts afresh
+    assert profile.sign_in(TENANT, subject, CLAIMS)["version"] == 1
 
 
 def test_erasure_services_are_configurable(start_profile, service_config):
@@ -134,3 +152,16 @@ def test_the_same_erasure_event_twice_erases_and_confirms_once(database):
     assert store.erasures.erase(event, [store.erase_subject]) is False
     assert database["outbox"].count_documents({"message.type": "erasure_completed"}) == 1
     assert not store.profiles.exists(TENANT, subject)
+
+
+def test_parallel_requests_make_one(database):
+    import eventlet
+
+    store = ProfileStore(database)
+    store.ensure_indexes()
+    subject = new_subject()
+    threads = [eventlet.spawn(store.erasures.request, TENANT, subject, ["profile"])
+               for _ in range(5)]
+    assert len({thread.wait()["id"] for thread in threads}) == 1
+    assert database["erasure_requests"].count_documents({}) == 1
+    assert database["outbox"].count_documents({"message.type": "erasure_requested"}) == 1

@@ -49,7 +49,11 @@ def test_profile_fields_say_why_in_both_languages():
         "notification_channel"]
     assert {field["name"] for field in fields if field["required"]} == {"given_name",
                                                                         "family_name"}
-    for field in fields:
+    address = next(field for field in fields if field["name"] == "address")
+    assert [(part["name"], part["required"]) for part in address["fields"]] == [
+        ("street", True), ("house_number", True), ("postal_code", True), ("city", True),
+        ("country", False)]
+    for field in fields + address["fields"]:
         assert field["why_de"] and field["why_en"] and field["why_de"] != field["why_en"]
 
 
@@ -114,3 +118,19 @@ def test_unknown_profiles_and_other_tenants_are_not_found(profile):
         with pytest.raises(RemoteError) as caught:
             call()
         assert caught.value.exc_type == "ProfileNotFound"
+
+
+@pytest.mark.integration
+def test_parallel_first_sign_ins_make_one_profile(database):
+    import eventlet
+
+    from loket_profile.dependencies import ProfileStore
+
+    store = ProfileStore(database)
+    store.ensure_indexes()
+    subject = new_subject()
+    threads = [eventlet.spawn(store.profiles.sign_in, TENANT, subject, CLAIMS)
+               for _ in range(5)]
+    assert {thread.wait()["subject"] for thread in threads} == {subject}
+    assert database["profiles"].count_documents({}) == 1
+    assert database["outbox"].count_documents({"message.type": "profile_created"}) == 1
