@@ -22,6 +22,7 @@ ERROR_TABLE: dict[str, tuple[int, str, str]] = {
     "NotFound": (404, "not_found", "Not found"),
     "ProfileNotFound": (404, "profile_not_found", "No profile"),
     "BusinessNotFound": (404, "business_not_found", "No such business"),
+    "ErasureInProgress": (409, "erasure_in_progress", "Erasure in progress"),
     "NotAuthenticated": (401, "not_authenticated", "Authentication required"),
     "Conflict": (409, "conflict", "Conflict"),
     "SlotTaken": (409, "slot_taken", "Slot taken"),

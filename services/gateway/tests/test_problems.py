@@ -30,6 +30,7 @@ from loket_gateway.problems import ERROR_TABLE, from_exception
     ("AttachmentRejected", 400, "attachment_rejected"),
     ("ProfileNotFound", 404, "profile_not_found"),
     ("BusinessNotFound", 404, "business_not_found"),
+    ("ErasureInProgress", 409, "erasure_in_progress"),
 ])
 def test_error_table(exc_type, status, code):
     assert ERROR_TABLE[exc_type][:2] == (status, code)
@@ -37,7 +38,7 @@ def test_error_table(exc_type, status, code):
 
 def test_every_mapped_error_is_tested():
     # A new row in the table must get a row in test_error_table.
-    assert len(ERROR_TABLE) == 23
+    assert len(ERROR_TABLE) == 24
 
 
 def test_codes_match_the_services_errors():
