@@ -15,9 +15,10 @@ def test_profile_created_reaches_appointments(container_factory, service_config,
     for service in (ProfileService, AppointmentsService):
         container_factory(service, service_config).start()
     with ClusterRpcProxy(service_config) as rpc:
-        created = rpc.profile.create_profile("musterstadt", {
-            "given_name": "Erika", "family_name": "Mustermann", "preferred_language": "en"})
-        subject = created["profile"]["subject"]
+        subject = "r-" + "0" * 31 + "1"
+        rpc.profile.sign_in("musterstadt", subject, {
+            "given_name": "Erika", "family_name": "Mustermann", "preferred_language": "en",
+            "trust_level": "substantial"})
 
         def known():
             try:

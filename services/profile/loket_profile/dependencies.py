@@ -1,59 +1,65 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The profile store: profiles of one database, behind domain verbs."""
+"""The profile store: the service's collections, each behind its own module's verbs."""
 from __future__ import annotations
 
-import secrets
-import uuid
-from datetime import UTC, datetime
-from typing import Any
+from functools import cached_property
 
-from pymongo import ASCENDING
+from pymongo.client_session import ClientSession
 
-from loket_common.events import Event
-from loket_common.mongo import MongoDatabase, Store, TenantCollection, transaction
-from loket_common.outbox import add_to_outbox
-from loket_common.tokens import token_hash
+from loket_common.handlers import ensure_handled_index
+from loket_common.mongo import MongoDatabase, Store
 
-SERVICE = "profile"
+from .access_log import AccessLog
+from .businesses import Businesses
+from .consents import Consents
+from .erasure import Erasures
+from .profiles import Profiles
 
 
 class ProfileStore(Store):
-    """Profiles and their events."""
+    """Profiles, businesses, consents, the access log and erasure requests of one database."""
+
+    @cached_property
+    def profiles(self) -> Profiles:
+        """Person profiles."""
+        return Profiles(self.database, self.cipher)
+
+    @cached_property
+    def businesses(self) -> Businesses:
+        """Business profiles and representatives."""
+        return Businesses(self.database, self.cipher)
+
+    @cached_property
+    def consents(self) -> Consents:
+        """Consents and their history."""
+        return Consents(self.database)
+
+    @cached_property
+    def access_log(self) -> AccessLog:
+        """Who read whose data."""
+        return AccessLog(self.database, self.cipher)
+
+    @cached_property
+    def erasures(self) -> Erasures:
+        """Erasure requests and confirmations."""
+        return Erasures(self.database, self.cipher)
 
     def ensure_indexes(self) -> None:
         """Indexes start with the tenant."""
-        profiles = self.database["profiles"]
-        profiles.create_index([("tenant", ASCENDING), ("subject", ASCENDING)], unique=True)
-        profiles.create_index([("tenant", ASCENDING), ("token_hash", ASCENDING)], unique=True)
+        for part in (self.profiles, self.businesses, self.consents, self.access_log,
+                     self.erasures):
+            part.ensure_indexes()
+        ensure_handled_index(self.database)
 
-    def profiles(self, tenant: str) -> TenantCollection:
-        """Profiles of ``tenant``."""
-        return TenantCollection(self.database["profiles"], tenant)
-
-    def create(self, tenant: str, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
-        """Store a new profile and its ``profile_created`` event; return it and its token."""
-        token = secrets.token_urlsafe(32)
-        profile = {
-            **data,
-            "subject": str(uuid.uuid4()),
-            "token_hash": token_hash(token),
-            "created_at": datetime.now(UTC),
-        }
-        event = Event(
-            source=SERVICE,
-            type="profile_created",
-            tenant=tenant,
-            data={"subject": profile["subject"],
-                  "preferred_language": profile["preferred_language"]},
-        )
-        with transaction(self.database) as session:
-            self.profiles(tenant).insert_one(profile, session=session)
-            add_to_outbox(self.database, event, session)
-        return profile, token
-
-    def by_token(self, tenant: str, token: str) -> dict[str, Any] | None:
-        """The profile that ``token`` opens, or None."""
-        return self.profiles(tenant).find_one({"token_hash": token_hash(token)})
+    def erase_subject(self, tenant: str, subject: str,
+                      session: ClientSession) -> tuple[dict[str, int], dict[str, int]]:
+        """Delete what profile holds of ``subject``; (deleted, anonymised) counts by collection."""
+        deleted = {"profiles": self.profiles.erase(tenant, subject, session),
+                   "consents": self.consents.erase(tenant, subject, session),
+                   "access_log": self.access_log.erase(tenant, subject, session)}
+        gone, left = self.businesses.erase(tenant, subject, session)
+        deleted["businesses"] = gone
+        return deleted, {"businesses": left}
 
 
 class ProfileDatabase(MongoDatabase):

@@ -1,50 +1,200 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Entrypoints of the profile service."""
+"""Entrypoints of the profile service: residents' own data, consents, access log, GDPR rights.
+
+Every RPC takes the tenant first, then the resident's pseudonymous ``subject`` (the gateway
+derives it at sign-in; no other id of a resident exists outside this service).
+"""
 from __future__ import annotations
 
 from typing import Any
 
+from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
 from loket_common import health
+from loket_common.events import event_from_message
+from loket_common.handlers import reliable_event_handler
 from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
 
+from . import export
 from .dependencies import ProfileDatabase
-from .exceptions import NotAuthenticated
-from .schemas import NewProfileSchema, ProfileSchema
+from .erasure import DEFAULT_SERVICES
+from .exceptions import ErasureInProgress
+from .schemas import (
+    REQUIRED_FIELDS,
+    BusinessPayloadSchema,
+    ProfileUpdateSchema,
+    SignInClaimsSchema,
+    StaffAccessSchema,
+    checked_subject,
+    field_descriptions,
+)
 
 
 class ProfileService(health.HealthMixin):
-    """Residents' own data."""
+    """Residents' and businesses' own data."""
 
     name = "profile"
 
     store = ProfileDatabase()
     relay = OutboxRelay()
+    config = Config()
 
-    @rpc
-    def create_profile(self, tenant: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Create a profile; the answer holds the profile and its secret access token."""
-        data = load(NewProfileSchema(), payload)
-        profile, token = self.store.create(checked_tenant(tenant), data)
-        self.relay.nudge()
-        return {"profile": ProfileSchema().dump(profile), "token": token}
-
-    @rpc
-    def get_own_profile(self, tenant: str, token: str) -> dict[str, Any]:
-        """The profile opened by ``token``."""
-        profile = self.store.by_token(checked_tenant(tenant), str(token or ""))
-        if profile is None:
-            raise NotAuthenticated("No profile for this token.")
-        return ProfileSchema().dump(profile)
+    # -- person profiles -------------------------------------------------------------------
 
     @rpc
     def sign_in(self, tenant: str, subject: str, claims: dict[str, Any]) -> dict[str, Any]:
-        """A resident signed in at the gateway; answers ``{"subject": subject}``.
+        """Record a sign-in; the first one creates the profile from the identity's claims."""
+        tenant, subject = checked_tenant(tenant), checked_subject(subject)
+        claims = load(SignInClaimsSchema(), claims)
+        if self.store.erasures.running(tenant, subject):
+            raise ErasureInProgress("Your data is being erased; sign in again when it is done.")
+        profile = self.store.profiles.sign_in(tenant, subject, claims)
+        self.relay.nudge()
+        return profile
 
-        Interim: the profile service's own branch replaces this with the real one.
+    @rpc
+    def get_profile(self, tenant: str, subject: str) -> dict[str, Any]:
+        """The resident's own profile (``profile_not_found`` before the first sign-in)."""
+        return self.store.profiles.get(checked_tenant(tenant), checked_subject(subject))
+
+    @rpc
+    def update_profile(self, tenant: str, subject: str,
+                       payload: dict[str, Any]) -> dict[str, Any]:
+        """Change any of the profile's fields; invalid fields are named in the error."""
+        tenant, subject = checked_tenant(tenant), checked_subject(subject)
+        changes = load(ProfileUpdateSchema(), payload)
+        return self.store.profiles.update(tenant, subject, changes)
+
+    @rpc
+    def profile_fields(self) -> list[dict[str, Any]]:
+        """Each profile field with why we ask (German, English) and whether it is required.
+
+        The address also lists its parts (``fields``), each with its own why.
         """
-        checked_tenant(tenant)
-        return {"subject": str(subject)}
+        return field_descriptions(ProfileUpdateSchema(), REQUIRED_FIELDS)
+
+    # -- businesses ------------------------------------------------------------------------
+
+    @rpc
+    def list_businesses(self, tenant: str, subject: str) -> list[dict[str, Any]]:
+        """The businesses the resident represents."""
+        return self.store.businesses.list(checked_tenant(tenant), checked_subject(subject))
+
+    @rpc
+    def save_business(self, tenant: str, subject: str, business_id: str | None,
+                      payload: dict[str, Any]) -> dict[str, Any]:
+        """Create a business (``business_id`` None; the resident represents it) or replace it."""
+        tenant, subject = checked_tenant(tenant), checked_subject(subject)
+        details = load(BusinessPayloadSchema(), payload)
+        return self.store.businesses.save(tenant, subject,
+                                          None if business_id is None else str(business_id),
+                                          details)
+
+    @rpc
+    def add_representative(self, tenant: str, subject: str, business_id: str,
+                           representative_subject: str) -> dict[str, Any]:
+        """Let another resident represent a business the caller represents."""
+        tenant, subject = checked_tenant(tenant), checked_subject(subject)
+        other = checked_subject(representative_subject, "representative_subject")
+        return self.store.businesses.add_representative(tenant, subject, str(business_id), other)
+
+    # -- consents --------------------------------------------------------------------------
+
+    @rpc
+    def list_consents(self, tenant: str, subject: str) -> list[dict[str, Any]]:
+        """Every purpose with its texts and whether (and when) the resident consented."""
+        return self.store.consents.list(checked_tenant(tenant), checked_subject(subject))
+
+    @rpc
+    def give_consent(self, tenant: str, subject: str, purpose: str) -> dict[str, Any]:
+        """Consent to ``purpose``."""
+        return self.store.consents.give(checked_tenant(tenant), checked_subject(subject), purpose)
+
+    @rpc
+    def withdraw_consent(self, tenant: str, subject: str, purpose: str) -> dict[str, Any]:
+        """Withdraw consent to ``purpose``."""
+        return self.store.consents.withdraw(checked_tenant(tenant), checked_subject(subject),
+                                            purpose)
+
+    # -- access log ------------------------------------------------------------------------
+
+    @rpc
+    def access_log(self, tenant: str, subject: str) -> list[dict[str, Any]]:
+        """Who read the resident's data, newest first."""
+        return self.store.access_log.list(checked_tenant(tenant), checked_subject(subject))
+
+    @rpc
+    def staff_view_profile(self, tenant: str, subject: str, actor: dict[str, str],
+                           purpose: str) -> dict[str, Any]:
+        """A resident's profile for staff; the read is logged first, with who and why."""
+        tenant, subject = checked_tenant(tenant), checked_subject(subject)
+        access = load(StaffAccessSchema(), {"actor": actor, "purpose": purpose})
+        profile = self.store.profiles.get(tenant, subject)
+        self.store.access_log.record(tenant, subject, access["actor"], access["purpose"],
+                                     "profile", "profile")
+        return profile
+
+    @reliable_event_handler("appointments", "personal_data_accessed")
+    def record_appointments_access(self, body: dict[str, Any]) -> None:
+        """Log a staff read reported by appointments."""
+        self._record_access(body)
+
+    @reliable_event_handler("permits", "personal_data_accessed")
+    def record_permits_access(self, body: dict[str, Any]) -> None:
+        """Log a staff read reported by permits."""
+        self._record_access(body)
+
+    def _record_access(self, body: dict[str, Any]) -> None:
+        self.store.access_log.record_reported(event_from_message(body),
+                                              known=self.store.profiles.exists)
+
+    # -- GDPR: export and erasure ----------------------------------------------------------
+
+    @rpc
+    def export_subject(self, tenant: str, subject: str) -> dict[str, Any]:
+        """Everything profile holds about the resident, as JSON."""
+        return export.export_subject(self.store, checked_tenant(tenant), checked_subject(subject))
+
+    @rpc
+    def request_erasure(self, tenant: str, subject: str) -> dict[str, Any]:
+        """Start erasing the resident everywhere (a running request is returned instead)."""
+        request = self.store.erasures.request(checked_tenant(tenant), checked_subject(subject),
+                                              self._erasure_services())
+        self.relay.nudge()
+        return request
+
+    @rpc
+    def erasure_status(self, tenant: str, subject: str) -> dict[str, Any] | None:
+        """The resident's latest erasure request and each service's progress, or None."""
+        return self.store.erasures.status(checked_tenant(tenant), checked_subject(subject))
+
+    @reliable_event_handler("profile", "erasure_requested")
+    def erase_subject(self, body: dict[str, Any]) -> None:
+        """Erase what profile holds of the subject and confirm it."""
+        self.store.erasures.erase(event_from_message(body), [self.store.erase_subject])
+        self.relay.nudge()
+
+    @reliable_event_handler("appointments", "erasure_completed")
+    def confirm_appointments_erasure(self, body: dict[str, Any]) -> None:
+        """The appointments service has erased its part."""
+        self.store.erasures.confirm(event_from_message(body), "appointments")
+
+    @reliable_event_handler("permits", "erasure_completed")
+    def confirm_permits_erasure(self, body: dict[str, Any]) -> None:
+        """The permits service has erased its part."""
+        self.store.erasures.confirm(event_from_message(body), "permits")
+
+    @reliable_event_handler("profile", "erasure_completed")
+    def confirm_profile_erasure(self, body: dict[str, Any]) -> None:
+        """The profile service itself has erased its part (``erase_subject``)."""
+        self.store.erasures.confirm(event_from_message(body), "profile")
+
+    def _erasure_services(self) -> list[str]:
+        """The services that must confirm an erasure (``ERASURE_SERVICES``)."""
+        value = self.config.get("ERASURE_SERVICES") or DEFAULT_SERVICES
+        if isinstance(value, str):
+            value = value.split(",")
+        return [name.strip() for name in value if name.strip()]
