@@ -1,5 +1,7 @@
 """Bearer tokens, sessions, step-up, roles per tenant and the production guard (no provider
 process needed: the conftest gives the gateway the provider's keys)."""
+import hashlib
+
 import pytest
 from joserfc.jwk import RSAKey
 
@@ -371,6 +373,8 @@ def test_rate_limits_key_on_the_signed_in_subject(app, client, clock, tokens):
         request.view_args = {"tenant": "musterstadt"}
         anonymous = person_key()
         assert not anonymous.startswith("subject:") and len(anonymous) == 32
+        # keyed: not the plain SHA-256 a guessed address would give
+        assert anonymous not in hashlib.sha256(b"musterstadt:a@example.org").hexdigest()
 
 
 def test_required_level_per_tenant_and_action(app):
