@@ -63,12 +63,13 @@ def test_staff_tokens_open_no_residents_data(system, method, path):
 
 @pytest.mark.parametrize(("method", "path"), ME_ROUTES)
 def test_another_municipalitys_resident_gets_nothing_here(system, method, path):
-    chris = bearer(system, "chris")  # beispielstadt
+    chris = bearer(system, "chris")  # beispielstadt: known, but not allowed here
     response = call(system, method, path, chris, json=BODIES.get(method))
-    assert response.status_code == 401
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
     anna_there = call(system, method, path, bearer(system, "anna"), tenant="beispielstadt",
                       json=BODIES.get(method))
-    assert anna_there.status_code == 401
+    assert anna_there.status_code == 403
     unknown = call(system, method, path, bearer(system, "anna"), tenant="atlantis",
                    json=BODIES.get(method))
     assert unknown.status_code == 404

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
-from loket_common.tokens import token_hash
-
 from .identity import optional_subject
 from .proof_of_work import ProofOfWorkFailed, issue_challenge, verify, verify_waited
+from .subjects import keyed_pseudonym
 from .tenants import Tenant
 
 
@@ -22,15 +21,14 @@ def hold_scope(tenant: Tenant) -> str:
 
 def client_key(tenant_id: str) -> str:
     """A pseudonymous key of the client address, for the per-client hold limit."""
-    return token_hash(f"{tenant_id}:{request.remote_addr}")[:32]
+    return keyed_pseudonym(tenant_id, "address", str(request.remote_addr))
 
 
 def person_key() -> str:
     """A pseudonym of the person behind a booking request, for rate limits.
 
-    The signed-in resident's subject when there is one; else the hash of the email the
-    request names (the same hash input as the appointments service's person key, but
-    shortened); a request with neither counts against its address instead.
+    The signed-in resident's subject when there is one; else a keyed pseudonym of the email
+    the request names; a request with neither counts against its address instead.
     """
     tenant = (request.view_args or {}).get("tenant") or getattr(g.get("tenant"), "id", "")
     subject = optional_subject(tenant) if tenant else None
@@ -39,8 +37,8 @@ def person_key() -> str:
     source = request.get_json(silent=True) if request.is_json else request.form
     email = source.get("email") if hasattr(source, "get") else None
     if not isinstance(email, str) or "@" not in email:
-        return "address:" + token_hash(f"{tenant}:{request.remote_addr}")[:32]
-    return token_hash(f"{tenant}:{email.strip().lower()}")[:32]
+        return "address:" + keyed_pseudonym(tenant, "address", str(request.remote_addr))
+    return keyed_pseudonym(tenant, "email", email.strip().lower())
 
 
 def _secret() -> str:

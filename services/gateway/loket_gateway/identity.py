@@ -82,15 +82,25 @@ def _not_authenticated() -> Problem:
                    "municipality).")
 
 
+def _refused(token: str, tenant: str, audience: str) -> Problem:
+    """403 when ``token`` is valid, but for another municipality or kind of sign-in; else 401.
+
+    A resident of one municipality, or its staff, is known but not allowed in another.
+    """
+    elsewhere = [provider for provider in registry(current_app).providers
+                 if (provider.tenant, provider.audience) != (tenant, audience)]
+    if validated(token, elsewhere) is not None:
+        return Problem(403, "forbidden", "Not allowed",
+                       "This sign-in does not open this municipality's data.")
+    return _not_authenticated()
+
+
 def api_resident(tenant: str, minimum: str = "low") -> Resident:
     """The resident whose bearer token this request carries (401/403 problem otherwise)."""
     token = bearer_token()
     found = validated(token, registry(current_app).for_tenant(tenant, "residents"))
     if found is None:
-        if validated(token, registry(current_app).for_tenant(tenant, "staff")):
-            raise Problem(403, "forbidden", "Not allowed",
-                          "Staff sign-ins do not open residents' data.")
-        raise _not_authenticated()
+        raise _refused(token, tenant, "residents")
     provider, claims = found
     resident = Resident(
         tenant=tenant, subject=resident_subject(pseudonym_key(), tenant, provider.issuer,
@@ -175,7 +185,7 @@ def _actor(provider: IdentityProvider, claims: dict[str, Any], tenant: str,
 def require_role(role: str) -> Callable:
     """API: let the view run only for staff of the path's tenant with ``role``.
 
-    401 without a valid staff token of this tenant, 403 without the role.
+    401 without a valid token, 403 with one of another tenant or kind, or without the role.
     """
     def wrap(view: Callable) -> Callable:
         @wraps(view)
@@ -183,7 +193,7 @@ def require_role(role: str) -> Callable:
             token = bearer_token()
             found = validated(token, registry(current_app).for_tenant(tenant, "staff"))
             if found is None:
-                raise _not_authenticated()
+                raise _refused(token, tenant, "staff")
             provider, claims = found
             if role not in roles_in(claims.get("loket_roles"), tenant):
                 raise Problem(403, "forbidden", "Not allowed",

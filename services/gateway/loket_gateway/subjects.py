@@ -31,3 +31,12 @@ def staff_subject(key: str, tenant: str, issuer: str, sub: str) -> str:
 def pseudonym_key() -> str:
     """The gateway's ``LOKET_PSEUDONYM_KEY`` (checked to be set at start)."""
     return current_app.extensions["loket_settings"].pseudonym_key
+
+
+def keyed_pseudonym(*parts: str) -> str:
+    """32 hex characters of HMAC-SHA256 over ``parts`` (e.g. tenant and email, for rate limits).
+
+    Keyed, so a stored value cannot be reversed by hashing guessed addresses.
+    """
+    message = "|".join(parts).encode()
+    return hmac.new(pseudonym_key().encode(), message, hashlib.sha256).hexdigest()[:32]

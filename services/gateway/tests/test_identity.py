@@ -1,5 +1,7 @@
 """Bearer tokens, sessions, step-up, roles per tenant and the production guard (no provider
 process needed: the conftest gives the gateway the provider's keys)."""
+import hashlib
+
 import pytest
 from joserfc.jwk import RSAKey
 
@@ -43,14 +45,13 @@ def test_a_valid_resident_token_opens_the_residents_own_data(client, tokens, rpc
 
 
 @pytest.mark.parametrize("case", ["expired", "wrong_audience", "wrong_issuer",
-                                  "other_tenant", "tampered", "other_key", "not_a_jwt"])
+                                  "tampered", "other_key", "not_a_jwt"])
 def test_bad_bearer_tokens_are_401(client, tokens, rpc, case):
     other_key = RSAKey.generate_key(2048, parameters={"kid": "test-key"})
     token = {
         "expired": lambda: tokens.resident(expires_in=-120),
         "wrong_audience": lambda: tokens.make(aud="some-other-client"),
         "wrong_issuer": lambda: tokens.make(iss="http://127.0.0.1:9/evil"),
-        "other_tenant": lambda: tokens.resident(tenant="beispielstadt"),
         "tampered": lambda: _tampered(tokens.resident()),
         "other_key": lambda: tokens.resident(key=other_key),
         "not_a_jwt": lambda: "not-a-token",
@@ -110,13 +111,19 @@ def test_a_permit_type_can_require_a_higher_trust_level(client, tokens, app):
     assert len(calls) == 1
 
 
+def test_a_resident_of_another_municipality_is_known_but_refused_403(client, tokens, rpc):
+    response = applications(client, tokens.resident(tenant="beispielstadt"))
+    assert response.status_code == 403
+    assert response.get_json()["code"] == "forbidden"
+
+
 def test_felix_of_beispielstadt_may_not_work_musterstadts_cases(client, tokens):
     felix = tokens.staff("beispielstadt:case_worker")  # through musterstadt's provider
     response = client.get(API + "/cases", headers=tokens.bearer(felix))
     assert response.status_code == 403
-    # his own tenant's token is not valid at musterstadt at all
+    # his own tenant's token is valid, but not here
     own = tokens.staff("beispielstadt:case_worker", tenant="beispielstadt")
-    assert client.get(API + "/cases", headers=tokens.bearer(own)).status_code == 401
+    assert client.get(API + "/cases", headers=tokens.bearer(own)).status_code == 403
 
 
 def test_the_operator_lists_tenants_and_providers_and_nothing_else(client, tokens):
@@ -366,6 +373,8 @@ def test_rate_limits_key_on_the_signed_in_subject(app, client, clock, tokens):
         request.view_args = {"tenant": "musterstadt"}
         anonymous = person_key()
         assert not anonymous.startswith("subject:") and len(anonymous) == 32
+        # keyed: not the plain SHA-256 a guessed address would give
+        assert anonymous not in hashlib.sha256(b"musterstadt:a@example.org").hexdigest()
 
 
 def test_required_level_per_tenant_and_action(app):

@@ -259,7 +259,7 @@ def test_real_tokens_decide_who_is_asking(client, rpc, tokens):
     assert staff.status_code == 403 and staff.get_json()["code"] == "forbidden"
     other_town = client.get(API + "/me", headers=tokens.bearer(
         tokens.resident(tenant="beispielstadt")))
-    assert other_town.status_code == 401
+    assert other_town.status_code == 403
     low = client.get(API + "/me/export", headers=tokens.bearer(tokens.resident(level="low")))
     assert low.status_code == 403 and low.get_json()["code"] == "trust_level_too_low"
     assert len(rpc.calls) == 2
