@@ -2,7 +2,7 @@
 """Permit pages for residents: apply, upload, submit, status.
 
 Residents sign in through the tenant's identity provider (:mod:`.sign_in_pages`); pages are
-guarded by :func:`.identity.resident_page`; each form carries the CSRF token (csrf.py).
+guarded by :func:`.identity.resident_page`; each form carries the session's CSRF token.
 Forms are generated from the permit type's definition; every field shows why it is needed.
 """
 from __future__ import annotations
