@@ -39,7 +39,17 @@ def field_labels() -> dict[str, str]:
         "preferred_language": _("Preferred language"),
         "notification_channel": _("How we send you messages"),
         "company_name": _("Name of the business"), "legal_form": _("Legal form"),
-        "register_number": _("Commercial register number")}
+        "register_number": _("Commercial register number"),
+        # keys of the services' exports, for the readable "all my data" page
+        "service": _("Service"), "subject": _("Pseudonymous id"), "profile": _("Profile"),
+        "businesses": _("Businesses"), "consents": _("Consents"),
+        "access_log": _("Accesses to my data"), "erasure_requests": _("Erasure requests"),
+        "bookings": _("Appointments"), "lottery_entries": _("Lottery entries"),
+        "applications": _("Applications"), "reference": _("Reference"), "state": _("State"),
+        "start": _("Start"), "end": _("End"), "created_at": _("Created"),
+        "updated_at": _("Changed"), "contact": _("Contact details"), "name": _("Name"),
+        "language": _("Language"), "data": _("Your answers"), "attachments": _("Documents"),
+        "filename": _("File name"), "history": _("History")}
 
 
 def role_names() -> dict[str, str]:
