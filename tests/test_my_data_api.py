@@ -210,3 +210,17 @@ def test_erasure_progresses_to_completed_and_leaves_nothing_readable(system, dor
     exported = json.loads(call(system, "GET", "/me/export", dora).content)["services"]
     assert exported["appointments"]["bookings"] == []
     assert exported["profile"]["businesses"] == []
+
+
+def test_ben_never_sees_annas_data(system):
+    anna, ben = bearer(system, "anna"), bearer(system, "ben")
+    annas = call(system, "GET", "/me", anna).json()
+    bens = call(system, "GET", "/me", ben).json()
+    assert bens["family_name"] == "Weber" and bens["subject"] != annas["subject"]
+    everything_of_ben = json.dumps([
+        bens, call(system, "GET", "/me/businesses", ben).json(),
+        call(system, "GET", "/me/consents", ben).json(),
+        call(system, "GET", "/me/access-log", ben).json(),
+        call(system, "GET", "/me/appointments", ben).json()])
+    for annas_value in ("Schmidt", "anna.schmidt@example.org", annas["subject"]):
+        assert annas_value not in everything_of_ben
