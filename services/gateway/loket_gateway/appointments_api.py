@@ -173,10 +173,10 @@ def cancel_booking(tenant: str, reference: str):
 def reschedule_booking(tenant: str, reference: str):
     """The new slot is taken before the old one is freed."""
     tenant = _tenant(tenant)
+    token = _manage_token()  # the secret before the body: without it, 401
     body = _json_body(schemas.RescheduleSchema())
     with _rpc() as rpc:
-        return jsonify(rpc.appointments.reschedule_booking(tenant, reference, _manage_token(),
-                                                           body))
+        return jsonify(rpc.appointments.reschedule_booking(tenant, reference, token, body))
 
 
 @api.get("/tenants/<tenant>/bookings/<reference>/calendar.ics")
