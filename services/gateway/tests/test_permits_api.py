@@ -108,8 +108,8 @@ def test_only_the_tenants_case_workers_may_work_on_cases(client, auth, method, p
         response = client.open(API + path, method=method, headers=auth[name])
         assert response.status_code == 403, name
         assert response.get_json()["code"] == "forbidden"
-    # a resident's token is not a staff token at all
-    assert client.open(API + path, method=method, headers=auth["resident"]).status_code == 401
+    # a resident's sign-in is known, but no staff sign-in: refused
+    assert client.open(API + path, method=method, headers=auth["resident"]).status_code == 403
 
 
 @pytest.mark.parametrize("method, path, body, fields", [
