@@ -72,11 +72,18 @@ def service_names() -> dict[str, str]:
             "permits": _("Applications and permits")}
 
 
+def booking_states() -> dict[str, str]:
+    """A booking's state as residents read it."""
+    return {"booked": _("booked"), "cancelled": _("cancelled"), "checked_in": _("checked in"),
+            "called": _("called"), "done": _("done"), "no_show": _("missed")}
+
+
 @web.app_context_processor
 def my_data_names() -> dict[str, Any]:
     """Names the own-data pages share with the templates."""
     return {"field_labels": field_labels(), "role_names": role_names(),
-            "purpose_names": purpose_names(), "service_names": service_names()}
+            "purpose_names": purpose_names(), "service_names": service_names(),
+            "booking_states": booking_states()}
 
 
 def own_profile(rpc: Any) -> dict | None:
