@@ -1,0 +1,353 @@
+"""Authorization everywhere: every API operation in /openapi.json has a rule and its probes.
+
+Each operation is declared here as public, reachable by a secret link or capability, a
+resident's own, staff of a role, or the operator's. A new endpoint without a rule fails
+``test_every_operation_has_an_authorization_rule``. The probes then call each operation on
+anna's objects (musterstadt) as nobody, as another resident (ben), as a resident of another
+municipality (chris, beispielstadt), as staff without the role, as staff of another
+municipality (felix) and as the data-centre operator (olga): every one must fail with
+401, 403 or 404, and no answer may carry anna's data.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import uuid
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+from .booking_client import address, solved
+from .test_lottery_flow import lottery_service  # noqa: F401 (fixture: a lottery window)
+from .test_permit_applications import TYPE, kind, png, value_for
+
+pytestmark = pytest.mark.e2e
+
+REFUSED = (401, 403, 404)
+CLIENT = address(60_001)
+# Path parameters naming one person's object; a route without one answers each caller
+# with their own data (or their own tenant's, for staff), which must not be anna's.
+OWNED = ("{application_id}", "{attachment_id}", "{business_id}", "{reference}", "{hold_id}")
+CALLERS = itertools.count(60_100)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may call an operation: ``kind`` and, for staff, the ``role``."""
+
+    kind: str  # public | capability | secret_link | resident | staff | operator
+    role: str = ""
+    why: str = ""
+
+
+def public(why: str) -> Rule:
+    return Rule("public", why=why)
+
+
+def staff(role: str) -> Rule:
+    return Rule("staff", role=role)
+
+
+RESIDENT = Rule("resident")
+SECRET_LINK = Rule("secret_link", why="booking or lottery entry: reference + secret token")
+HOLD = Rule("capability", why="a hold is reached by its random id, given only to its holder")
+
+T = "/api/v1/tenants/{tenant}"
+RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/health"): public("operations: per-dependency status, no personal data"),
+    ("GET", "/api/v1/operator/tenants"): Rule("operator"),
+    # appointments: searching and booking is open to everyone
+    ("GET", T + "/offices"): public("the catalogue of offices"),
+    ("GET", T + "/slots"): public("free times"),
+    ("GET", T + "/slots/first"): public("the first free time"),
+    ("GET", T + "/contact-fields"): public("what booking asks and why"),
+    ("POST", T + "/challenges"): public("proof of work before a hold"),
+    ("POST", T + "/holds"): public("anyone may hold a free time (rate limited, proof of work)"),
+    ("DELETE", T + "/holds/{hold_id}"): HOLD,
+    ("POST", T + "/holds/{hold_id}/confirmation"): HOLD,
+    ("GET", T + "/services/{service_id}/release"): public("when a service's days open"),
+    ("POST", T + "/lottery-entries"): public("anyone may enter a fair-release lottery"),
+    ("GET", T + "/lottery-entries/{reference}"): SECRET_LINK,
+    ("GET", T + "/bookings/{reference}"): SECRET_LINK,
+    ("DELETE", T + "/bookings/{reference}"): SECRET_LINK,
+    ("GET", T + "/bookings/{reference}/calendar.ics"): SECRET_LINK,
+    ("POST", T + "/bookings/{reference}/reschedule"): SECRET_LINK,
+    # counter staff
+    ("GET", T + "/offices/{office_id}/day-list"): staff("counter_staff"),
+    ("POST", T + "/offices/{office_id}/walk-ins"): staff("counter_staff"),
+    ("POST", T + "/offices/{office_id}/counters/{counter_id}/call-next"): staff("counter_staff"),
+    ("POST", T + "/bookings/{reference}/check-in"): staff("counter_staff"),
+    ("POST", T + "/bookings/{reference}/no-show"): staff("counter_staff"),
+    # tenant admins
+    ("GET", T + "/catalogue"): staff("tenant_admin"),
+    ("GET", T + "/catalogue/changes"): staff("tenant_admin"),
+    ("GET", T + "/offices/{office_id}"): staff("tenant_admin"),
+    ("PUT", T + "/offices/{office_id}"): staff("tenant_admin"),
+    ("DELETE", T + "/offices/{office_id}"): staff("tenant_admin"),
+    ("GET", T + "/offices/{office_id}/closures"): staff("tenant_admin"),
+    ("POST", T + "/offices/{office_id}/closures"): staff("tenant_admin"),
+    ("DELETE", T + "/offices/{office_id}/closures/{day}"): staff("tenant_admin"),
+    ("GET", T + "/services/{service_id}"): staff("tenant_admin"),
+    ("PUT", T + "/services/{service_id}"): staff("tenant_admin"),
+    ("DELETE", T + "/services/{service_id}"): staff("tenant_admin"),
+    # permits
+    ("GET", T + "/permit-types"): public("what one can apply for"),
+    ("GET", T + "/permit-types/{type_id}"): public("a permit type's form and fees"),
+    ("GET", T + "/profile-fields"): public("what a profile holds and why"),
+    ("GET", T + "/applications"): RESIDENT,
+    ("POST", T + "/applications"): RESIDENT,
+    ("GET", T + "/applications/{application_id}"): RESIDENT,
+    ("PATCH", T + "/applications/{application_id}"): RESIDENT,
+    ("POST", T + "/applications/{application_id}/answer"): RESIDENT,
+    ("POST", T + "/applications/{application_id}/attachments"): RESIDENT,
+    ("GET", T + "/applications/{application_id}/attachments/{attachment_id}"): RESIDENT,
+    ("DELETE", T + "/applications/{application_id}/attachments/{attachment_id}"): RESIDENT,
+    ("POST", T + "/applications/{application_id}/submission"): RESIDENT,
+    ("POST", T + "/applications/{application_id}/withdrawal"): RESIDENT,
+    ("GET", T + "/cases"): staff("case_worker"),
+    ("GET", T + "/cases/{application_id}"): staff("case_worker"),
+    ("POST", T + "/cases/{application_id}/assignment"): staff("case_worker"),
+    ("POST", T + "/cases/{application_id}/transitions"): staff("case_worker"),
+    ("GET", T + "/cases/{application_id}/attachments/{attachment_id}"): staff("case_worker"),
+    # the resident's own data
+    ("GET", T + "/me"): RESIDENT,
+    ("PATCH", T + "/me"): RESIDENT,
+    ("GET", T + "/me/businesses"): RESIDENT,
+    ("POST", T + "/me/businesses"): RESIDENT,
+    ("PUT", T + "/me/businesses/{business_id}"): RESIDENT,
+    ("GET", T + "/me/consents"): RESIDENT,
+    ("PUT", T + "/me/consents/{purpose}"): RESIDENT,
+    ("DELETE", T + "/me/consents/{purpose}"): RESIDENT,
+    ("GET", T + "/me/access-log"): RESIDENT,
+    ("GET", T + "/me/appointments"): RESIDENT,
+    ("GET", T + "/me/export"): RESIDENT,
+    ("POST", T + "/me/erasure"): RESIDENT,
+    ("GET", T + "/me/erasure"): RESIDENT,
+}
+
+# A body each write operation accepts, so a refusal is about who calls, not what is sent.
+BODIES: dict[tuple[str, str], dict] = {
+    ("PATCH", T + "/me"): {"phone": "+49 30 999999"},
+    ("POST", T + "/me/businesses"): {"company_name": "Probe GmbH"},
+    ("PUT", T + "/me/businesses/{business_id}"): {"company_name": "Probe GmbH"},
+    ("POST", T + "/applications"): {"type_id": TYPE, "data": {}},
+    ("PATCH", T + "/applications/{application_id}"): {"data": {}},
+    ("POST", T + "/applications/{application_id}/answer"): {"data": {}, "message": "x"},
+    ("POST", T + "/applications/{application_id}/withdrawal"): {"reason": "Probe"},
+    ("POST", T + "/cases/{application_id}/assignment"): {"assignee": "me"},
+    ("POST", T + "/cases/{application_id}/transitions"): {"to": "in_review"},
+    ("POST", T + "/offices/{office_id}/walk-ins"): {"service_id": "id-card", "name": "Probe"},
+    ("POST", T + "/offices/{office_id}/closures"): {"day": "2030-01-02",
+                                                    "reason": {"de": "x", "en": "x"}},
+    ("POST", T + "/holds/{hold_id}/confirmation"): {"name": "Probe", "language": "de",
+                                                    "email": "probe@example.org"},
+    ("POST", T + "/bookings/{reference}/reschedule"): {"office_id": "mitte",
+                                                       "start": "2030-01-02T09:00:00+01:00"},
+}
+
+
+def documented(system) -> dict[tuple[str, str], list[str]]:
+    """Every (method, path) the gateway documents, with its security schemes."""
+    spec = requests.get(system.url + "/openapi.json", timeout=10).json()
+    return {(method.upper(), path): [name for entry in operation.get("security", [])
+                                     for name in entry]
+            for path, item in spec["paths"].items() for method, operation in item.items()
+            if method in {"get", "post", "put", "patch", "delete"}}
+
+
+def test_every_operation_has_an_authorization_rule(system):
+    operations = documented(system)
+    missing = sorted(operation for operation in operations if operation not in RULES)
+    assert not missing, f"operations without an authorization rule (add them here): {missing}"
+    stale = sorted(operation for operation in RULES if operation not in operations)
+    assert not stale, f"rules for operations that no longer exist: {stale}"
+    # the document tells clients the same: what needs credentials declares its scheme
+    for operation, schemes in operations.items():
+        open_to_all = RULES[operation].kind in {"public", "capability"}
+        assert bool(schemes) is not open_to_all, (operation, schemes)
+
+
+def bearer(system, username: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {system.token_for(username)}"}
+
+
+def call(system, method: str, path: str, headers: dict | None = None, **kwargs):
+    """One request from a client address of its own (rate limits are not what is probed)."""
+    headers = {"X-Forwarded-For": address(next(CALLERS)), **(headers or {})}
+    return requests.request(method, system.url + path, headers=headers, timeout=30, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def anna(system):
+    """Anna's objects in musterstadt, each of a kind an endpoint names by id."""
+    me = bearer(system, "anna")
+    base = "/api/v1/tenants/musterstadt"
+    business = call(system, "POST", base + "/me/businesses", me,
+                    json={"company_name": "Schmidt Gartenbau GmbH"})
+    assert business.status_code == 201, business.text
+    permit_type = call(system, "GET", f"{base}/permit-types/{TYPE}").json()
+    plate = next(field for field in permit_type["fields"] if kind(field) == "licence_plate")
+    created = call(system, "POST", base + "/applications", me,
+                   json={"type_id": TYPE, "data": {plate["name"]: value_for(plate)}})
+    assert created.status_code == 201, created.text
+    application = created.json()
+    document = next(document for document in permit_type["documents"]
+                    if "image/png" in document["content_types"])
+    uploaded = call(system, "POST", f"{base}/applications/{application['id']}/attachments", me,
+                    data={"document_id": document["id"]},
+                    files={"file": ("anna-schmidt-ausweis.png", png(), "image/png")})
+    assert uploaded.status_code == 201, uploaded.text
+    first = call(system, "GET", base + "/slots/first", params={"service_id": "id-card"}).json()
+    hold = call(system, "POST", base + "/holds", me, json={
+        **{key: first[key] for key in ("service_id", "office_id", "start")},
+        "pow_solution": solved(system, CLIENT)})
+    assert hold.status_code == 201, hold.text
+    booked = call(system, "POST", f"{base}/holds/{hold.json()['hold_id']}/confirmation", me,
+                  json={"name": "Anna Schmidt", "email": "anna.schmidt@example.org",
+                        "language": "de"})
+    assert booked.status_code == 201, booked.text
+    spare = call(system, "POST", base + "/holds", me, json={
+        **{key: first[key] for key in ("service_id", "office_id")},
+        "start": call(system, "GET", base + "/slots", params={
+            "service_id": "id-card", "office_id": first["office_id"]}).json()[3]["start"],
+        "pow_solution": solved(system, CLIENT)})
+    assert spare.status_code == 201, spare.text
+    office = call(system, "GET", base + "/offices").json()[0]
+    return {
+        "tenant": "musterstadt", "business_id": business.json()["id"],
+        "application_id": application["id"], "attachment_id": uploaded.json()["id"],
+        "reference": booked.json()["booking"]["reference"],
+        "manage_token": booked.json()["manage_token"], "hold_id": spare.json()["hold_id"],
+        "office_id": office["id"], "counter_id": office.get("counters", [{"id": "1"}])[0]["id"],
+        "service_id": "id-card", "type_id": TYPE, "day": "2030-01-02",
+        "purpose": "email_status_updates", "subject": call(
+            system, "GET", base + "/me", me).json()["subject"],
+    }
+
+
+def filled(path: str, ids: dict, tenant: str | None = None) -> str:
+    """``path`` with anna's ids (and ``tenant`` in place of hers, if given)."""
+    values = {**ids, **({"tenant": tenant} if tenant else {})}
+    return re.sub(r"\{(\w+)\}", lambda match: str(values[match.group(1)]), path)
+
+
+def assert_refused(response, who: str, operation: tuple[str, str], ids: dict) -> None:
+    assert response.status_code in REFUSED, (
+        f"{who} got {response.status_code} on {operation}: {response.text[:300]}")
+    for secret in (ids["subject"], "Anna Schmidt", "anna.schmidt@example.org",
+                   "anna-schmidt-ausweis", "Schmidt Gartenbau"):
+        assert secret not in response.text, f"{who} saw anna's data on {operation}"
+
+
+def probes(system, rule: Rule) -> dict[str, dict[str, str]]:
+    """Callers who must be refused anna's objects under ``rule`` (name -> headers)."""
+    nobody: dict[str, str] = {}
+    if rule.kind == "resident":
+        return {"nobody": nobody, "ben (another resident)": bearer(system, "ben"),
+                "chris (beispielstadt)": bearer(system, "chris"),
+                "david (staff)": bearer(system, "david"), "olga (operator)": bearer(system, "olga")}
+    if rule.kind == "staff":
+        wrong_role = "david" if rule.role == "counter_staff" else "clara"
+        return {"nobody": nobody, "anna (resident)": bearer(system, "anna"),
+                f"{wrong_role} (other role)": bearer(system, wrong_role),
+                "felix (beispielstadt staff)": bearer(system, "felix"),
+                "olga (operator)": bearer(system, "olga")}
+    if rule.kind == "operator":
+        return {"nobody": nobody, "anna (resident)": bearer(system, "anna"),
+                "erika (tenant admin)": bearer(system, "erika")}
+    return {}
+
+
+def names_an_object(path: str) -> bool:
+    """Whether ``path`` names one person's object (else each caller sees their own)."""
+    return any(param in path for param in OWNED)
+
+
+def assert_not_annas(response, who: str, operation: tuple[str, str], ids: dict) -> None:
+    assert response.status_code < 500, (who, operation, response.text[:300])
+    for secret in (ids["subject"], "Anna Schmidt", "anna.schmidt@example.org",
+                   "anna-schmidt-ausweis", "Schmidt Gartenbau"):
+        assert secret not in response.text, f"{who} saw anna's data on {operation}"
+
+
+@pytest.mark.parametrize("operation", sorted(
+    operation for operation, rule in RULES.items()
+    if rule.kind in {"resident", "staff", "operator"}), ids=" ".join)
+def test_no_one_but_the_owner_or_role_reaches_it(system, anna, operation):
+    method, path = operation
+    rule = RULES[operation]
+    body = BODIES.get(operation)
+    files = ({"file": ("probe.png", png(), "image/png")} if path.endswith("/attachments")
+             and method == "POST" else None)
+    send = {"data": {"document_id": "x"}, "files": files} if files else {"json": body}
+    for who, headers in probes(system, rule).items():
+        response = call(system, method, filled(path, anna), headers, **send)
+        if who.startswith(("ben", "chris")) and not names_an_object(path):
+            # a resident's own list, profile or consent (chris: a new resident here)
+            assert_not_annas(response, who, operation, anna)
+        else:
+            assert_refused(response, who, operation, anna)
+        if rule.kind == "operator":
+            continue
+        other_tenant = call(system, method, filled(path, anna, "beispielstadt"), headers,
+                            **send)
+        if names_an_object(path) or who == "nobody":
+            assert_refused(other_tenant, who + " in beispielstadt", operation, anna)
+        else:  # their own municipality's data, if they belong there
+            assert_not_annas(other_tenant, who + " in beispielstadt", operation, anna)
+
+
+@pytest.mark.parametrize("operation", sorted(
+    operation for operation, rule in RULES.items()
+    if rule.kind in {"secret_link", "capability"}), ids=" ".join)
+def test_secret_links_and_capabilities_open_only_their_own_object(
+        system, anna, operation, lottery_service):  # noqa: F811
+    method, path = operation
+    ids = dict(anna)
+    if "lottery-entries" in path:
+        service_id, _ = lottery_service
+        entered = call(system, "POST", "/api/v1/tenants/musterstadt/lottery-entries", json={
+            "service_id": service_id, "name": "Anna Schmidt",
+            "email": "anna.schmidt@example.org", "language": "de"})
+        assert entered.status_code == 201, entered.text
+        ids["reference"] = entered.json()["entry"]["reference"]
+        ids["manage_token"] = entered.json()["status_token"]
+    body = BODIES.get(operation)
+    header = "X-Status-Token" if "lottery-entries" in path else "X-Manage-Token"
+    if RULES[operation].kind == "secret_link":
+        guess = {header: uuid.uuid4().hex}
+        assert_refused(call(system, method, filled(path, ids), json=body), "nobody",
+                       operation, ids)
+        assert_refused(call(system, method, filled(path, ids), guess, json=body),
+                       "a guessed token", operation, ids)
+        assert_refused(call(system, method, filled(path, ids), bearer(system, "ben"), json=body),
+                       "ben's bearer token", operation, ids)
+    owner = {header: ids["manage_token"]}
+    other_tenant = call(system, method, filled(path, ids, "beispielstadt"), owner, json=body)
+    if operation == ("DELETE", T + "/holds/{hold_id}"):
+        # letting a hold go is idempotent (204 whether or not there was one): prove
+        # that anna's hold in musterstadt is still held afterwards
+        assert other_tenant.status_code == 204
+        still = call(system, "GET", f"/en/appointments/holds/{ids['hold_id']}")
+        assert still.status_code == 200 and 'name="email"' in still.text, still.text[:300]
+    else:
+        assert_refused(other_tenant, "the right token in beispielstadt", operation, ids)
+    unknown = call(system, method, filled(path, {**ids, "hold_id": uuid.uuid4(),
+                                                 "reference": "XXXX-XXXX"}), owner, json=body)
+    if operation == ("DELETE", T + "/holds/{hold_id}"):
+        assert unknown.status_code == 204  # idempotent, see above
+    else:
+        assert_refused(unknown, "an unknown id", operation, ids)
+
+
+def test_public_operations_hold_no_personal_data(system, anna):
+    for operation, rule in RULES.items():
+        method, path = operation
+        if rule.kind != "public" or method != "GET":
+            continue
+        params = {"service_id": "id-card"} if "/slots" in path else None
+        response = call(system, method, filled(path, anna), params=params)
+        assert response.status_code in (200, 404), (operation, response.text[:200])
+        for secret in (anna["subject"], "Anna Schmidt", "anna.schmidt@example.org"):
+            assert secret not in response.text, f"{operation} is public and shows anna's data"
