@@ -11,6 +11,7 @@ old events from the outbox collection, since published entries stay in the datab
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +20,8 @@ from pymongo.database import Database
 
 from .errors import ValidationFailed
 from .events import Event
-from .outbox import OUTBOX
+from .handlers import handle_once
+from .outbox import OUTBOX, add_to_outbox
 
 SUBJECT_PATTERN = re.compile(r"^r-[0-9a-f]{32}$")
 ACCESS_EVENT = "personal_data_accessed"
@@ -73,3 +75,16 @@ def forget_outbox_entries(database: Database, tenant: str, subject: str,
     query = {"tenant": tenant,
              "$or": [{f"message.data.{path}": subject} for path in paths]}
     return database[OUTBOX].delete_many(query, session=session).deleted_count
+
+
+def erase_once(database: Database, event: Event, source: str,
+               erase: Callable[[str, ClientSession], tuple[int, int]]) -> bool:
+    """Handle ``profile.erasure_requested`` once, with ``erasure_completed`` in its transaction.
+
+    ``erase(subject, session)`` deletes or anonymises and returns how many of each.
+    """
+    def apply(session: ClientSession) -> None:
+        deleted, anonymised = erase(event.data["subject"], session)
+        add_to_outbox(database, erasure_completed_event(
+            source, event.tenant, event.data["request_id"], deleted, anonymised), session)
+    return handle_once(database, event, "erase_subject", apply)

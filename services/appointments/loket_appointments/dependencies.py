@@ -7,12 +7,11 @@ from typing import Any
 
 from pymongo import ASCENDING
 
-from loket_common.data_protection import erasure_completed_event
+from loket_common.data_protection import erase_once
 from loket_common.errors import NotFound
 from loket_common.events import Event
 from loket_common.handlers import ensure_handled_index, handle_once
 from loket_common.mongo import MongoDatabase, Store, TenantCollection
-from loket_common.outbox import add_to_outbox
 
 from .booking_desk import BookingDesk, DeskSettings, ensure_desk_indexes
 from .catalogue_admin import CatalogueAdmin, ensure_catalogue_indexes
@@ -127,13 +126,8 @@ class AppointmentsStore(Store):
 
     def erase_subject(self, event: Event) -> bool:
         """Handle ``profile.erasure_requested`` once: erase, then ``erasure_completed``."""
-        def apply(session) -> None:
-            deleted, anonymised = self.resident_data(event.tenant).erase(
-                event.data["subject"], session)
-            add_to_outbox(self.database, erasure_completed_event(
-                "appointments", event.tenant, event.data["request_id"], deleted, anonymised),
-                session)
-        return handle_once(self.database, event, "erase_subject", apply)
+        return erase_once(self.database, event, "appointments",
+                          self.resident_data(event.tenant).erase)
 
     def resident(self, tenant: str, subject: str) -> dict[str, Any] | None:
         """What appointments knows about a resident (pseudonymous), or None."""

@@ -7,11 +7,10 @@ from typing import Any
 
 from pymongo.database import Database
 
-from loket_common.data_protection import erasure_completed_event
+from loket_common.data_protection import erase_once
 from loket_common.events import Event
-from loket_common.handlers import ensure_handled_index, handle_once
+from loket_common.handlers import ensure_handled_index
 from loket_common.mongo import MongoDatabase, Store
-from loket_common.outbox import add_to_outbox
 
 from .case_events import SOURCE
 from .cases import CaseDesk, ensure_case_indexes
@@ -49,12 +48,7 @@ class PermitsStore(Store):
 
     def erase_subject(self, event: Event) -> bool:
         """Handle ``profile.erasure_requested`` once: erase, then ``erasure_completed``."""
-        def apply(session) -> None:
-            deleted, anonymised = self.resident_data(event.tenant).erase(
-                event.data["subject"], session)
-            add_to_outbox(self.database, erasure_completed_event(
-                SOURCE, event.tenant, event.data["request_id"], deleted, anonymised), session)
-        return handle_once(self.database, event, "erase_subject", apply)
+        return erase_once(self.database, event, SOURCE, self.resident_data(event.tenant).erase)
 
 
 class PermitsDatabase(MongoDatabase):
