@@ -20,8 +20,8 @@ $(BIN)/.installed: constraints.txt requirements-dev.txt libs/common/pyproject.to
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 translations: $(BIN)/.installed  ## re-extract messages after changing texts
-	cd services/gateway && ../../$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -o loket_gateway/translations/messages.pot .
-	cd services/gateway && ../../$(BIN)/pybabel update --ignore-obsolete -N -i loket_gateway/translations/messages.pot -d loket_gateway/translations
+	cd services/gateway && ../../$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -w 100 -o loket_gateway/translations/messages.pot .
+	cd services/gateway && ../../$(BIN)/pybabel update --ignore-obsolete -N -w 100 -i loket_gateway/translations/messages.pot -d loket_gateway/translations
 
 run: setup
 	$(BIN)/python -m deploy.local.run

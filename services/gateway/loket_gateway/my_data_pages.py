@@ -49,7 +49,24 @@ def field_labels() -> dict[str, str]:
         "start": _("Start"), "end": _("End"), "created_at": _("Created"),
         "updated_at": _("Changed"), "contact": _("Contact details"), "name": _("Name"),
         "language": _("Language"), "data": _("Your answers"), "attachments": _("Documents"),
-        "filename": _("File name"), "history": _("History")}
+        "filename": _("File name"), "history": _("History"), "id": _("Id"),
+        "trust_level": _("Trust level of the sign-in"), "last_sign_in_at": _("Last signed in"),
+        "version": _("Version"), "edited": _("Fields you changed"), "purpose": _("Purpose"),
+        "title": _("Title"), "text": _("Text"), "given": _("Given"), "given_at": _("Given on"),
+        "withdrawn_at": _("Withdrawn on"), "resident": _("Resident"),
+        "known_since": _("Known since"), "office_id": _("Office"), "service_id": _("Service"),
+        "day": _("Day"), "draw_at": _("Draw"), "type_id": _("Type of application"),
+        "fee_cents": _("Fee (cents)"), "due_at": _("Due"), "decision": _("Decision"),
+        "outcome": _("Outcome"), "reason": _("Reason"), "submitted_at": _("Submitted"),
+        "decided_at": _("Decided"), "content_type": _("File type"), "size": _("Size (bytes)"),
+        "document_id": _("Document"), "at": _("When"), "actor_name": _("Who"),
+        "actor_role": _("Role"), "record": _("Record"), "requested_at": _("Requested"),
+        "completed_at": _("Completed"), "services": _("Services"),
+        "applicant": _("Applicant"), "on_behalf_of": _("On behalf of"),
+        "information_request": _("Request for information"), "message": _("Message"),
+        "fields": _("Fields"), "assigned_to": _("Assigned to"), "action": _("Action"),
+        "from": _("From"), "to": _("To"), "actor": _("By"), "role": _("Role"),
+        "representatives": _("Representatives")}
 
 
 def role_names() -> dict[str, str]:
