@@ -191,14 +191,13 @@ class CaseQuerySchema(Schema):
 
 
 class CaseSummarySchema(Schema):
-    """An application in the case workers' queue."""
+    """An application in the case workers' queue; the applicant's name only in the case."""
 
     id = fields.String(required=True)
     reference = fields.String(required=True)
     type_id = fields.String(required=True)
     state = fields.String(required=True)
-    applicant_name = fields.String(allow_none=True)
-    company_name = fields.String(allow_none=True)
+    for_company = fields.Boolean(metadata={"description": "Made on behalf of a company."})
     submitted_at = fields.String(allow_none=True)
     due_at = fields.String(allow_none=True)
     overdue = fields.Boolean()

@@ -217,15 +217,17 @@ class ApplicationSchema(ApplicationSummarySchema):
 
 
 class CaseSummarySchema(Schema):
-    """A row of the case workers' queue."""
+    """A row of the case workers' queue: no names (data minimisation).
+
+    The applicant is shown when a case worker opens the case, and that read is logged for
+    the resident (``personal_data_accessed``).
+    """
 
     id = fields.String()
     reference = fields.String()
     type_id = fields.String()
     state = fields.String()
-    applicant_name = fields.Function(lambda case: case["applicant"]["name"])
-    company_name = fields.Function(lambda case: (case.get("on_behalf_of") or {}).get(
-        "company_name"))
+    for_company = fields.Function(lambda case: bool(case.get("on_behalf_of")))
     submitted_at = fields.DateTime(allow_none=True)
     due_at = fields.DateTime(allow_none=True)
     overdue = fields.Boolean()
