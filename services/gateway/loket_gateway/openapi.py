@@ -69,7 +69,7 @@ def _operation_object(view: Callable, rule_arguments: list[str]) -> dict[str, An
         result["requestBody"] = {"required": True,
                                  "content": {meta["request_media"]: {"schema": meta["request"]}}}
     if meta["security"]:
-        scheme = "profileToken" if meta["security"] is True else meta["security"]
+        scheme = "residentToken" if meta["security"] is True else meta["security"]
         result["security"] = [{scheme: []}]
     return result
 
@@ -88,7 +88,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
                           "url": "https://interoperable-europe.ec.europa.eu/collection/eupl"}},
     )
     spec.components.schema("Problem", schema=api_schemas.ProblemSchema)
-    spec.components.security_scheme("profileToken", {
+    spec.components.security_scheme("residentToken", {
         "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
         "description": "A resident's access token from the municipality's sign-in "
                        "(OpenID Connect; see docs/identity.md)."})

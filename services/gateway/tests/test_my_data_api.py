@@ -86,7 +86,7 @@ def test_every_me_route_is_documented_with_the_profile_token(client):
     for method, path in ROUTES:
         documented = spec["paths"][("/api/v1/tenants/{tenant}" + path).replace(
             "b1", "{business_id}").replace("newsletter", "{purpose}")][method.lower()]
-        assert documented["security"] == [{"profileToken": []}], (method, path)
+        assert documented["security"] == [{"residentToken": []}], (method, path)
         assert "401" in documented["responses"] and "403" in documented["responses"]
 
 

@@ -286,7 +286,7 @@ def test_openapi_documents_every_permit_route(client):
     prefix = "/api/v1/tenants/{tenant}"
     upload = paths[prefix + "/applications/{application_id}/attachments"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"]
-    assert upload["security"] == [{"profileToken": []}]
+    assert upload["security"] == [{"residentToken": []}]
     assert paths[prefix + "/cases"]["get"]["security"] == [{"staffToken": []}]
     for method, path in APPLICANT_ROUTES + CASE_ROUTES:
         templated = prefix + path.replace("a1", "{application_id}").replace(
