@@ -17,6 +17,7 @@ from flask import g, redirect, render_template, request, url_for
 
 from . import appointment_schemas as schemas
 from .hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
+from .identity import page_resident
 from .lottery_pages import lottery_release
 from .page_helpers import (
     PageError,
@@ -35,7 +36,7 @@ from .rate_limits import (
     limit_address,
     limit_person,
 )
-from .signed_in import page_resident, prefilled_contact, with_subject
+from .signed_in import prefilled_contact, with_subject
 from .web import web
 
 SLOTS_SHOWN = 40

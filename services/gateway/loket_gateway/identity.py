@@ -25,6 +25,7 @@ from .trust_levels import TRUST_LEVELS, level_of_acr, reaches, required_level
 
 __all__ = ["TRUST_LEVELS", "Resident", "api_resident", "resident_page", "require_role",
            "staff_page", "current_actor", "required_level", "step_up", "optional_subject",
+           "page_resident",
            "COUNTER_STAFF", "CASE_WORKER", "TENANT_ADMIN", "OPERATOR"]
 
 
@@ -141,7 +142,11 @@ def sign_in_url(kind: str, level: str | None = None) -> str:
     return url_for(endpoint, **args)
 
 
-def _resident_of(entry: dict[str, Any]) -> Resident:
+def page_resident() -> Resident | None:
+    """The resident signed in on this tenant's pages (session still valid), else None."""
+    entry = sessions.current(sessions.RESIDENT, g.tenant.id)
+    if entry is None:
+        return None
     return Resident(tenant=entry["tenant"], subject=entry["subject"],
                     trust_level=entry.get("trust_level", "low"), name=entry.get("name", ""),
                     email=None)  # pages: the profile service has the contact data
@@ -166,10 +171,10 @@ def resident_page(view: Callable | None = None, *, minimum: str = "low") -> Call
 
     @wraps(view)
     def checked(**kwargs: Any) -> Any:
-        entry = sessions.current(sessions.RESIDENT, g.tenant.id)
-        if entry is None:
+        resident = page_resident()
+        if resident is None:
             return redirect(sign_in_url(sessions.RESIDENT), code=303)
-        g.resident = _resident_of(entry)
+        g.resident = resident
         needed = minimum if minimum != "default" else required_level(g.tenant.id)
         step_up(needed)
         return view(**kwargs)

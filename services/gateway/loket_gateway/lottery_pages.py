@@ -13,6 +13,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 
 from . import appointment_schemas, lottery_schemas
 from .hold_guard import person_key
+from .identity import page_resident
 from .page_helpers import (
     PageError,
     day_label,
@@ -24,7 +25,7 @@ from .page_helpers import (
     services,
 )
 from .rate_limits import BOOKING_PERSON_LIMIT, HOLD_LIMIT, limit_address, limit_person
-from .signed_in import page_resident, prefilled_contact, with_subject
+from .signed_in import prefilled_contact, with_subject
 from .web import web
 
 LOTTERY = "lottery"

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import request
 
-from . import sessions
 from .identity import Resident, api_resident
 from .rpc import services
 
@@ -20,16 +19,6 @@ def api_resident_if_sent(tenant: str) -> Resident | None:
     if "Authorization" not in request.headers:
         return None
     return api_resident(tenant)
-
-
-def page_resident() -> Resident | None:
-    """The resident signed in on the pages of this tenant, else None."""
-    kept = sessions.current(sessions.RESIDENT, g.tenant.id)
-    if kept is None:
-        return None
-    return Resident(tenant=kept["tenant"], subject=kept["subject"],
-                    trust_level=kept.get("trust_level", "low"), name=kept.get("name", ""),
-                    email=kept.get("email"))
 
 
 def with_subject(contact: dict[str, Any], resident: Resident | None) -> dict[str, Any]:
