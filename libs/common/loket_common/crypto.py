@@ -24,7 +24,7 @@ import hmac
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -75,6 +75,8 @@ class DataCipher:
 
     keys: Mapping[str, list[str]]
     index_key: bytes
+    # Each tenant's MultiFernet, built (and for ``*`` derived) once, not on every call.
+    _fernets: dict[str, MultiFernet] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DataCipher:
@@ -88,6 +90,11 @@ class DataCipher:
         return cls(keys, index_key.encode())
 
     def _fernet(self, tenant: str) -> MultiFernet:
+        if tenant not in self._fernets:
+            self._fernets[tenant] = self._build_fernet(tenant)
+        return self._fernets[tenant]
+
+    def _build_fernet(self, tenant: str) -> MultiFernet:
         listed = self.keys.get(tenant)
         if listed:
             return MultiFernet([Fernet(key) for key in listed])
