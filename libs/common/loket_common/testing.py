@@ -106,6 +106,18 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
     raise AssertionError(f"condition not met within {timeout} s")
 
 
+def database_text(database) -> str:
+    """Every document of every collection, as one text to search for plaintext."""
+    return "\n".join(str(document) for name in database.list_collection_names()
+                     for document in database[name].find())
+
+
+def outbox_data(database, event_type: str) -> list[dict]:
+    """The ``data`` of every outbox entry of ``event_type`` (sent or not)."""
+    return [entry["message"]["data"] for entry in
+            database["outbox"].find({"message.type": event_type})]
+
+
 class Clock:
     """A settable clock for code that takes ``now`` as a callable: tests need not wait."""
 

@@ -22,7 +22,7 @@ from loket_common.crypto import DataCipher, UndecryptableData, new_key
 from loket_common.errors import ValidationFailed
 from loket_common.events import Event
 from loket_common.key_rotation import reencrypt_documents
-from loket_common.testing import Clock, wait_for
+from loket_common.testing import Clock, database_text, outbox_data, wait_for
 from loket_common.topology import event_exchange
 from loket_common.validation import load
 
@@ -73,17 +73,6 @@ def book(store, start, contact=ERIKA, subject=SUBJECT, client="client"):
     return desk.confirm(held["id"], contact, lambda service_id: 5, subject)[0]
 
 
-def raw_dump(database):
-    """Every document of every collection of the service's database, as one text."""
-    return "\n".join(str(document) for name in database.list_collection_names()
-                     for document in database[name].find())
-
-
-def outbox(database, event_type):
-    return [entry["message"]["data"] for entry in
-            database["outbox"].find({"message.type": event_type})]
-
-
 def erasure(subject=SUBJECT, request_id="req-1"):
     return Event(source="profile", type="erasure_requested", tenant=TENANT,
                  data={"request_id": request_id, "subject": subject})
@@ -95,14 +84,14 @@ def test_contact_data_is_stored_only_encrypted_and_events_carry_no_names(store, 
                                                     {**ERIKA, "subject": SUBJECT})
     store.counter(TENANT).walk_in(OFFICE, ID_CARD, TUESDAY + timedelta(minutes=15),
                                   "Erika Mustermann")
-    text = raw_dump(database)
+    text = database_text(database)
     assert not [plain for plain in PLAINTEXT if plain in text]
     stored = database["bookings"].find_one({"id": booking["id"]})
     assert stored["subject"] == SUBJECT  # the pseudonym stays in clear, for export/erasure
     assert store.desk(TENANT).contact_of(stored)["email"] == "Erika.M@example.org"
     # the per-person key is a keyed blind index, not a bare hash of the email
     assert stored["person_key"] == store.cipher.blind_index(TENANT, "erika.m@example.org")
-    booked = outbox(database, "appointment_booked")
+    booked = outbox_data(database, "appointment_booked")
     assert booked and all("recipient" not in data for data in booked)
     assert booked[0]["subject"] == SUBJECT
 
@@ -138,12 +127,12 @@ def test_staff_reading_the_day_list_or_checking_in_is_logged(store, database, cl
     counter = store.counter(TENANT)
     listed = counter.day_list("rathaus", date(2026, 11, 24))
     assert [entry["name"] for entry in listed] == ["Erika Mustermann", "Anon"]
-    assert outbox(database, "personal_data_accessed") == []  # no actor, nothing to log
+    assert outbox_data(database, "personal_data_accessed") == []  # no actor, nothing to log
     counter.day_list("rathaus", date(2026, 11, 24), actor=STAFF)
     counter.check_in(booking["reference"], actor=STAFF)
     called = counter.call_next(OFFICE, "c1", actor=STAFF)
     assert called["name"] == "Erika Mustermann"
-    logged = outbox(database, "personal_data_accessed")
+    logged = outbox_data(database, "personal_data_accessed")
     assert len(logged) == 3  # the walk-in has no subject: nobody to tell
     assert {entry["subject"] for entry in logged} == {SUBJECT}
     assert logged[0]["actor"] == STAFF and logged[0]["purpose"] == "counter_service"
@@ -169,7 +158,7 @@ def test_erasure_frees_future_slots_anonymises_the_past_and_leaves_nothing(store
     assert store.erase_subject(request) is True
     assert store.erase_subject(request) is False  # delivered twice: handled once
 
-    completed = outbox(database, "erasure_completed")
+    completed = outbox_data(database, "erasure_completed")
     assert completed == [{"request_id": "req-1", "service": "appointments", "deleted": 3,
                           "anonymised": 1}]  # future booking, entry, projection; past one
     taken = ledger.occupied("rathaus", [date(2026, 11, 25)])
@@ -183,7 +172,7 @@ def test_erasure_frees_future_slots_anonymises_the_past_and_leaves_nothing(store
         assert gone not in anonymised
     assert anonymised["reference"] != past["reference"]
     assert database["persons"].count_documents({}) == 1  # Otto's count only
-    text = raw_dump(database)
+    text = database_text(database)
     assert SUBJECT not in text and past["reference"] not in text
     assert not [plain for plain in PLAINTEXT if plain in text]
     assert database["bookings"].find_one({"id": kept["id"]})["subject"] == OTHER
@@ -284,4 +273,4 @@ def test_contacts_stored_before_encryption_are_sealed_once(store, database):
     stored = database["bookings"].find_one({"id": booking["id"]})
     assert store.desk(TENANT).contact_of(stored) == ERIKA
     assert stored["person_key"] == store.cipher.blind_index(TENANT, "erika.m@example.org")
-    assert not [plain for plain in PLAINTEXT if plain in raw_dump(database)]
+    assert not [plain for plain in PLAINTEXT if plain in database_text(database)]

@@ -11,7 +11,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from loket_common.crypto import DataCipher, UndecryptableData, new_key
 from loket_common.events import Event
 from loket_common.key_rotation import reencrypt_documents
-from loket_common.testing import wait_for
+from loket_common.testing import database_text, outbox_data, wait_for
 from loket_common.topology import event_exchange
 from loket_permits.case_queue import count_cases
 from loket_permits.cases import CaseDesk
@@ -34,17 +34,6 @@ FILENAME = "fahrzeugschein-mustermann.pdf"
 PLAINTEXT = ("Mustermann", "Hauptstraße", "M-AB 1234", "HRB 4711", "fahrzeugschein",
              "%PDF", "Plate unreadable", "Approved after review", "withdrawn by me")
 STAFF = {**WORKER, "name": "Clara Sachbearbeiterin"}
-
-
-def raw_dump(database):
-    """Every document of every collection of the service's database, as one text."""
-    return "\n".join(str(document) for name in database.list_collection_names()
-                     for document in database[name].find())
-
-
-def outbox(database, event_type):
-    return [entry["message"]["data"] for entry in
-            database["outbox"].find({"message.type": event_type})]
 
 
 def application(desk, person=ERIKA, submit=True):
@@ -77,7 +66,7 @@ def test_an_application_is_stored_encrypted_and_read_back_whole(desk, database):
     desk.transition(case["id"], "in_review", None, WORKER, None)
     desk.transition(case["id"], "information_requested", "Plate unreadable", WORKER,
                     {"message": "Plate unreadable, Frau Mustermann", "fields": ["licence_plate"]})
-    text = raw_dump(database)
+    text = database_text(database)
     assert not [plain for plain in PLAINTEXT if plain in text]
     read = desk.own(SUBJECT, case["id"])
     assert read["data"]["address"]["street"] == "Hauptstraße 1"
@@ -97,10 +86,10 @@ def test_an_application_is_stored_encrypted_and_read_back_whole(desk, database):
 def test_staff_reads_of_a_case_and_its_files_are_logged(desk, database):
     case = application(desk)
     desk.case(case["id"])  # the service itself reading: no access by anyone
-    assert outbox(database, "personal_data_accessed") == []
+    assert outbox_data(database, "personal_data_accessed") == []
     desk.read_case(case["id"], STAFF)
     desk.attachment(case["id"], case["attachments"][0]["id"], None, STAFF)
-    logged = outbox(database, "personal_data_accessed")
+    logged = outbox_data(database, "personal_data_accessed")
     assert [(entry["purpose"], entry["record"]) for entry in logged] == [
         ("case_processing", case["reference"]), ("case_attachment", case["reference"])]
     assert logged[0]["subject"] == SUBJECT and logged[0]["service"] == "permits"
@@ -141,7 +130,7 @@ def test_erasure_deletes_drafts_withdraws_open_cases_and_keeps_decisions_anonymi
     assert store.erase_subject(request) is True
     assert store.erase_subject(request) is False  # delivered twice: handled once
 
-    assert outbox(database, "erasure_completed") == [
+    assert outbox_data(database, "erasure_completed") == [
         {"request_id": "req-7", "service": "permits", "deleted": 1, "anonymised": 3}]
     assert database["applications"].count_documents({"id": draft["id"]}) == 0
     kept = {case["id"]: case for case in database["applications"].find()}
@@ -156,7 +145,7 @@ def test_erasure_deletes_drafts_withdraws_open_cases_and_keeps_decisions_anonymi
     assert stored_counts(database) == recomputed_counts(database)  # the queue stays exact
     assert desk.queue({"limit": 10})["total"] == 4
     assert database["attachment_files"].count_documents({}) == 1  # Otto's
-    text = raw_dump(database)
+    text = database_text(database)
     assert SUBJECT not in text
     assert not [plain for plain in PLAINTEXT if plain in text]
     assert desk.own(OTHER, others["id"])["applicant"]["name"] == "Otto Normal"
@@ -218,7 +207,7 @@ def test_the_rpcs_log_staff_reads_export_and_erase_through_the_broker(
         with pytest.raises(RemoteError) as error:
             permits.export_subject(TENANT, "subject-1")
         assert error.value.exc_type == "ValidationFailed"
-    logged = outbox(database, "personal_data_accessed")
+    logged = outbox_data(database, "personal_data_accessed")
     assert [entry["purpose"] for entry in logged] == ["case_processing", "case_attachment"]
 
     message = Event(source="profile", type="erasure_requested", tenant=TENANT,
@@ -235,7 +224,7 @@ def test_the_rpcs_log_staff_reads_export_and_erase_through_the_broker(
                                             "deleted": 0, "anonymised": 1}
     time.sleep(1.5)  # time for the second delivery to arrive and be skipped
     assert database["outbox"].count_documents({"message.type": "erasure_completed"}) == 1
-    assert SUBJECT not in raw_dump(database)
+    assert SUBJECT not in database_text(database)
     assert database["applications"].find_one({"id": case["id"]})["state"] == "withdrawn"
 
 
@@ -244,10 +233,10 @@ def test_applications_stored_before_encryption_are_sealed_once(desk, database):
     opened = desk.sealer.open(database["applications"].find_one({"id": case["id"]}))
     database["applications"].replace_one({"id": case["id"]}, opened)  # as before issue 5
     database["attachment_files"].update_one({}, {"$set": {"content": PDF}})
-    assert "Mustermann" in raw_dump(database)
+    assert "Mustermann" in database_text(database)
     assert seal_plaintext_applications(database, desk.sealer.cipher) == 2
     assert seal_plaintext_applications(database, desk.sealer.cipher) == 0
-    assert not [plain for plain in PLAINTEXT if plain in raw_dump(database)]
+    assert not [plain for plain in PLAINTEXT if plain in database_text(database)]
     read = desk.own(SUBJECT, case["id"])
     assert read["applicant"] == ERIKA and read["data"] == PARKING
     content = desk.attachment(case["id"], read["attachments"][0]["id"], SUBJECT)

@@ -39,7 +39,4 @@ def publish(config, source, event_type, data, tenant=TENANT, event_id=None):
     return event
 
 
-def dump_database(database) -> str:
-    """Every document of every collection, as one string to search for plaintext."""
-    return "\n".join(str(document) for name in database.list_collection_names()
-                     for document in database[name].find())
+

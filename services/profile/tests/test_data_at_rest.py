@@ -9,7 +9,7 @@ import pytest
 
 from loket_common.crypto import DataCipher, UndecryptableData, new_key
 from loket_common.key_rotation import reencrypt_documents
-from loket_common.testing import wait_for
+from loket_common.testing import database_text, wait_for
 from loket_profile.dependencies import ProfileStore
 from loket_profile.encrypted_fields import ENCRYPTED_FIELDS
 
@@ -21,7 +21,6 @@ from .helpers import (
     PLAINTEXTS,
     TENANT,
     WEBER,
-    dump_database,
     new_subject,
     publish,
 )
@@ -62,7 +61,7 @@ def test_no_profile_collection_holds_the_persons_plaintext(profile, service_conf
 
     collections = set(database.list_collection_names())
     assert {"profiles", "businesses", "consents", "access_log", "outbox"} <= collections
-    raw = dump_database(database)
+    raw = database_text(database)
     assert subject in raw  # the pseudonym is the key, in clear
     for plaintext in PLAINTEXTS:
         assert plaintext.lower() not in raw.lower(), plaintext

@@ -6,7 +6,7 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from loket_common.events import Event
-from loket_common.testing import wait_for
+from loket_common.testing import database_text, wait_for
 from loket_profile.dependencies import ProfileStore
 
 from .helpers import (
@@ -17,7 +17,6 @@ from .helpers import (
     PLAINTEXTS,
     TENANT,
     WEBER,
-    dump_database,
     new_subject,
     publish,
 )
@@ -110,7 +109,7 @@ def test_erasure_completes_after_every_service_confirmed(profile, service_config
 
     # Nothing about the person is readable in the profile database any more.
     wait_for(lambda: database["outbox"].count_documents({"published_at": None}) == 0)
-    raw = dump_database(database)
+    raw = database_text(database)
     assert subject not in raw
     for plaintext in PLAINTEXTS:
         assert plaintext.lower() not in raw.lower(), plaintext
