@@ -124,6 +124,10 @@ class AppointmentsStore(Store):
         """Residents' own bookings, export and erasure in ``tenant``."""
         return ResidentData(self.desk(tenant))
 
+    def export_subject(self, tenant: str, subject: str) -> dict[str, Any]:
+        """Everything appointments holds about the resident, as plain JSON."""
+        return self.resident_data(tenant).export(subject)
+
     def erase_subject(self, event: Event) -> bool:
         """Handle ``profile.erasure_requested`` once: erase, then ``erasure_completed``."""
         return erase_once(self.database, event, "appointments",

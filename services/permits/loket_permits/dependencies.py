@@ -46,6 +46,10 @@ class PermitsStore(Store):
         """A resident's applications for export and erasure in ``tenant``."""
         return ResidentData(self.desk(tenant))
 
+    def export_subject(self, tenant: str, subject: str) -> dict[str, Any]:
+        """Every application of the resident with history and files, as plain JSON."""
+        return self.resident_data(tenant).export(subject)
+
     def erase_subject(self, event: Event) -> bool:
         """Handle ``profile.erasure_requested`` once: erase, then ``erasure_completed``."""
         return erase_once(self.database, event, SOURCE, self.resident_data(event.tenant).erase)

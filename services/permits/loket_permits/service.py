@@ -6,12 +6,10 @@ from typing import Any
 
 from nameko.rpc import rpc
 
-from loket_common import health
-from loket_common.data_protection import checked_subject
 from loket_common.errors import ValidationFailed
-from loket_common.events import event_from_message
-from loket_common.handlers import reliable_event_handler
+from loket_common.health import HealthMixin
 from loket_common.outbox import OutboxRelay
+from loket_common.resident_data_rpc import ResidentDataMixin
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
 
@@ -53,8 +51,11 @@ def _id(value: Any, name: str = "application_id") -> str:
     return value
 
 
-class PermitsService(health.HealthMixin):
-    """Application types (layered data files) and applications with their workflow."""
+class PermitsService(HealthMixin, ResidentDataMixin):
+    """Application types (layered data files) and applications with their workflow.
+
+    ``health`` and the GDPR ``export_subject`` / ``erase_subject`` come from the mixins.
+    """
 
     name = "permits"
 
@@ -217,18 +218,3 @@ class PermitsService(health.HealthMixin):
             request)
         self.relay.nudge()
         return application_out.dump(moved)
-
-    # the resident's own data (GDPR)
-    @rpc
-    def export_subject(self, tenant: str, subject: str) -> dict[str, Any]:
-        """Every application of the resident with history and files, as plain JSON."""
-        tenant = checked_tenant(tenant)
-        return self.store.resident_data(tenant).export(checked_subject(subject))
-
-    @reliable_event_handler("profile", "erasure_requested")
-    def erase_subject(self, body: dict[str, Any]) -> None:
-        """Delete drafts, withdraw and anonymise cases; ``erasure_completed`` in the same step."""
-        event = event_from_message(body)
-        checked_subject(event.data.get("subject"))
-        if self.store.erase_subject(event):
-            self.relay.nudge()
