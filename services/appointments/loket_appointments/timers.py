@@ -1,9 +1,36 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""How often the appointments timer runs (hold expiry, reminders).
+"""The appointments timer: hold expiry, due reminders and lottery draws, for every tenant.
 
 Nameko's ``@timer`` takes its interval at import time, so it is read from the
 environment here (``APPOINTMENTS_TIMER_SECONDS``, default 5).
 """
+from __future__ import annotations
+
 import os
 
+from nameko.timer import timer
+
+from loket_common.outbox import OutboxRelay
+
+from .dependencies import AppointmentsStore
+
 TIMER_SECONDS = float(os.environ.get("APPOINTMENTS_TIMER_SECONDS", "5"))
+
+
+class TimersMixin:
+    """Adds ``tick``, the service's one timer."""
+
+    store: AppointmentsStore
+    relay: OutboxRelay
+
+    @timer(interval=TIMER_SECONDS)
+    def tick(self) -> None:
+        """Expire holds, emit due reminders and draw closed lottery windows, for every tenant."""
+        emitted = 0
+        for tenant in self.store.tenants():
+            desk = self.store.desk(tenant)
+            desk.expire_holds()
+            emitted += desk.emit_due_reminders()
+            emitted += self.store.lottery(tenant).run_due_draws()
+        if emitted:
+            self.relay.nudge()
