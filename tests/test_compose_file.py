@@ -1,6 +1,7 @@
 """docker-compose.yml and the Dockerfiles: ordering, health, exposure, pins; no system needed."""
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import tomllib
@@ -15,19 +16,43 @@ SERVICES = yaml.safe_load(COMPOSE_TEXT)["services"]
 # Every deployable part has services/<name>/pyproject.toml; Nameko services also a config.yml.
 PARTS = sorted(path.parent.name for path in (ROOT / "services").glob("*/pyproject.toml"))
 NAMEKO = [name for name in PARTS if (ROOT / "services" / name / "config.yml").exists()]
-DOCKERFILES = {name: ROOT / "services" / name / "Dockerfile" for name in PARTS}
+# The Nameko services share one Dockerfile (build argument SERVICE); the gateway has its own.
+SERVICE_DOCKERFILE = "services/Dockerfile"
+DOCKERFILES = {name: ROOT / (SERVICE_DOCKERFILE if name in NAMEKO
+                             else f"services/{name}/Dockerfile") for name in PARTS}
 
 
-def instructions(dockerfile: Path) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) of a Dockerfile, continuation lines joined."""
+def build_args(name: str) -> dict[str, str]:
+    """The build arguments compose passes for part ``name``."""
+    return SERVICES[name]["build"].get("args", {})
+
+
+def instructions(dockerfile: Path, args: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) of a Dockerfile, continuation lines joined, ``args`` expanded."""
     text = re.sub(r"\\\n", " ", dockerfile.read_text())
+    for key, value in (args or {}).items():
+        text = text.replace(f"${{{key}}}", value).replace(f"${key}", value)
     lines = [line.strip() for line in text.splitlines()]
     return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1])
             for line in lines if line and not line.startswith("#")]
 
 
-def cmd(dockerfile: Path) -> list[str]:
-    return json.loads([args for name, args in instructions(dockerfile) if name == "CMD"][-1])
+def part_steps(name: str) -> list[tuple[str, str]]:
+    """The instructions that build part ``name``'s image, with its build arguments."""
+    return instructions(DOCKERFILES[name], build_args(name))
+
+
+def cmd(name: str) -> list[str]:
+    """What part ``name``'s image runs; a ``sh -c "exec ..."`` with its ENV expanded."""
+    steps = part_steps(name)
+    command = json.loads([args for kind, args in steps if kind == "CMD"][-1])
+    if command[:2] != ["sh", "-c"]:
+        return command
+    env = dict(re.findall(r"(\w+)=(\S+)", " ".join(args for kind, args in steps
+                                                  if kind == "ENV")))
+    words = shlex.split(re.sub(r"\$\{(\w+)\}", lambda match: env[match[1]], command[2]))
+    assert words[0] == "exec"  # the service becomes PID 1 and gets the stop signal
+    return words[1:]
 
 
 def console_scripts() -> set[str]:
@@ -43,10 +68,23 @@ def test_services_and_compose_agree():
     assert "gateway" in PARTS
     for name in PARTS:
         build = SERVICES[name]["build"]
-        assert build == {"context": ".", "dockerfile": f"services/{name}/Dockerfile"}
+        if name in NAMEKO:
+            assert build == {"context": ".", "dockerfile": SERVICE_DOCKERFILE,
+                             "args": {"SERVICE": name}}
+        else:
+            assert build == {"context": ".", "dockerfile": f"services/{name}/Dockerfile"}
     for name, service in SERVICES.items():
         if "build" in service:
             assert (ROOT / service["build"]["dockerfile"]).exists(), name
+            if service["build"]["dockerfile"] == SERVICE_DOCKERFILE:  # jobs too
+                assert service["build"]["args"]["SERVICE"] in NAMEKO, name
+
+
+def test_the_service_dockerfile_needs_its_service_argument():
+    steps = instructions(ROOT / SERVICE_DOCKERFILE)
+    assert steps[1] == ("ARG", "SERVICE")
+    assert steps[2][0] == "RUN" and steps[2][1].startswith('test -n "$SERVICE"')
+    assert not (ROOT / "services" / "appointments" / "Dockerfile").exists()  # no copies
 
 
 def test_long_running_parts_restart_and_start_in_order():
@@ -69,8 +107,11 @@ def test_long_running_parts_restart_and_start_in_order():
 def test_everything_waited_for_has_a_healthcheck():
     for name in ("rabbitmq", "mongo"):
         assert SERVICES[name]["healthcheck"]["test"][0] == "CMD"
-    for name, dockerfile in DOCKERFILES.items():
-        assert any(kind == "HEALTHCHECK" for kind, _ in instructions(dockerfile)), name
+    for name in DOCKERFILES:
+        assert any(kind == "HEALTHCHECK" for kind, _ in part_steps(name)), name
+    (check,) = [args for kind, args in instructions(ROOT / SERVICE_DOCKERFILE)
+                if kind == "HEALTHCHECK"]
+    assert "os.environ['LOKET_SERVICE']).health()" in check  # the image's own service
 
 
 def test_one_shot_jobs_run_declared_console_scripts_and_every_seed():
@@ -81,9 +122,8 @@ def test_one_shot_jobs_run_declared_console_scripts_and_every_seed():
     assert "loket-declare-topology" in commands
     assert {script for script in console_scripts() if script.endswith("-seed")} <= commands
     assert SERVICES["topology"]["command"] == ["loket-declare-topology", "/app/topology.yml"]
-    topology_image = DOCKERFILES["appointments"]
-    assert SERVICES["topology"]["build"]["dockerfile"] == "services/appointments/Dockerfile"
-    assert "COPY deploy/topology.yml /app/topology.yml" in topology_image.read_text()
+    assert SERVICES["topology"]["build"] == SERVICES["appointments"]["build"]
+    assert ("COPY", "deploy/topology.yml /app/topology.yml") in part_steps("appointments")
 
 
 def test_only_the_gateway_and_management_ui_are_published_on_loopback():
@@ -127,12 +167,14 @@ def test_credentials_come_from_the_environment_and_env_example_lists_them():
 
 
 def test_dockerfiles_install_pinned_as_non_root():
-    for name, dockerfile in DOCKERFILES.items():
-        steps = instructions(dockerfile)
+    for name in DOCKERFILES:
+        steps = part_steps(name)
         assert steps[0] == ("FROM", "python:3.11-slim"), name
         assert ("COPY", "constraints.txt /src/constraints.txt") in steps, name
+        # every shared library (libs/common, libs/contracts, ...), then the part itself
+        assert ("COPY", "libs /src/libs") in steps, name
         installs = [args for kind, args in steps if kind == "RUN" and "pip install" in args]
-        assert any(f"-c /src/constraints.txt /src/libs/common /src/services/{name}" in args
+        assert any(f"-c /src/constraints.txt /src/libs/*/ /src/services/{name}" in args
                    for args in installs), name
         users = [args for kind, args in steps if kind == "USER"]
         assert users and users[-1].split(":")[0] not in ("root", "0"), name
@@ -140,10 +182,10 @@ def test_dockerfiles_install_pinned_as_non_root():
 
 def test_dockerfiles_start_the_parts_as_make_run_does():
     for name in NAMEKO:
-        assert cmd(DOCKERFILES[name]) == [
+        assert cmd(name) == [
             "loket-service", "run", "--config", "/app/config.yml", f"loket_{name}.service"]
-        assert f"COPY services/{name}/config.yml /app/config.yml" in DOCKERFILES[name].read_text()
-    assert cmd(DOCKERFILES["gateway"]) == ["gunicorn", "-c", "/app/gunicorn.conf.py"]
+        assert ("COPY", f"services/{name}/config.yml /app/config.yml") in part_steps(name)
+    assert cmd("gateway") == ["gunicorn", "-c", "/app/gunicorn.conf.py"]
     assert "loket-service" in console_scripts()
 
 
@@ -151,7 +193,7 @@ def test_gateway_image_compiles_catalogues_before_installing():
     (install,) = [args for kind, args in instructions(DOCKERFILES["gateway"])
                   if kind == "RUN" and "/src/services/gateway" in args]
     assert install.index("pybabel compile") < install.index(
-        "-c /src/constraints.txt /src/libs/common /src/services/gateway")
+        "-c /src/constraints.txt /src/libs/*/ /src/services/gateway")
 
 
 def test_dockerignore_lets_every_copied_path_through():
@@ -159,8 +201,8 @@ def test_dockerignore_lets_every_copied_path_through():
     patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     assert patterns[0] == "*"  # an allow-list: .env, .venv, var/ and .git stay out
     allowed = [pattern[1:] for pattern in patterns if pattern.startswith("!")]
-    for dockerfile in DOCKERFILES.values():
-        for kind, args in instructions(dockerfile):
+    for name in DOCKERFILES:
+        for kind, args in part_steps(name):
             if kind == "COPY" and not args.startswith("--from"):
                 source = args.split()[0]
                 assert (ROOT / source).exists(), source
