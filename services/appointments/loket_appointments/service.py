@@ -6,24 +6,23 @@ event-handler methods like the class's own): the catalogue (``catalogue_rpc``), 
 bookings (``booking_rpc``), the counter (``counter_rpc``), the fair release
 (``lottery_rpc``), the resident projection (``residents_rpc``), the timer (``timers``),
 and from ``loket_common`` the ``health`` RPC and the GDPR export and erasure.
+
+The mixins are named through their modules, never imported into this one: ``nameko run
+loket_appointments.service`` starts every class of the module that has entrypoints.
 """
 from __future__ import annotations
 
-from loket_common.health import HealthMixin
+from loket_common import health, resident_data_rpc
 from loket_common.outbox import OutboxRelay
-from loket_common.resident_data_rpc import ResidentDataMixin
 
-from .booking_rpc import BookingRpc
-from .catalogue_rpc import CatalogueRpc
-from .counter_rpc import CounterRpc
+from . import booking_rpc, catalogue_rpc, counter_rpc, lottery_rpc, residents_rpc, timers
 from .dependencies import AppointmentsDatabase
-from .lottery_rpc import LotteryRpc
-from .residents_rpc import ResidentsRpc
-from .timers import TimersMixin
 
 
-class AppointmentsService(HealthMixin, ResidentDataMixin, CatalogueRpc, BookingRpc, CounterRpc,
-                          LotteryRpc, ResidentsRpc, TimersMixin):
+class AppointmentsService(health.HealthMixin, resident_data_rpc.ResidentDataMixin,
+                          catalogue_rpc.CatalogueRpc, booking_rpc.BookingRpc,
+                          counter_rpc.CounterRpc, lottery_rpc.LotteryRpc,
+                          residents_rpc.ResidentsRpc, timers.TimersMixin):
     """Citizens' offices, availability, and bookings that are never sold twice."""
 
     name = "appointments"

@@ -3,6 +3,7 @@
 Nameko finds entrypoints with ``inspect.getmembers`` on the service class, so methods that
 the mixins bring count as the class's own; this pins the list as it was before the split.
 """
+from nameko.cli.run import import_service
 from nameko.containers import ServiceContainer
 from nameko.events import EventHandler
 from nameko.rpc import Rpc
@@ -34,6 +35,12 @@ CONFIG = {"AMQP_URI": "memory://"}  # read when extensions bind; nothing connect
 def entrypoints() -> list:
     """The entrypoints nameko binds when it runs the service (the container is not started)."""
     return list(ServiceContainer(AppointmentsService, CONFIG).entrypoints)
+
+
+def test_nameko_run_of_the_module_starts_only_the_service():
+    # `loket-service run ... loket_appointments.service` runs every class of the module
+    # that has entrypoints: a mixin imported by name would be started as a service too.
+    assert import_service("loket_appointments.service") == [AppointmentsService]
 
 
 def test_the_service_has_the_32_rpcs_it_always_had():

@@ -6,10 +6,9 @@ from typing import Any
 
 from nameko.rpc import rpc
 
+from loket_common import health, resident_data_rpc
 from loket_common.errors import ValidationFailed
-from loket_common.health import HealthMixin
 from loket_common.outbox import OutboxRelay
-from loket_common.resident_data_rpc import ResidentDataMixin
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
 
@@ -51,10 +50,11 @@ def _id(value: Any, name: str = "application_id") -> str:
     return value
 
 
-class PermitsService(HealthMixin, ResidentDataMixin):
+class PermitsService(health.HealthMixin, resident_data_rpc.ResidentDataMixin):
     """Application types (layered data files) and applications with their workflow.
 
-    ``health`` and the GDPR ``export_subject`` / ``erase_subject`` come from the mixins.
+    ``health`` and the GDPR ``export_subject`` / ``erase_subject`` come from the mixins
+    (named through their modules: ``nameko run`` starts every class here with entrypoints).
     """
 
     name = "permits"

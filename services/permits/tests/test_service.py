@@ -1,5 +1,6 @@
 import pytest
 from kombu import Connection, Queue
+from nameko.cli.run import import_service
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import worker_factory
@@ -24,6 +25,12 @@ def test_permit_types_keep_fee_cents_for_the_home_page():
     assert full["appointment_service"] == "id-card" and full["workflow"]["states"][0] == "draft"
     assert {"from": "in_review", "to": "approved", "by": "case_worker"} in (
         full["workflow"]["transitions"])
+
+
+def test_nameko_run_of_the_module_starts_only_the_service():
+    # `loket-service run ... loket_permits.service` runs every class of the module that has
+    # entrypoints, so the mixins are named through their modules (never imported by name).
+    assert import_service("loket_permits.service") == [PermitsService]
 
 
 def test_malformed_tenant_is_rejected():
