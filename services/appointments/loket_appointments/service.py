@@ -16,26 +16,28 @@ from loket_common.handlers import reliable_event_handler
 from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
+from loket_contracts.appointments.catalogue import (
+    AdminOfficeSchema,
+    AdminServiceSchema,
+    CatalogueChangeSchema,
+    OfficeWithServicesSchema,
+)
+from loket_contracts.appointments.lottery import EntryRequestSchema, EntrySchema, ReleaseSchema
+from loket_contracts.appointments.schemas import (
+    BookingSchema,
+    ContactSchema,
+    DayListEntrySchema,
+    HoldRequestSchema,
+    SearchSchema,
+    SlotSchema,
+    StaffActorSchema,
+)
 
 from .availability import ReleasePolicy, search_days
 from .booking_desk import utcnow
 from .catalogue_admin import checked_kind, checked_version, recent_changes
 from .dependencies import AppointmentsDatabase
-from .lottery_schemas import EntryRequestSchema, EntrySchema, ReleaseSchema
 from .release_lottery import release_of
-from .schemas import (
-    AdminOfficeSchema,
-    AdminServiceSchema,
-    BookingSchema,
-    CatalogueChangeSchema,
-    ContactSchema,
-    DayListEntrySchema,
-    HoldRequestSchema,
-    OfficeWithServicesSchema,
-    SearchSchema,
-    SlotSchema,
-    StaffActorSchema,
-)
 from .slot_search import earliest_slots
 from .timers import TIMER_SECONDS
 
