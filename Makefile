@@ -30,7 +30,7 @@ test: setup
 	$(BIN)/python -m deploy.local.test
 
 test-unit: setup
-	$(BIN)/python -m pytest libs/common/tests services/*/tests -m "not integration"
+	$(BIN)/python -m pytest libs/common/tests libs/contracts/tests services/*/tests -m "not integration"
 
 test-integration: setup
 	$(BIN)/python -m deploy.local.test --only integration
