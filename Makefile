@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-PACKAGES := -e libs/common -e services/appointments -e services/permits -e services/profile -e services/gateway
+PACKAGES := -e libs/common -e libs/contracts -e services/appointments -e services/permits -e services/profile -e services/gateway
 CATALOGUES := services/gateway/loket_gateway/translations
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(CATALOGUES)/*/LC_MESSAGES/messages.po))
 
@@ -10,7 +10,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(CATALOGUES)/*/LC_MESSAGES/messages
 
 setup: $(BIN)/.installed $(MO_FILES)
 
-$(BIN)/.installed: constraints.txt requirements-dev.txt libs/common/pyproject.toml services/*/pyproject.toml
+$(BIN)/.installed: constraints.txt requirements-dev.txt libs/common/pyproject.toml libs/contracts/pyproject.toml services/*/pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Loket needs Python 3.11"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt $(PACKAGES) -r requirements-dev.txt
@@ -30,7 +30,7 @@ test: setup
 	$(BIN)/python -m deploy.local.test
 
 test-unit: setup
-	$(BIN)/python -m pytest libs/common/tests services/*/tests -m "not integration"
+	$(BIN)/python -m pytest libs/common/tests libs/contracts/tests services/*/tests -m "not integration"
 
 test-integration: setup
 	$(BIN)/python -m deploy.local.test --only integration

@@ -19,8 +19,8 @@ from .infra import ensure_management_api, ensure_rabbitmq, free_port, start_seca
 from .processes import ProcessGroup
 from .system import ROOT
 
-SERVICE_TESTS = ["libs/common/tests", "services/appointments/tests", "services/permits/tests",
-                 "services/profile/tests", "services/gateway/tests"]
+SERVICE_TESTS = ["libs/common/tests", "libs/contracts/tests", "services/appointments/tests",
+                 "services/permits/tests", "services/profile/tests", "services/gateway/tests"]
 
 
 def main() -> int:

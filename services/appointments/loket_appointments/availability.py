@@ -13,13 +13,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-UNIT_MINUTES = 5
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from loket_contracts.appointments.catalogue import FIRST_COME, LOTTERY, UNIT_MINUTES, WEEKDAYS
+
 MAX_SEARCH_DAYS = 92
-
-
-FIRST_COME = "first_come"
-LOTTERY = "lottery"
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,17 @@ from loket_common.errors import NotFound
 from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
+from loket_contracts.appointments.schemas import (
+    BookingSchema,
+    ContactSchema,
+    HoldRequestSchema,
+    SearchSchema,
+    SlotSchema,
+)
 
 from .availability import search_days
 from .booking_desk import utcnow
 from .dependencies import AppointmentsStore
-from .schemas import BookingSchema, ContactSchema, HoldRequestSchema, SearchSchema, SlotSchema
 from .slot_search import earliest_slots
 
 booking_out = BookingSchema()

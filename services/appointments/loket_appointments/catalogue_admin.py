@@ -24,11 +24,16 @@ from loket_common.events import Event
 from loket_common.mongo import TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
 from loket_common.validation import load
+from loket_contracts.appointments.catalogue import (
+    ActorSchema,
+    ClosureSchema,
+    OfferedServiceSchema,
+    OfficeSchema,
+)
 
 from .booking_desk import ACTIVE, SOURCE, utcnow
 from .catalogue_rules import check_office_references, stranded_by_office
 from .exceptions import BookingsAffected, VersionConflict
-from .schemas import ActorSchema, ClosureSchema, OfferedServiceSchema, OfficeSchema
 
 CHANGES = "catalogue_changes"
 KINDS = {"office": "offices", "service": "services"}

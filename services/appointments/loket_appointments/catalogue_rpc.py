@@ -12,15 +12,15 @@ from nameko.rpc import rpc
 
 from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
-
-from .catalogue_admin import checked_kind, checked_version, recent_changes
-from .dependencies import AppointmentsStore
-from .schemas import (
+from loket_contracts.appointments.catalogue import (
     AdminOfficeSchema,
     AdminServiceSchema,
     CatalogueChangeSchema,
     OfficeWithServicesSchema,
 )
+
+from .catalogue_admin import checked_kind, checked_version, recent_changes
+from .dependencies import AppointmentsStore
 
 
 class CatalogueRpc:

@@ -14,9 +14,14 @@ from nameko.rpc import rpc
 from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
+from loket_contracts.appointments.schemas import (
+    BookingSchema,
+    DayListEntrySchema,
+    HoldRequestSchema,
+    StaffActorSchema,
+)
 
 from .dependencies import AppointmentsStore
-from .schemas import BookingSchema, DayListEntrySchema, HoldRequestSchema, StaffActorSchema
 
 booking_out = BookingSchema()
 

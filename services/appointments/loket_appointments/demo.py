@@ -10,9 +10,9 @@ import os
 
 from loket_common.mongo import connect
 from loket_common.validation import load
+from loket_contracts.appointments.catalogue import OfferedServiceSchema, OfficeSchema
 
 from .dependencies import AppointmentsStore
-from .schemas import OfferedServiceSchema, OfficeSchema
 from .sealing import seal_plaintext_contacts
 
 TENANT = "musterstadt"

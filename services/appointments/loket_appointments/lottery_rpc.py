@@ -10,11 +10,11 @@ from loket_common.errors import NotFound
 from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
+from loket_contracts.appointments.lottery import EntryRequestSchema, EntrySchema, ReleaseSchema
 
 from .availability import ReleasePolicy
 from .booking_desk import utcnow
 from .dependencies import AppointmentsStore
-from .lottery_schemas import EntryRequestSchema, EntrySchema, ReleaseSchema
 from .release_lottery import release_of
 
 

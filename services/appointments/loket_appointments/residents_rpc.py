@@ -14,9 +14,9 @@ from loket_common.errors import NotFound
 from loket_common.events import event_from_message
 from loket_common.handlers import reliable_event_handler
 from loket_common.tenant import checked_tenant
+from loket_contracts.appointments.schemas import BookingSchema
 
 from .dependencies import AppointmentsStore
-from .schemas import BookingSchema
 
 booking_out = BookingSchema()
 

@@ -11,9 +11,9 @@ from loket_appointments.catalogue_rules import (
     stranded_by_office,
 )
 from loket_appointments.demo import OFFICES, SERVICES
-from loket_appointments.schemas import OfferedServiceSchema, OfficeSchema
 from loket_common.errors import ValidationFailed
 from loket_common.validation import load
+from loket_contracts.appointments.catalogue import OfferedServiceSchema, OfficeSchema
 
 OFFICE = {"id": "rathaus", "timezone": "Europe/Berlin", "service_ids": ["id-card", "passport"],
           "counters": [{"id": "c1", "service_ids": ["id-card"]},

@@ -15,7 +15,6 @@ from loket_appointments.dependencies import AppointmentsStore
 from loket_appointments.encrypted_fields import ENCRYPTED_FIELDS
 from loket_appointments.release_lottery import ReleaseLottery
 from loket_appointments.resident_data import ResidentData
-from loket_appointments.schemas import ContactSchema
 from loket_appointments.sealing import seal_plaintext_contacts
 from loket_appointments.service import AppointmentsService
 from loket_common.crypto import DataCipher, UndecryptableData, new_key
@@ -25,6 +24,7 @@ from loket_common.key_rotation import reencrypt_documents
 from loket_common.testing import Clock, database_text, outbox_data, wait_for
 from loket_common.topology import event_exchange
 from loket_common.validation import load
+from loket_contracts.appointments.schemas import ContactSchema
 
 pytestmark = pytest.mark.integration
 

@@ -12,10 +12,10 @@ import base64
 from typing import Any
 
 from loket_common.data_protection import forget_outbox_entries
+from loket_contracts.permits.applications import ApplicationSchema
 
 from . import case_queue, workflow
 from .cases import CaseDesk
-from .schemas import ApplicationSchema
 
 ERASED_APPLICANT = {"subject": None, "name": None, "language": None}
 SYSTEM = {"subject": "system", "role": "system"}

@@ -11,23 +11,24 @@ from loket_common.errors import ValidationFailed
 from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
-
-from .dependencies import PermitsDatabase
-from .schemas import (
-    ActorSchema,
-    ApplicantSchema,
+from loket_contracts.permits.applications import (
     ApplicationSchema,
     ApplicationSummarySchema,
     AttachmentSchema,
     CaseSummarySchema,
+)
+from loket_contracts.permits.catalogue import TypeSchema, TypeSummarySchema
+from loket_contracts.permits.schemas import (
+    ActorSchema,
+    ApplicantSchema,
     InformationRequestSchema,
     OnBehalfOfSchema,
     QueueQuerySchema,
     ReasonSchema,
-    TypeSchema,
-    TypeSummarySchema,
     UploadSchema,
 )
+
+from .dependencies import PermitsDatabase
 
 application_out = ApplicationSchema()
 

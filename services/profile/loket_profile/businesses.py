@@ -17,10 +17,10 @@ from pymongo.database import Database
 
 from loket_common.crypto import DataCipher
 from loket_common.mongo import TenantCollection
+from loket_contracts.profile.schemas import BusinessSchema
 
 from . import clock
 from .exceptions import BusinessNotFound
-from .schemas import BusinessSchema
 
 
 class Businesses:

@@ -21,10 +21,10 @@ from loket_common.crypto import DataCipher
 from loket_common.events import Event
 from loket_common.mongo import TenantCollection, is_transient, transaction
 from loket_common.outbox import add_to_outbox
+from loket_contracts.profile.schemas import ProfileSchema
 
 from . import clock
 from .exceptions import ProfileNotFound
-from .schemas import ProfileSchema
 
 SERVICE = "profile"
 PERSONAL_FIELDS = ("given_name", "family_name", "address", "email", "phone", "trust_level")

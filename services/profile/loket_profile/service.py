@@ -17,20 +17,19 @@ from loket_common.handlers import reliable_event_handler
 from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
-
-from . import export
-from .dependencies import ProfileDatabase
-from .erasure import DEFAULT_SERVICES
-from .exceptions import ErasureInProgress
-from .schemas import (
+from loket_contracts.profile.schemas import (
     REQUIRED_FIELDS,
     BusinessPayloadSchema,
     ProfileUpdateSchema,
     SignInClaimsSchema,
     StaffAccessSchema,
-    checked_subject,
-    field_descriptions,
 )
+
+from . import export
+from .dependencies import ProfileDatabase
+from .erasure import DEFAULT_SERVICES
+from .exceptions import ErasureInProgress
+from .schemas import checked_subject, field_descriptions
 
 
 class ProfileService(health.HealthMixin):

@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Applications (cases) as the permits service gives them: to applicants and case workers."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from ..common import Instant, TextSchema
+from .schemas import STATES, ApplicantSchema, InformationRequestSchema, OnBehalfOfSchema
+
+
+class AttachmentSchema(Schema):
+    """An uploaded file's metadata; its type is detected from its content."""
+
+    id = fields.String()
+    document_id = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    uploaded_at = Instant()
+
+
+class FileSchema(Schema):
+    """An attachment's content (``get_attachment``)."""
+
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    content_base64 = fields.String(required=True)
+
+
+class ByWhomSchema(Schema):
+    """Who took a step."""
+
+    subject = fields.String()
+    role = fields.String()
+
+
+class HistoryEntrySchema(Schema):
+    """Who moved the application when, from which state to which, and why."""
+
+    at = Instant()
+    by = fields.Nested(ByWhomSchema)
+    from_ = fields.String(data_key="from", attribute="from", allow_none=True)
+    to = fields.String()
+    reason = fields.String(allow_none=True)
+    action = fields.String(metadata={
+        "description": "What happened: the state moved to, or assigned, resubmitted, erasure."})
+
+
+class DecisionSchema(Schema):
+    """The outcome of an application with its reason."""
+
+    outcome = fields.String()
+    reason = fields.String()
+
+
+class ApplicationSummarySchema(Schema):
+    """An application in the applicant's own list."""
+
+    id = fields.String()
+    reference = fields.String()
+    type_id = fields.String()
+    state = fields.String(metadata={"description": ", ".join(STATES)})
+    fee_cents = fields.Integer(allow_none=True)
+    on_behalf_of = fields.Nested(OnBehalfOfSchema, allow_none=True)
+    created_at = Instant()
+    submitted_at = Instant(allow_none=True)
+    due_at = Instant(allow_none=True)
+    overdue = fields.Boolean()
+    decided_at = Instant(allow_none=True)
+    decision = fields.Nested(DecisionSchema, allow_none=True)
+    next_step = fields.Nested(TextSchema, allow_none=True)
+    appointment_service = fields.String(allow_none=True)
+
+
+class ApplicationSchema(ApplicationSummarySchema):
+    """An application (case) with its data, files and history."""
+
+    tenant = fields.String()
+    data = fields.Raw(metadata={"description": "Form field values by name."})
+    attachments = fields.List(fields.Nested(AttachmentSchema))
+    applicant = fields.Nested(ApplicantSchema)
+    assigned_to = fields.String(allow_none=True)
+    information_request = fields.Nested(InformationRequestSchema, allow_none=True)
+    history = fields.List(fields.Nested(HistoryEntrySchema))
+
+
+class CaseSummarySchema(Schema):
+    """A row of the case workers' queue: no names (data minimisation).
+
+    The applicant is shown when a case worker opens the case, and that read is logged for
+    the resident (``personal_data_accessed``).
+    """
+
+    id = fields.String()
+    reference = fields.String()
+    type_id = fields.String()
+    state = fields.String()
+    for_company = fields.Function(lambda case: bool(case.get("on_behalf_of")),
+                                  metadata={"description": "Made on behalf of a company."})
+    submitted_at = Instant(allow_none=True)
+    due_at = Instant(allow_none=True)
+    overdue = fields.Boolean()
+    assigned_to = fields.String(allow_none=True)
+
+
+class CasePageSchema(Schema):
+    """A page of the queue (``case_queue``)."""
+
+    items = fields.List(fields.Nested(CaseSummarySchema), required=True)
+    next = fields.String(allow_none=True, metadata={"description": "Cursor for `after`."})
+    total = fields.Integer(allow_none=True, metadata={
+        "description": "Matching cases; null when counting would be slow (overdue filters)."})
