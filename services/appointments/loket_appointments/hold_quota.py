@@ -5,7 +5,7 @@ A hold takes a place with one conditional update (``$push`` only while the list 
 than ``limit`` entries), so concurrent holds of one client cannot pass the limit together,
 as a count followed by an insert could. The place is given back when the hold ends
 (released, expired, confirmed); one never given back (a crash between two writes) frees
-itself when its hold's time runs out, as expired entries are dropped before each take.
+itself when its hold's time runs out: a full list drops its expired entries and is tried again.
 """
 from __future__ import annotations
 
@@ -38,20 +38,27 @@ class HoldQuota:
         """Take a place for ``hold_id`` if the client has fewer than ``limit`` live holds."""
         if limit < 1:
             return False
+        if self._push(client_key, hold_id, expires_at, limit):
+            return True
+        # full, or no document yet (when the push was tried): drop the holds that ran out,
+        # create the document if missing, then try once more
         dropped = self.quotas.update_one({"client_key": client_key},
                                          {"$pull": {"holds": {"expires_at": {"$lte": now}}}})
         if dropped.matched_count == 0:  # created first: an upsert racing on it is unreliable
             self._ensure(client_key)
-        taken = self.quotas.update_one(
-            {"client_key": client_key, f"holds.{limit - 1}": {"$exists": False}},
-            {"$push": {"holds": {"id": hold_id, "expires_at": expires_at}}})
-        return taken.modified_count == 1
+        return self._push(client_key, hold_id, expires_at, limit)
 
     def give_back(self, client_key: str | None, hold_id: str, session: Any = None) -> None:
         """The hold ``hold_id`` ended: its place is free (again: no change)."""
         if client_key:
             self.quotas.update_one({"client_key": client_key},
                                    {"$pull": {"holds": {"id": hold_id}}}, session=session)
+
+    def _push(self, client_key: str, hold_id: str, expires_at: datetime, limit: int) -> bool:
+        taken = self.quotas.update_one(
+            {"client_key": client_key, f"holds.{limit - 1}": {"$exists": False}},
+            {"$push": {"holds": {"id": hold_id, "expires_at": expires_at}}})
+        return taken.modified_count == 1
 
     def _ensure(self, client_key: str) -> None:
         try:
