@@ -21,6 +21,7 @@ from pymongo.database import Database
 from .errors import ValidationFailed
 from .events import Event
 from .handlers import handle_once
+from .mongo import TenantCollection
 from .outbox import OUTBOX, add_to_outbox
 
 SUBJECT_PATTERN = re.compile(r"^r-[0-9a-f]{32}$")
@@ -72,9 +73,9 @@ def forget_outbox_entries(database: Database, tenant: str, subject: str,
     Published entries are only history; a pending one is about a person who asked to be
     forgotten, so it is not sent either.
     """
-    query = {"tenant": tenant,
-             "$or": [{f"message.data.{path}": subject} for path in paths]}
-    return database[OUTBOX].delete_many(query, session=session).deleted_count
+    query = {"$or": [{f"message.data.{path}": subject} for path in paths]}
+    return TenantCollection(database[OUTBOX], tenant).delete_many(
+        query, session=session).deleted_count
 
 
 def erase_once(database: Database, event: Event, source: str,

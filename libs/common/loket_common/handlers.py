@@ -22,7 +22,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from .events import Event
-from .mongo import transaction
+from .mongo import TenantCollection, transaction
 from .topology import DEFAULT_RETRY_DELAYS_MS, Subscription, declare
 
 log = logging.getLogger(__name__)
@@ -117,16 +117,22 @@ def handle_once(
     """Apply ``apply(session)`` unless ``handler`` already handled ``event``; True if applied.
 
     The handled marker and the effect commit together, so a redelivered
-    event is skipped and a failed one leaves no marker behind.
+    event is skipped and a failed one leaves no marker behind. Only a clash on
+    the marker means "already handled": a duplicate key from ``apply``'s own
+    writes propagates, so the event is retried and then dead-lettered, not lost.
     """
+    markers = TenantCollection(database[HANDLED_EVENTS], event.tenant)
+    marker_id = f"{handler}:{event.id}"
     try:
         with transaction(database) as session:
-            database[HANDLED_EVENTS].insert_one(
-                {"_id": f"{handler}:{event.id}", "tenant": event.tenant,
-                 "handled_at": datetime.now(UTC)},
-                session=session,
-            )
+            # the marker first: a repeat stops here, before doing the work again
+            markers.insert_one({"_id": marker_id, "handled_at": datetime.now(UTC)},
+                               session=session)
             apply(session)
     except DuplicateKeyError:
-        return False
+        # Which insert clashed? This transaction is aborted, so a marker in the database
+        # is another delivery's, committed: handled. Without one, the clash was apply's.
+        if markers.find_one({"_id": marker_id}, {"_id": 1}) is not None:
+            return False
+        raise
     return True

@@ -16,6 +16,7 @@ from typing import Any
 from pymongo.collection import Collection
 
 from .crypto import DataCipher
+from .mongo import TenantCollection
 
 
 @dataclass
@@ -43,7 +44,8 @@ def reencrypt_documents(collection: Collection, tenant: str, fields: Iterable[st
     paths = [field.split(".") for field in fields]
     tops = sorted({path[0] for path in paths})
     count = RotationCount()
-    for document in collection.find({"tenant": tenant}, {top: 1 for top in tops}):
+    documents = TenantCollection(collection, tenant)
+    for document in documents.find({}, {top: 1 for top in tops}):
         updated = dict(document)
         for path in paths:
             updated = _rotate_path(updated, path, lambda token: cipher.rotate(tenant, token))
@@ -51,7 +53,7 @@ def reencrypt_documents(collection: Collection, tenant: str, fields: Iterable[st
         if not changes:
             continue
         unchanged = {"_id": document["_id"], **{top: document[top] for top in changes}}
-        if collection.update_one(unchanged, {"$set": changes}).matched_count:
+        if documents.update_one(unchanged, {"$set": changes}).matched_count:
             count.rotated += 1
         else:
             count.changed_meanwhile += 1

@@ -7,14 +7,15 @@ filter and document, so a query without a tenant cannot be written by accident.
 """
 from __future__ import annotations
 
+import copy
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from nameko.extensions import DependencyProvider
-from pymongo import MongoClient
+from pymongo import DeleteMany, DeleteOne, InsertOne, MongoClient, ReplaceOne, UpdateMany, UpdateOne
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
 from pymongo.database import Database
@@ -26,6 +27,8 @@ T = TypeVar("T")
 WRITE_CONFLICT = 112  # two transactions wrote one document: the other one won
 RETRY_PAUSE = 0.002  # seconds, doubled with each attempt
 RETRY_PAUSE_MAX = 0.2
+BULK_OPERATIONS = (InsertOne, UpdateOne, UpdateMany, ReplaceOne, DeleteOne, DeleteMany)
+BulkOperation = InsertOne | UpdateOne | UpdateMany | ReplaceOne | DeleteOne | DeleteMany
 
 
 def connect(uri: str) -> MongoClient:
@@ -100,7 +103,7 @@ class TenantCollection:
 
     def insert_one(self, document: Mapping[str, Any], **kwargs: Any) -> Any:
         """Insert ``document`` stamped with this tenant."""
-        return self.collection.insert_one({**document, "tenant": self.tenant}, **kwargs)
+        return self.collection.insert_one(self._stamped(document), **kwargs)
 
     def update_one(self, query: Mapping[str, Any], update: Mapping[str, Any], **kwargs: Any):
         """Update one document of this tenant."""
@@ -113,13 +116,76 @@ class TenantCollection:
 
     def replace_one(self, query: Mapping[str, Any], document: Mapping[str, Any], **kwargs: Any):
         """Replace one document of this tenant, keeping the tenant stamp."""
-        return self.collection.replace_one(
-            self._scoped(query), {**document, "tenant": self.tenant}, **kwargs
-        )
+        return self.collection.replace_one(self._scoped(query), self._stamped(document), **kwargs)
 
     def delete_many(self, query: Mapping[str, Any] | None = None, **kwargs: Any):
         """Delete this tenant's documents matching ``query``."""
         return self.collection.delete_many(self._scoped(query), **kwargs)
+
+    count_documents = count
+
+    def aggregate(self, pipeline: list[Mapping[str, Any]], **kwargs: Any):
+        """Run ``pipeline`` over this tenant's documents only (a leading ``$match``)."""
+        return self.collection.aggregate([{"$match": {"tenant": self.tenant}}, *pipeline],
+                                         **kwargs)
+
+    def insert_many(self, documents: Iterable[Mapping[str, Any]], **kwargs: Any) -> Any:
+        """Insert ``documents``, each stamped with this tenant."""
+        return self.collection.insert_many([self._stamped(document) for document in documents],
+                                           **kwargs)
+
+    def update_many(self, query: Mapping[str, Any], update: Mapping[str, Any], **kwargs: Any):
+        """Update this tenant's documents matching ``query``."""
+        return self.collection.update_many(self._scoped(query), update, **kwargs)
+
+    def delete_one(self, query: Mapping[str, Any], **kwargs: Any):
+        """Delete one document of this tenant."""
+        return self.collection.delete_one(self._scoped(query), **kwargs)
+
+    def find_one_and_delete(self, query: Mapping[str, Any], **kwargs: Any) -> dict | None:
+        """Delete one document of this tenant atomically; return it."""
+        return self.collection.find_one_and_delete(self._scoped(query), **kwargs)
+
+    def find_one_and_replace(self, query: Mapping[str, Any], document: Mapping[str, Any],
+                             **kwargs: Any) -> dict | None:
+        """Replace one document of this tenant atomically, keeping the tenant stamp."""
+        return self.collection.find_one_and_replace(self._scoped(query),
+                                                    self._stamped(document), **kwargs)
+
+    def bulk_write(self, requests: Iterable[BulkOperation], **kwargs: Any):
+        """Run pymongo's write operations, each filter scoped and each new document stamped."""
+        return self.collection.bulk_write([self._scoped_operation(op) for op in requests],
+                                          **kwargs)
+
+    def _stamped(self, document: Mapping[str, Any]) -> dict[str, Any]:
+        return {**document, "tenant": self.tenant}
+
+    def _scoped_operation(self, operation: BulkOperation) -> BulkOperation:
+        # pymongo's operations keep their filter and document in ``_filter`` and ``_doc``
+        # (no public accessors): a copy with both scoped, so the caller's object is unchanged.
+        if not isinstance(operation, BULK_OPERATIONS):
+            raise TypeError(f"not a pymongo write operation: {operation!r}")
+        scoped = copy.copy(operation)
+        if isinstance(operation, InsertOne | ReplaceOne):
+            scoped._doc = self._stamped(operation._doc)
+        if not isinstance(operation, InsertOne):
+            scoped._filter = self._scoped(operation._filter)
+        return scoped
+
+
+class AllTenants:
+    """A collection written across tenants on purpose: the one named way around the guard.
+
+    For writes that span tenants by nature (the outbox relay marking what it sent), so a
+    reviewer finds each of them by this name. Everything else writes through
+    :class:`TenantCollection`; ``tests/test_tenant_guard.py`` checks that.
+    """
+
+    def __init__(self, collection: Collection) -> None:
+        self.collection = collection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.collection, name)
 
 
 class Store:

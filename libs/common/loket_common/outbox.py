@@ -22,7 +22,7 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 
 from .events import Event
-from .mongo import connect
+from .mongo import AllTenants, TenantCollection, connect
 from .topology import event_exchange
 
 log = logging.getLogger(__name__)
@@ -33,10 +33,9 @@ CLAIM_SECONDS = 30
 
 def add_to_outbox(database: Database, event: Event, session: ClientSession) -> None:
     """Record ``event`` for publication, inside the caller's transaction."""
-    database[OUTBOX].insert_one(
+    TenantCollection(database[OUTBOX], event.tenant).insert_one(
         {
             "_id": event.id,
-            "tenant": event.tenant,
             "message": event.to_message(),
             "created_at": datetime.now(UTC),
             "published_at": None,
@@ -78,7 +77,7 @@ class OutboxPublisher:
     def _claim(self) -> list[dict[str, Any]]:
         """Claim a batch of pending entries, so parallel relays rarely publish one twice."""
         now = datetime.now(UTC)
-        outbox = self.database[OUTBOX]
+        outbox = AllTenants(self.database[OUTBOX])  # one relay publishes every tenant's events
         pending = list(
             outbox.find(
                 {"published_at": None, "claimed_until": {"$lt": now}},
@@ -117,7 +116,7 @@ class OutboxPublisher:
                 retry=True,
                 retry_policy={"max_retries": 3},
             )
-            self.database[OUTBOX].update_one(
+            AllTenants(self.database[OUTBOX]).update_one(
                 {"_id": entry["_id"]}, {"$set": {"published_at": datetime.now(UTC)}}
             )
         return len(entries)

@@ -19,9 +19,11 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from nameko.testing.services import entrypoint_waiter  # noqa: E402
 
 from .crypto import new_key  # noqa: E402
 from .mongo import connect  # noqa: E402
@@ -104,6 +106,25 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
             return result
         eventlet.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+@contextmanager
+def runs_of(container, method_name: str, count: int, timeout: float = 10.0):
+    """Wait, on leaving the block, until entrypoint ``method_name`` has run ``count`` times.
+
+    Counts runs that ended without raising: a run that raised (e.g. a write conflict of two
+    deliveries handled at once) is retried by :class:`ReliableEventHandler` and counts when
+    its retry ends well. So a "handled once" test knows that every delivery really ran.
+    Yields the ``exc_info`` of every finished run (None for those that did not raise).
+    """
+    runs: list = []
+
+    def counted(worker_ctx, result, exc_info) -> bool:
+        runs.append(exc_info)
+        return runs.count(None) >= count
+
+    with entrypoint_waiter(container, method_name, timeout=timeout, callback=counted):
+        yield runs
 
 
 def database_text(database) -> str:

@@ -36,6 +36,7 @@ from .exceptions import (
     SlotTaken,
     TooManyHolds,
 )
+from .hold_quota import HoldQuota, ensure_quota_indexes
 from .ledger import SlotLedger
 
 SOURCE = "appointments"
@@ -74,7 +75,7 @@ class DeskSettings:
 
 
 def ensure_desk_indexes(database: Database) -> None:
-    """Indexes of bookings, persons and used challenges (each starts with the tenant)."""
+    """Indexes of bookings, persons, used challenges, hold quotas (each starts with the tenant)."""
     bookings = database["bookings"]
     bookings.create_index([("tenant", ASCENDING), ("id", ASCENDING)], unique=True)
     bookings.create_index([("tenant", ASCENDING), ("reference", ASCENDING)], unique=True)
@@ -87,6 +88,7 @@ def ensure_desk_indexes(database: Database) -> None:
     database["persons"].create_index([("tenant", ASCENDING), ("key", ASCENDING)], unique=True)
     database["used_challenges"].create_index([("tenant", ASCENDING), ("id", ASCENDING)],
                                              unique=True)
+    ensure_quota_indexes(database)
 
 
 class BookingDesk:
@@ -102,6 +104,7 @@ class BookingDesk:
         self.bookings = TenantCollection(database["bookings"], tenant)
         self.persons = TenantCollection(database["persons"], tenant)
         self.ledger = SlotLedger(database, tenant)
+        self.quota = HoldQuota(database, tenant)
 
     # -- residents -------------------------------------------------------------------
 
@@ -112,18 +115,23 @@ class BookingDesk:
 
         ``undrawn`` days await their lottery draw and cannot be held.
         """
-        now = self.now()
-        active = self.bookings.count({"client_key": client_key, "state": "held",
-                                      "expires_at": {"$gt": now}})
-        if active >= self.settings.holds_per_client:
+        now, hold_id = self.now(), str(uuid.uuid4())
+        expires_at = now + timedelta(seconds=self.settings.hold_seconds)
+        if not self.quota.take(client_key, hold_id, expires_at, now,
+                               self.settings.holds_per_client):
             raise TooManyHolds("You already hold as many slots as allowed; confirm or let "
                                "one go first.", limit=self.settings.holds_per_client)
-        if challenge_id is not None:
-            self._use_challenge(challenge_id, now)
-        booking = self.claim_slot(office, service, start, now, undrawn=undrawn)
-        booking.update(state="held", client_key=client_key, reference=new_reference(),
-                       expires_at=now + timedelta(seconds=self.settings.hold_seconds))
-        self.bookings.insert_one(booking)
+        try:
+            if challenge_id is not None:
+                self._use_challenge(challenge_id, now)
+            booking = self.claim_slot(office, service, start, now, undrawn=undrawn,
+                                      claim_id=hold_id)
+            booking.update(state="held", client_key=client_key, reference=new_reference(),
+                           expires_at=expires_at)
+            self.bookings.insert_one(booking)
+        except BaseException:
+            self.quota.give_back(client_key, hold_id)
+            raise
         return booking
 
     def confirm(self, hold_id: str, contact: dict[str, Any],
@@ -147,6 +155,7 @@ class BookingDesk:
                 {"$set": changes, "$unset": {"client_key": ""}}, session=session)
             if confirmed.modified_count != 1:
                 raise HoldExpired("The hold ran out; please choose a slot again.")
+            self.quota.give_back(held.get("client_key"), hold_id, session)
             self.count_booking(changes["person_key"], held["service_id"], limit, session)
             booking = {**held, **changes}
             add_to_outbox(self.database, self.event("appointment_booked", booking,
@@ -309,6 +318,7 @@ class BookingDesk:
                                                  {"$set": {"state": state}})
         if held is None:  # not held (any more): someone else ended or confirmed it
             return 0
+        self.quota.give_back(held.get("client_key"), held["id"])
         self.ledger.release(held["office_id"], held["counter_id"],
                             date.fromisoformat(held["day"]), held["claim_id"])
         return 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pymongo.database import Database
 
 from loket_common.crypto import DataCipher
+from loket_common.mongo import TenantCollection
 
 from .release_lottery import ENTRIES
 
@@ -23,6 +24,6 @@ def seal_plaintext_contacts(database: Database, cipher: DataCipher) -> int:
             if contact.get("email"):
                 changes["person_key"] = cipher.blind_index(tenant,
                                                            contact["email"].strip().lower())
-            sealed += database[name].update_one(
+            sealed += TenantCollection(database[name], tenant).update_one(
                 {"_id": document["_id"], "contact": contact}, {"$set": changes}).modified_count
     return sealed

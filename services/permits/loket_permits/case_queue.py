@@ -155,7 +155,8 @@ def apply_counts(database: Database, tenant: str,
     writes = [_count_write(tenant, key, delta, due_at, due_at)
               for key, (delta, due_at) in sorted(moves.items(), key=lambda item: repr(item[0]))]
     if writes:
-        database["queue_counts"].bulk_write(writes, ordered=True, session=session)
+        TenantCollection(database["queue_counts"], tenant).bulk_write(writes, ordered=True,
+                                                                      session=session)
 
 
 def _count_write(tenant: str, key: tuple[Any, ...], delta: int, least: Any,
@@ -187,7 +188,7 @@ def add_counts(database: Database, tenant: str,
     writes = [_count_write(tenant, key, count, least, greatest)
               for key, (count, least, greatest) in counts.items()]
     if writes:
-        database["queue_counts"].bulk_write(writes, ordered=False)
+        TenantCollection(database["queue_counts"], tenant).bulk_write(writes, ordered=False)
 
 
 def rebuild_counts(database: Database, tenant: str) -> int:
@@ -198,7 +199,7 @@ def rebuild_counts(database: Database, tenant: str) -> int:
     """
     counts = count_cases(database["applications"].find(
         {"tenant": tenant}, {"_id": 0, "state": 1, "due_at": 1, **dict.fromkeys(COUNT_KEY, 1)}))
-    database["queue_counts"].delete_many({"tenant": tenant})
+    TenantCollection(database["queue_counts"], tenant).delete_many({})
     add_counts(database, tenant, counts)
     return len(counts)
 

@@ -11,6 +11,7 @@ from bson import Binary
 from pymongo.database import Database
 
 from loket_common.crypto import DataCipher
+from loket_common.mongo import TenantCollection
 
 from .case_crypto import CaseSeal
 
@@ -23,13 +24,13 @@ def seal_plaintext_applications(database: Database, cipher: DataCipher) -> int:
     applications = database["applications"]
     for case in applications.find({"data": {"$type": "object"}, "anonymised": {"$ne": True}}):
         stored = CaseSeal(cipher, case["tenant"]).seal(case)
-        sealed += applications.replace_one({"_id": case["_id"], "data": case["data"]},
-                                           stored).modified_count
+        sealed += TenantCollection(applications, case["tenant"]).replace_one(
+            {"_id": case["_id"], "data": case["data"]}, stored).modified_count
     files = database["attachment_files"]
     for file in files.find({}, {"tenant": 1, "content": 1}):
         content = bytes(file["content"])
         if not content.startswith(FERNET_PREFIX):
-            sealed += files.update_one(
+            sealed += TenantCollection(files, file["tenant"]).update_one(
                 {"_id": file["_id"], "content": file["content"]},
                 {"$set": {"content": Binary(cipher.encrypt_bytes(file["tenant"], content))}},
             ).modified_count

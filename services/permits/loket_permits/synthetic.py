@@ -10,6 +10,7 @@ from typing import Any
 from pymongo.database import Database
 
 from loket_common.crypto import default_cipher
+from loket_common.mongo import TenantCollection
 
 from .case_crypto import CaseSeal
 from .case_queue import add_counts, count_cases, rebuild_counts
@@ -62,8 +63,8 @@ def insert_synthetic_cases(database: Database, tenant: str, count: int,
     """
     cases = synthetic_cases(tenant, count, type_ids, seed)
     for start in range(0, len(cases), batch):
-        database["applications"].insert_many(sealed(tenant, cases[start:start + batch]),
-                                             ordered=False)
+        TenantCollection(database["applications"], tenant).insert_many(
+            sealed(tenant, cases[start:start + batch]), ordered=False)
     add_counts(database, tenant, count_cases(cases))
     return len(cases)
 

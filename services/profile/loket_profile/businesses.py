@@ -94,7 +94,7 @@ class Businesses:
         collection = self._collection(tenant)
         deleted = collection.delete_many({"representatives": [subject]},
                                          session=session).deleted_count
-        left = collection.collection.update_many(
-            {"tenant": tenant, "representatives": subject},
+        left = collection.update_many(
+            {"representatives": subject},
             {"$pull": {"representatives": subject}}, session=session).modified_count
         return deleted, left

@@ -143,8 +143,8 @@ class Erasures:
 
     def _scrub_outbox(self, event: Event, subject: str, session: ClientSession) -> None:
         """Published events naming the subject leave the outbox (this request's included)."""
-        self.database[OUTBOX].delete_many(
-            {"tenant": event.tenant, "message.data.subject": subject,
+        TenantCollection(self.database[OUTBOX], event.tenant).delete_many(
+            {"message.data.subject": subject,
              "$or": [{"published_at": {"$ne": None}}, {"_id": event.id}]}, session=session)
 
     def confirm(self, event: Event, service: str) -> bool:
@@ -152,8 +152,8 @@ class Erasures:
         request_id = str(event.data.get("request_id"))
 
         def apply(session: ClientSession) -> None:
-            requests = self.database["erasure_requests"]
-            key = {"tenant": event.tenant, "id": request_id}
+            requests = self._collection(event.tenant)
+            key = {"id": request_id}
             now = clock.now()
             requests.update_one({**key, f"services.{service}": {"$exists": True}},
                                 {"$set": {f"services.{service}": {"state": "done", "at": now}}},
