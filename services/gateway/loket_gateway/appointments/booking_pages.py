@@ -15,11 +15,7 @@ from typing import Any
 
 from flask import g, redirect, render_template, request, url_for
 
-from . import appointment_schemas as schemas
-from .hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
-from .identity import page_resident
-from .lottery_pages import lottery_release
-from .page_helpers import (
+from ..core.page_helpers import (
     PageError,
     day_label,
     in_zone,
@@ -29,15 +25,21 @@ from .page_helpers import (
     service_or_404,
     services,
 )
-from .rate_limits import (
+from ..core.pages import pages_blueprint
+from ..core.rate_limits import (
     BOOKING_PERSON_LIMIT,
     HOLD_LIMIT,
     SEARCH_LIMIT,
     limit_address,
     limit_person,
 )
-from .signed_in import prefilled_contact, with_subject
-from .web import web
+from ..identity.access import page_resident
+from ..identity.signed_in import prefilled_contact, with_subject
+from ..lottery.pages import lottery_release
+from . import schemas
+from .anti_bot.hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
+
+blueprint = pages_blueprint("booking", __name__)
 
 SLOTS_SHOWN = 40
 
@@ -84,21 +86,21 @@ def _render_slots(service_id: str, *, action: str, error: PageError | None = Non
     status = error.status if error else 200
     chosen = chosen or (days[0][1][0]["value"] if days else "")
     return render_template(
-        "slots.html", service=service, days=days, office_id=office_id or "",
+        "appointments/slots.html", service=service, days=days, office_id=office_id or "",
         start_day=request.values.get("from", ""), action=action, error=error,
         challenge=challenge, challenge_json=json.dumps(challenge) if challenge else "",
         chosen=chosen, heading=heading, token=token, reference=reference,
         release=lottery_release(service) if action == "hold" else None), status
 
 
-@web.get("/<lang>/appointments/")
+@blueprint.get("/<lang>/appointments/")
 def appointment_services():
     """Which services can be booked, with duration, fee, documents and offices."""
     _, catalogue = offices_and_services()
-    return render_template("appointments.html", services=list(catalogue.values()))
+    return render_template("appointments/appointments.html", services=list(catalogue.values()))
 
 
-@web.get("/<lang>/appointments/<service_id>/")
+@blueprint.get("/<lang>/appointments/<service_id>/")
 @limit_address(SEARCH_LIMIT, scope="search")
 def appointment_slots(service_id: str):
     """Free times of a service, at one office or any, from a day on."""
@@ -112,7 +114,7 @@ def _chosen_slot() -> tuple[str, str]:
     return office_id, start
 
 
-@web.post("/<lang>/appointments/<service_id>/")
+@blueprint.post("/<lang>/appointments/<service_id>/")
 @limit_address(HOLD_LIMIT, scope="hold")
 def hold_appointment(service_id: str):
     """Reserve the chosen time for a few minutes, then ask for the contact data."""
@@ -134,7 +136,7 @@ def hold_appointment(service_id: str):
             challenge = json.loads(request.form.get("pow_challenge") or "null")
         return _render_slots(service_id, action="hold", error=failed, challenge=challenge,
                              chosen=request.form.get("slot", ""))
-    return redirect(url_for("web.contact_details", hold_id=held["hold_id"]), code=303)
+    return redirect(url_for("booking.contact_details", hold_id=held["hold_id"]), code=303)
 
 
 def _hold_or_error(hold_id: str) -> dict:
@@ -142,7 +144,7 @@ def _hold_or_error(hold_id: str) -> dict:
         return rpc.appointments.hold_details(g.tenant.id, hold_id)
 
 
-@web.get("/<lang>/appointments/holds/<hold_id>")
+@blueprint.get("/<lang>/appointments/holds/<hold_id>")
 def contact_details(hold_id: str):
     """The reserved time, and the only personal data we ask for, each with why."""
     try:
@@ -154,16 +156,16 @@ def contact_details(hold_id: str):
 
 def _render_contact(held: dict, values: dict, error: PageError | None):
     fields = schemas.ContactSchema().fields
-    return render_template("contact.html", held=held, values=values, error=error,
+    return render_template("appointments/contact.html", held=held, values=values, error=error,
                            fields=fields, status=error.status if error else 200), (
         error.status if error else 200)
 
 
 def _expired(error: PageError):
-    return render_template("hold_gone.html", error=error), error.status
+    return render_template("appointments/hold_gone.html", error=error), error.status
 
 
-@web.post("/<lang>/appointments/holds/<hold_id>")
+@blueprint.post("/<lang>/appointments/holds/<hold_id>")
 @limit_person(person_key, BOOKING_PERSON_LIMIT, scope="booking-person")
 def confirm_appointment(hold_id: str):
     """Book the reserved time with the contact data."""
@@ -182,18 +184,18 @@ def confirm_appointment(hold_id: str):
                                                       with_subject(contact, page_resident()))
     except Exception as error:  # noqa: BLE001
         return _render_contact(held, values, page_error(error))
-    return redirect(url_for("web.manage_booking", reference=confirmed["booking"]["reference"],
+    return redirect(url_for("booking.manage_booking", reference=confirmed["booking"]["reference"],
                             token=confirmed["manage_token"], lang=contact["language"],
                             done="booked"), code=303)
 
 
-@web.post("/<lang>/appointments/holds/<hold_id>/release")
+@blueprint.post("/<lang>/appointments/holds/<hold_id>/release")
 def release_appointment_hold(hold_id: str):
     """Let the reserved time go (it is free for others at once)."""
     with services() as rpc:
         held = rpc.appointments.hold_details(g.tenant.id, hold_id)
         rpc.appointments.release_hold(g.tenant.id, hold_id)
-    return redirect(url_for("web.appointment_slots", service_id=held["service_id"]), code=303)
+    return redirect(url_for("booking.appointment_slots", service_id=held["service_id"]), code=303)
 
 
 def _booking(reference: str, token: str) -> dict:
@@ -201,7 +203,7 @@ def _booking(reference: str, token: str) -> dict:
         return rpc.appointments.booking_details(g.tenant.id, reference, token)
 
 
-@web.get("/<lang>/appointments/bookings/<reference>")
+@blueprint.get("/<lang>/appointments/bookings/<reference>")
 def manage_booking(reference: str):
     """The manage page the secret link opens: details, calendar file, move, cancel."""
     token = request.args.get("token", "")
@@ -210,14 +212,14 @@ def manage_booking(reference: str):
 
 
 def _render_manage(booking: dict, token: str, error: PageError | None):
-    calendar_url = url_for("api.booking_calendar", tenant=g.tenant.id,
+    calendar_url = url_for("appointments_api.booking_calendar", tenant=g.tenant.id,
                            reference=booking["reference"], token=token, lang=g.lang)
-    return render_template("manage.html", booking=booking, token=token, error=error,
+    return render_template("appointments/manage.html", booking=booking, token=token, error=error,
                            done=request.args.get("done", ""),
                            calendar_url=calendar_url), error.status if error else 200
 
 
-@web.post("/<lang>/appointments/bookings/<reference>/cancel")
+@blueprint.post("/<lang>/appointments/bookings/<reference>/cancel")
 def cancel_appointment(reference: str):
     """Cancel after the resident confirmed it; the time is free for others at once."""
     token = request.form.get("token", "")
@@ -229,11 +231,11 @@ def cancel_appointment(reference: str):
             rpc.appointments.cancel_booking(g.tenant.id, reference, token)
     except Exception as error:  # noqa: BLE001
         return _render_manage(booking, token, page_error(error))
-    return redirect(url_for("web.manage_booking", reference=booking["reference"], token=token,
+    return redirect(url_for("booking.manage_booking", reference=booking["reference"], token=token,
                             done="cancelled"), code=303)
 
 
-@web.get("/<lang>/appointments/bookings/<reference>/reschedule")
+@blueprint.get("/<lang>/appointments/bookings/<reference>/reschedule")
 @limit_address(SEARCH_LIMIT, scope="search")
 def choose_new_time(reference: str):
     """Free times of the booked service, to move the booking to."""
@@ -243,7 +245,7 @@ def choose_new_time(reference: str):
                          reference=booking["reference"])
 
 
-@web.post("/<lang>/appointments/bookings/<reference>/reschedule")
+@blueprint.post("/<lang>/appointments/bookings/<reference>/reschedule")
 def reschedule_appointment(reference: str):
     """Move the booking: the new time is taken before the old one is freed."""
     token = request.form.get("token", "")
@@ -257,5 +259,5 @@ def reschedule_appointment(reference: str):
         failed = error if isinstance(error, PageError) else page_error(error)
         return _render_slots(booking["service_id"], action="reschedule", error=failed,
                              token=token, reference=booking["reference"])
-    return redirect(url_for("web.manage_booking", reference=booking["reference"], token=token,
+    return redirect(url_for("booking.manage_booking", reference=booking["reference"], token=token,
                             done="moved"), code=303)

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Counter staff pages: the day list, check-in, call, no-show, walk-ins.
 
-Staff sign in through the tenant's staff identity provider (:mod:`.sign_in_pages`); pages
-are guarded by :func:`.identity.staff_page` (role per tenant from the token's
+Staff sign in through the tenant's staff identity provider (:mod:`identity.sign_in_pages`); pages
+are guarded by :func:`identity.access.staff_page` (role per tenant from the token's
 ``loket_roles``); each form carries the session's CSRF token.
 """
 from __future__ import annotations
@@ -15,20 +15,12 @@ from zoneinfo import ZoneInfo
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .identity import staff_page, staff_roles
-from .page_helpers import day_label, page_error, services
-from .staff_roles import CASE_WORKER, COUNTER_STAFF, TENANT_ADMIN
-from .web import web
+from ..core.page_helpers import day_label, page_error, services
+from ..core.pages import pages_blueprint
+from ..identity.access import staff_page, staff_roles
+from ..identity.staff_roles import TENANT_ADMIN
 
-__all__ = ["CASE_WORKER", "COUNTER_STAFF", "TENANT_ADMIN", "staff_page", "start_page"]
-
-
-def start_page(roles: set[str]) -> Any:
-    """Admins start at the catalogue, counter staff at the day list, case workers at the queue."""
-    start = ("web.admin_catalogue" if TENANT_ADMIN in roles else
-             "web.staff_day_list" if COUNTER_STAFF in roles else "web.case_queue_page")
-    return redirect(url_for(start), code=303)
-
+blueprint = pages_blueprint("counter", __name__)
 
 def _day(timezone: str) -> date:
     """The asked-for day, else today where the office is."""
@@ -38,14 +30,14 @@ def _day(timezone: str) -> date:
         return datetime.now(ZoneInfo(timezone)).date()
 
 
-@web.get("/<lang>/staff/day-list")
+@blueprint.get("/<lang>/staff/day-list")
 @staff_page
 def staff_day_list():
     """The bookings of one office (and counter) on one day, in time order."""
     with services() as rpc:
         offices = rpc.appointments.list_offices(g.tenant.id)
     if not offices:
-        return render_template("day_list.html", offices=[], office=None, entries=[])
+        return render_template("appointments/day_list.html", offices=[], office=None, entries=[])
     by_id = {office["id"]: office for office in offices}
     office = by_id.get(request.args.get("office", ""), offices[0])
     counter_id = request.args.get("counter") or None
@@ -57,7 +49,7 @@ def staff_day_list():
                                             counter_id, g.staff)
     names = {service["id"]: service["name"] for service in office["services"]}
     counters = {counter["id"]: counter["name"] for counter in office["counters"]}
-    return render_template("day_list.html", offices=offices, office=office, day=day,
+    return render_template("appointments/day_list.html", offices=offices, office=office, day=day,
                            counter_id=counter_id or "", entries=entries,
                            day_heading=day_label(day), names=names,
                            counters=counters,
@@ -65,7 +57,7 @@ def staff_day_list():
 
 
 def _back() -> Any:
-    return redirect(url_for("web.staff_day_list", office=request.form.get("office", ""),
+    return redirect(url_for("counter.staff_day_list", office=request.form.get("office", ""),
                             date=request.form.get("date", ""),
                             counter=request.form.get("counter", "")), code=303)
 
@@ -80,7 +72,7 @@ def _act(call: Callable[[Any], Any], done: str) -> Any:
     return _back()
 
 
-@web.post("/<lang>/staff/bookings/<reference>/check-in")
+@blueprint.post("/<lang>/staff/bookings/<reference>/check-in")
 @staff_page
 def staff_check_in(reference: str):
     """The resident has arrived."""
@@ -88,7 +80,7 @@ def staff_check_in(reference: str):
                 _("%(reference)s is checked in.", reference=reference))
 
 
-@web.post("/<lang>/staff/bookings/<reference>/no-show")
+@blueprint.post("/<lang>/staff/bookings/<reference>/no-show")
 @staff_page
 def staff_no_show(reference: str):
     """The resident did not come."""
@@ -96,7 +88,7 @@ def staff_no_show(reference: str):
                 _("%(reference)s is marked as missed.", reference=reference))
 
 
-@web.post("/<lang>/staff/offices/<office_id>/counters/<counter_id>/call-next")
+@blueprint.post("/<lang>/staff/offices/<office_id>/counters/<counter_id>/call-next")
 @staff_page
 def staff_call_next(office_id: str, counter_id: str):
     """Call the next checked-in resident to this counter."""
@@ -114,7 +106,7 @@ def staff_call_next(office_id: str, counter_id: str):
     return _back()
 
 
-@web.post("/<lang>/staff/offices/<office_id>/walk-ins")
+@blueprint.post("/<lang>/staff/offices/<office_id>/walk-ins")
 @staff_page
 def staff_walk_in(office_id: str):
     """Book a free time for someone standing at the counter (day, time, service, name)."""

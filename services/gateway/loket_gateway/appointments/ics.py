@@ -7,7 +7,7 @@ from typing import Any
 
 from icalendar import Alarm, Calendar, Event, vText
 
-from .i18n import LANGUAGE_NAMES, money_in, text_in
+from ..core.i18n import LANGUAGE_NAMES, money_in, text_in
 
 PRODID = "-//Loket//Digitaler Bürgerservice//DE"
 REMINDER_BEFORE = timedelta(days=1)

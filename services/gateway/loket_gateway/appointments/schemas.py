@@ -2,7 +2,7 @@
 """The public contract of the appointments API (the OpenAPI document's source)."""
 from marshmallow import Schema, fields, validate
 
-from .api_schemas import TextSchema
+from ..core.api_schemas import TextSchema
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$")
 

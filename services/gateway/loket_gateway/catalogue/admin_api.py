@@ -13,13 +13,14 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from loket_common.validation import load
+from ..core.api_helpers import api_blueprint, json_body, known_tenant, query_args
+from ..core.openapi import operation
+from ..core.problems import Problem
+from ..core.rpc import services
+from ..identity.access import current_actor, require_role
+from . import admin_schemas as schemas
 
-from . import catalogue_admin_schemas as schemas
-from .api import _json_body, _rpc, _tenant, api
-from .identity import current_actor, require_role
-from .openapi import operation
-from .problems import Problem
+blueprint = api_blueprint("catalogue_api", __name__)
 
 TAGS = ("appointments: tenant admin",)
 ADMIN = "tenant_admin"
@@ -60,24 +61,24 @@ def _add_entry_routes(kind: str, plural: str, what: str) -> None:
     path = f"/tenants/<tenant>/{plural}/<{kind}_id>"
 
     def get_entry(tenant: str, **ids: str) -> Response:
-        tenant = _tenant(tenant)
-        with _rpc() as rpc:
+        tenant = known_tenant(tenant)
+        with services() as rpc:
             return _versioned(getattr(rpc.appointments, f"get_{kind}")(tenant, ids[f"{kind}_id"]))
 
     def put_entry(tenant: str, **ids: str) -> Response:
-        tenant = _tenant(tenant)
+        tenant = known_tenant(tenant)
         creating = request.headers.get("If-None-Match", "").strip() == "*"
         expected = None if creating else _expected_version()
-        body = _json_body(request_schema())
-        with _rpc() as rpc:
+        body = json_body(request_schema())
+        with services() as rpc:
             entry = getattr(rpc.appointments, f"put_{kind}")(tenant, ids[f"{kind}_id"], body,
                                                              expected, current_actor())
         return _versioned(entry, 201 if creating else 200)
 
     def deactivate_entry(tenant: str, **ids: str) -> Response:
-        tenant = _tenant(tenant)
+        tenant = known_tenant(tenant)
         expected = _expected_version()
-        with _rpc() as rpc:
+        with services() as rpc:
             return _versioned(rpc.appointments.deactivate(tenant, kind, ids[f"{kind}_id"],
                                                           expected, current_actor()))
 
@@ -96,30 +97,30 @@ def _add_entry_routes(kind: str, plural: str, what: str) -> None:
     ]
     for view, method, name, describe in views:
         view.__name__ = view.__qualname__ = name  # the endpoint and the operationId
-        api.add_url_rule(path, name, require_role(ADMIN)(describe(view)), methods=[method])
+        blueprint.add_url_rule(path, name, require_role(ADMIN)(describe(view)), methods=[method])
 
 
-@api.get("/tenants/<tenant>/catalogue")
+@blueprint.get("/tenants/<tenant>/catalogue")
 @operation("Every office and service, deactivated ones too (tenant admin)",
            {200: ("The catalogue", schemas.CatalogueSchema)}, tags=TAGS, security="staffToken")
 @require_role(ADMIN)
 def get_catalogue(tenant: str):
     """The whole catalogue with versions, for the admin pages."""
-    tenant = _tenant(tenant)
-    with _rpc() as rpc:
+    tenant = known_tenant(tenant)
+    with services() as rpc:
         return jsonify(rpc.appointments.list_catalogue(tenant))
 
 
-@api.get("/tenants/<tenant>/catalogue/changes")
+@blueprint.get("/tenants/<tenant>/catalogue/changes")
 @operation("Who changed what in the catalogue, newest first (tenant admin)",
            {200: ("The audit trail", schemas.CatalogueChangeSchema(many=True))},
            query=schemas.ChangesQuerySchema, tags=TAGS, security="staffToken")
 @require_role(ADMIN)
 def list_catalogue_changes(tenant: str):
     """The audit trail of catalogue changes."""
-    tenant = _tenant(tenant)
-    query = load(schemas.ChangesQuerySchema(), request.args.to_dict())
-    with _rpc() as rpc:
+    tenant = known_tenant(tenant)
+    query = query_args(schemas.ChangesQuerySchema())
+    with services() as rpc:
         return jsonify(rpc.appointments.list_catalogue_changes(tenant, query["limit"]))
 
 
@@ -127,42 +128,42 @@ _add_entry_routes("office", "offices", "office")
 _add_entry_routes("service", "services", "offered service")
 
 
-@api.get("/tenants/<tenant>/offices/<office_id>/closures")
+@blueprint.get("/tenants/<tenant>/offices/<office_id>/closures")
 @operation("The days an office is closed (tenant admin)",
            {200: ("Closures; the ETag is the office's", schemas.ClosuresSchema)},
            tags=TAGS, security="staffToken")
 @require_role(ADMIN)
 def list_closures(tenant: str, office_id: str):
     """Closures and holidays of an office."""
-    tenant = _tenant(tenant)
-    with _rpc() as rpc:
+    tenant = known_tenant(tenant)
+    with services() as rpc:
         return _versioned(rpc.appointments.list_closures(tenant, office_id))
 
 
-@api.post("/tenants/<tenant>/offices/<office_id>/closures")
+@blueprint.post("/tenants/<tenant>/offices/<office_id>/closures")
 @operation("Close an office on a day (tenant admin)",
            {201: ("Closed; the office", schemas.AdminOfficeSchema), **WRITE_ERRORS},
            request=schemas.ClosureSchema, tags=TAGS, security="staffToken", headers=IF_MATCH)
 @require_role(ADMIN)
 def add_closure(tenant: str, office_id: str):
     """Refused with 409 while confirmed bookings fall on the day."""
-    tenant = _tenant(tenant)
+    tenant = known_tenant(tenant)
     expected = _expected_version()
-    closure = _json_body(schemas.ClosureSchema())
-    with _rpc() as rpc:
+    closure = json_body(schemas.ClosureSchema())
+    with services() as rpc:
         return _versioned(rpc.appointments.add_closure(tenant, office_id, closure, expected,
                                                        current_actor()), 201)
 
 
-@api.delete("/tenants/<tenant>/offices/<office_id>/closures/<day>")
+@blueprint.delete("/tenants/<tenant>/offices/<office_id>/closures/<day>")
 @operation("Open an office again on a closed day (tenant admin)",
            {200: ("Reopened; the office", schemas.AdminOfficeSchema), **WRITE_ERRORS},
            tags=TAGS, security="staffToken", headers=IF_MATCH)
 @require_role(ADMIN)
 def remove_closure(tenant: str, office_id: str, day: str):
     """Remove a closure (``day`` as YYYY-MM-DD)."""
-    tenant = _tenant(tenant)
+    tenant = known_tenant(tenant)
     expected = _expected_version()
-    with _rpc() as rpc:
+    with services() as rpc:
         return _versioned(rpc.appointments.remove_closure(tenant, office_id, day, expected,
                                                           current_actor()))

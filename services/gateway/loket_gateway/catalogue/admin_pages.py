@@ -12,7 +12,12 @@ from typing import Any
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .catalogue_forms import (
+from ..core.i18n import localized
+from ..core.page_helpers import PageError, page_error, services
+from ..core.pages import pages_blueprint
+from ..identity.access import staff_page
+from ..identity.staff_roles import TENANT_ADMIN
+from .forms import (
     Form,
     FormInvalid,
     closure_body,
@@ -26,10 +31,8 @@ from .catalogue_forms import (
     service_body,
     service_form,
 )
-from .i18n import localized
-from .page_helpers import PageError, page_error, services
-from .staff_pages import TENANT_ADMIN, staff_page
-from .web import web
+
+blueprint = pages_blueprint("catalogue", __name__)
 
 PLURALS = "<any(offices, services):plural>"
 KINDS: dict[str, tuple[str, Callable[[Form], dict], Callable[[dict], dict]]] = {
@@ -70,7 +73,7 @@ def _render_entry(plural: str, entry: dict | None, form: Form,
                                       for service in known
                                       if service["active"] or service["id"] in chosen]
         context["counter_rows"] = counter_rows(form)
-    return render_template(f"admin_{kind}.html", plural=plural, entry=entry, form=form,
+    return render_template(f"catalogue/admin_{kind}.html", plural=plural, entry=entry, form=form,
                            error=error, invalid=_invalid(error, form),
                            **context), status
 
@@ -86,7 +89,7 @@ def _entry(plural: str, entry_id: str) -> dict[str, Any]:
         raise
 
 
-@web.get("/<lang>/admin/")
+@blueprint.get("/<lang>/admin/")
 @staff_page(role=TENANT_ADMIN)
 def admin_catalogue():
     """Offices and services, active or not, and the latest changes."""
@@ -95,18 +98,18 @@ def admin_catalogue():
         changes = rpc.appointments.list_catalogue_changes(g.tenant.id, RECENT_CHANGES)
     names = {(kind, entry["id"]): entry["name"] for kind in ("office", "service")
              for entry in catalogue[f"{kind}s"]}
-    return render_template("admin_catalogue.html", catalogue=catalogue, changes=changes,
+    return render_template("catalogue/admin_catalogue.html", catalogue=catalogue, changes=changes,
                            names=names)
 
 
-@web.get(f"/<lang>/admin/{PLURALS}/")
+@blueprint.get(f"/<lang>/admin/{PLURALS}/")
 @staff_page(role=TENANT_ADMIN)
 def admin_new_entry(plural: str):
     """The form for a new service or office."""
     return _render_entry(plural, None, KINDS[plural][2](None))
 
 
-@web.get(f"/<lang>/admin/{PLURALS}/<entry_id>")
+@blueprint.get(f"/<lang>/admin/{PLURALS}/<entry_id>")
 @staff_page(role=TENANT_ADMIN)
 def admin_entry(plural: str, entry_id: str):
     """The form of a stored service or office."""
@@ -114,7 +117,7 @@ def admin_entry(plural: str, entry_id: str):
     return _render_entry(plural, entry, _stored_form(plural, entry))
 
 
-@web.post(f"/<lang>/admin/{PLURALS}/")
+@blueprint.post(f"/<lang>/admin/{PLURALS}/")
 @staff_page(role=TENANT_ADMIN)
 def admin_create_entry(plural: str):
     """Create a service or office under the id the form names."""
@@ -126,7 +129,7 @@ def admin_create_entry(plural: str):
     return _save(plural, entry_id, None, form)
 
 
-@web.post(f"/<lang>/admin/{PLURALS}/<entry_id>")
+@blueprint.post(f"/<lang>/admin/{PLURALS}/<entry_id>")
 @staff_page(role=TENANT_ADMIN)
 def admin_save_entry(plural: str, entry_id: str):
     """Replace a service or office as a whole (at the version the form was loaded with)."""
@@ -154,10 +157,10 @@ def _save(plural: str, entry_id: str, entry: dict | None, form: Form) -> Any:
             failed = PageError(409, "version_conflict", {"invalid_params": [{"name": "id"}]})
         return _render_entry(plural, entry, form, failed, failed.status)
     flash(_("Saved."), "done")
-    return redirect(url_for("web.admin_entry", plural=plural, entry_id=entry_id), code=303)
+    return redirect(url_for("catalogue.admin_entry", plural=plural, entry_id=entry_id), code=303)
 
 
-@web.post(f"/<lang>/admin/{PLURALS}/<entry_id>/deactivate")
+@blueprint.post(f"/<lang>/admin/{PLURALS}/<entry_id>/deactivate")
 @staff_page(role=TENANT_ADMIN)
 def admin_deactivate(plural: str, entry_id: str):
     """Stop offering a service or office (after the confirmation box is ticked)."""
@@ -176,23 +179,23 @@ def admin_deactivate(plural: str, entry_id: str):
         return _render_entry(plural, current, _stored_form(plural, current), failed,
                              failed.status)
     flash(_("Deactivated. It is kept with its bookings but no longer offered."), "done")
-    return redirect(url_for("web.admin_catalogue"), code=303)
+    return redirect(url_for("catalogue.admin_catalogue"), code=303)
 
 
 def _render_closures(office: dict[str, Any], form: Form, error: PageError | None = None,
                      status: int = 200) -> Any:
-    return render_template("admin_closures.html", office=office, form=form, error=error,
+    return render_template("catalogue/admin_closures.html", office=office, form=form, error=error,
                            invalid=_invalid(error, form)), status
 
 
-@web.get("/<lang>/admin/offices/<office_id>/closures")
+@blueprint.get("/<lang>/admin/offices/<office_id>/closures")
 @staff_page(role=TENANT_ADMIN)
 def admin_closures(office_id: str):
     """The days an office is closed, and a form to add one."""
     return _render_closures(_entry("offices", office_id), {})
 
 
-@web.post("/<lang>/admin/offices/<office_id>/closures")
+@blueprint.post("/<lang>/admin/offices/<office_id>/closures")
 @staff_page(role=TENANT_ADMIN)
 def admin_add_closure(office_id: str):
     """Close the office on a day."""
@@ -202,7 +205,7 @@ def admin_add_closure(office_id: str):
         _("The office is closed on that day now."))
 
 
-@web.post("/<lang>/admin/offices/<office_id>/closures/<day>/remove")
+@blueprint.post("/<lang>/admin/offices/<office_id>/closures/<day>/remove")
 @staff_page(role=TENANT_ADMIN)
 def admin_remove_closure(office_id: str, day: str):
     """Open the office again on a closed day."""
@@ -222,4 +225,4 @@ def _closure_change(office_id: str, form: Form, change: Callable[[Any, int], Any
         keep = {} if failed.code == "version_conflict" else form
         return _render_closures(_entry("offices", office_id), keep, failed, failed.status)
     flash(done, "done")
-    return redirect(url_for("web.admin_closures", office_id=office_id), code=303)
+    return redirect(url_for("catalogue.admin_closures", office_id=office_id), code=303)

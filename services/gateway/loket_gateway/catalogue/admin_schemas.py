@@ -6,7 +6,7 @@ The gateway checks the shape; the appointments service validates the rest
 """
 from marshmallow import Schema, fields, validate
 
-from .api_schemas import AddressSchema, TextSchema
+from ..core.api_schemas import AddressSchema, TextSchema
 
 CLOCK_INTERVAL = fields.List(fields.String(), validate=validate.Length(equal=2),
                              metadata={"description": '["08:00", "12:00"] (local time)'})

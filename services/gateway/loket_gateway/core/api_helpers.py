@@ -1,32 +1,48 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The JSON API under ``/api/v1``: thin views that validate and call one service."""
+"""What every area's JSON API under ``/api/v1`` shares: its blueprints, tenant, body, query, secret.
+
+Each area makes its API blueprint with :func:`api_blueprint` and adds it with
+:func:`register_api`; its views read the request with :func:`known_tenant`,
+:func:`json_body`, :func:`query_args` and :func:`request_secret`.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, request
 from marshmallow import Schema
 
 from loket_common.validation import load
 
-from . import api_schemas as schemas
-from .openapi import operation
 from .problems import Problem
-from .rpc import services
 
-api = Blueprint("api", __name__, url_prefix="/api/v1")
+API_PREFIX = "/api/v1"
 
 
-def _tenant(tenant: str) -> str:
+def api_blueprint(name: str, import_name: str) -> Blueprint:
+    """An area's blueprint of JSON API routes, under ``/api/v1``."""
+    return Blueprint(name, import_name, url_prefix=API_PREFIX)
+
+
+def register_api(app: Flask, blueprint: Blueprint) -> None:
+    """Add an API blueprint to ``app``, exempt from the forms' CSRF check.
+
+    Bearer tokens, never cookies: another site cannot make a browser send them.
+    """
+    app.register_blueprint(blueprint)
+    app.extensions["csrf"].exempt(blueprint)
+
+
+def known_tenant(tenant: str) -> str:
+    """``tenant`` when this gateway serves it (404 ``unknown_tenant`` otherwise)."""
     if current_app.extensions["loket_tenants"].get(tenant) is None:
         raise Problem(404, "unknown_tenant", "Unknown municipality",
                       f"No municipality '{tenant[:40]}' is served here.")
     return tenant
 
 
-def _rpc():
-    return services()
-
-
-def _json_body(schema: Schema) -> dict:
+def json_body(schema: Schema) -> dict:
+    """The request's JSON object loaded by ``schema`` (400 ``validation_failed`` otherwise)."""
     body = request.get_json(silent=True)
     if body is None:
         raise Problem(400, "validation_failed", "Invalid request",
@@ -35,30 +51,15 @@ def _json_body(schema: Schema) -> dict:
     return load(schema, body)
 
 
-def _request_secret(header: str, what: str) -> str:
+def query_args(schema: Schema) -> dict[str, Any]:
+    """The query string loaded by ``schema`` (400 ``validation_failed`` otherwise)."""
+    return load(schema, request.args.to_dict())
+
+
+def request_secret(header: str, what: str) -> str:
     """A secret link's token, from ``header`` or ``?token=`` (401 problem when missing)."""
     token = request.headers.get(header) or request.args.get("token", "")
     if not token:
         raise Problem(401, "not_authenticated", "Authentication required",
                       f"Send {what} as '{header}' or '?token='.")
     return token
-
-
-def _bearer_token() -> str:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(401, "not_authenticated", "Authentication required",
-                      "Send the profile token as 'Authorization: Bearer <token>'.")
-    return token.strip()
-
-
-@api.get("/tenants/<tenant>/offices")
-@operation("Citizens' offices and the services offered there",
-           {200: ("The offices", schemas.OfficeSchema(many=True))}, tags=("appointments",))
-def list_offices(tenant: str):
-    """Offices with services, from appointments."""
-    tenant = _tenant(tenant)
-    with _rpc() as rpc:
-        offices = rpc.appointments.list_offices(tenant)
-    return jsonify(schemas.OfficeSchema(many=True).dump(offices))

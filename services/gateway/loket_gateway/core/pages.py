@@ -1,13 +1,17 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Server-rendered pages for residents: work without JavaScript, in every tenant language."""
+"""What every area's server-rendered pages share: a blueprint whose URLs start with ``/<lang>/``.
+
+Pages work without JavaScript, in every tenant language. Each area makes its blueprint with
+:func:`pages_blueprint`: the language comes from the URL (only the tenant's languages
+exist) and links stay in the page's language.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from typing import Any
 
-from .rpc import services
+from flask import Blueprint, abort, current_app, g, request
+
 from .tenants import Tenant
-
-web = Blueprint("web", __name__)
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 
@@ -20,8 +24,7 @@ def current_tenant() -> Tenant:
     return tenant
 
 
-@web.url_value_preprocessor
-def take_language(endpoint, values) -> None:
+def take_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Take ``lang`` from the URL; only the tenant's languages exist."""
     if values and "lang" in values:
         g.lang = values.pop("lang")
@@ -31,25 +34,15 @@ def take_language(endpoint, values) -> None:
         g.dir = "rtl" if g.lang in RTL_LANGUAGES else "ltr"
 
 
-@web.url_defaults
-def keep_language(endpoint, values) -> None:
+def keep_language(endpoint: str, values: dict[str, Any]) -> None:
     """Links stay in the page's language."""
     if "lang" not in values and "lang" in g:
         values["lang"] = g.lang
 
 
-@web.get("/")
-def root():
-    """Send the visitor to the home page in the best language they accept."""
-    tenant = current_tenant()
-    lang = request.accept_languages.best_match(tenant.languages) or tenant.default_language
-    return redirect(url_for("web.home", lang=lang), code=303)
-
-
-@web.get("/<lang>/")
-def home():
-    """The tenant's services: where to book an appointment, what to apply for."""
-    with services() as rpc:
-        offices = rpc.appointments.list_offices(g.tenant.id)
-        permit_types = rpc.permits.list_permit_types(g.tenant.id)
-    return render_template("home.html", offices=offices, permit_types=permit_types)
+def pages_blueprint(name: str, import_name: str) -> Blueprint:
+    """An area's blueprint of pages, with the page language taken from and kept in URLs."""
+    blueprint = Blueprint(name, import_name)
+    blueprint.url_value_preprocessor(take_language)
+    blueprint.url_defaults(keep_language)
+    return blueprint

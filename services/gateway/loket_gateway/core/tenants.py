@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-# About 0.1-0.5 s in a browser, ~25,000 SHA-256 on average; see proof_of_work.py.
+# About 0.1-0.5 s in a browser, ~25,000 SHA-256 on average; see anti_bot/proof_of_work.py.
 DEFAULT_POW_DIFFICULTY = 50_000
 
 
@@ -24,7 +24,7 @@ class Tenant:
     # Proof of work before a hold: the challenge's search range (0 switches it off).
     pow_difficulty: int = DEFAULT_POW_DIFFICULTY
     # Sign-in: the tenant's OpenID Connect providers and trust levels per action, as written
-    # in tenants.yml (read by identity_providers.py and trust_levels.py).
+    # in tenants.yml (read by identity/providers.py and identity/trust_levels.py).
     identity_providers: tuple[dict, ...] = field(default=(), hash=False, compare=False)
     minimum_trust_level: dict = field(default_factory=dict, hash=False, compare=False)
 

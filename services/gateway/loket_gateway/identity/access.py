@@ -15,10 +15,10 @@ from typing import Any
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
+from ..core.problems import Problem
 from . import sessions
 from .bearer_tokens import InvalidToken, KeyCache, unverified_issuer, validate
-from .identity_providers import IdentityProvider, registry
-from .problems import Problem
+from .providers import IdentityProvider, registry
 from .staff_roles import CASE_WORKER, COUNTER_STAFF, OPERATOR, TENANT_ADMIN, roles_in
 from .subjects import pseudonym_key, resident_subject, staff_subject
 from .trust_levels import TRUST_LEVELS, level_of_acr, reaches, required_level
@@ -132,8 +132,8 @@ def optional_subject(tenant: str) -> str | None:
 
 def sign_in_url(kind: str, level: str | None = None) -> str:
     """The sign-in page for ``kind``, coming back here afterwards."""
-    endpoint = "web.resident_sign_in" if kind == sessions.RESIDENT else "web.staff_sign_in"
-    back = request.full_path.rstrip("?") if request.method == "GET" else url_for("web.home")
+    endpoint = "sign_in.resident_sign_in" if kind == sessions.RESIDENT else "sign_in.staff_sign_in"
+    back = request.full_path.rstrip("?") if request.method == "GET" else url_for("home.home")
     args: dict[str, Any] = {"next": back}
     if level:
         args["level"] = level

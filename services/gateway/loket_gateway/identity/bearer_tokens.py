@@ -19,7 +19,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from .identity_providers import IdentityProvider
+from .providers import IdentityProvider
 
 ALGORITHMS = ["RS256", "ES256"]
 LEEWAY_SECONDS = 30

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from authlib.integrations.flask_client import OAuth
 from flask import Flask
 
-from .tenants import TenantRegistry
+from ..core.tenants import TenantRegistry
 from .trust_levels import DEFAULT_ACR_LEVELS
 
 AUDIENCES = ("residents", "staff")

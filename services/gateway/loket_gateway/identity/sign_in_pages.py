@@ -15,14 +15,16 @@ from authlib.integrations.base_client import OAuthError
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from requests import RequestException
 
+from ..core.pages import RTL_LANGUAGES, current_tenant, pages_blueprint
+from ..core.rpc import services
 from . import sessions
-from .identity import display_name
-from .identity_providers import IdentityProvider, registry
-from .rpc import services
-from .staff_roles import OPERATOR, is_operator, roles_in
+from .access import display_name
+from .providers import IdentityProvider, registry
+from .staff_roles import COUNTER_STAFF, OPERATOR, TENANT_ADMIN, is_operator, roles_in
 from .subjects import pseudonym_key, resident_subject, staff_subject
 from .trust_levels import TRUST_LEVELS, acr_for, level_of_acr, reaches
-from .web import RTL_LANGUAGES, current_tenant, web
+
+blueprint = pages_blueprint("sign_in", __name__)
 
 PENDING = "auth_pending"
 
@@ -33,6 +35,13 @@ def safe_next(value: str | None, default: str) -> str:
             or "\\" in value or any(ord(char) < 32 for char in value)):
         return default
     return value
+
+
+def start_page(roles: set[str]) -> Any:
+    """Admins start at the catalogue, counter staff at the day list, case workers at the queue."""
+    start = ("catalogue.admin_catalogue" if TENANT_ADMIN in roles else
+             "counter.staff_day_list" if COUNTER_STAFF in roles else "cases.case_queue_page")
+    return redirect(url_for(start), code=303)
 
 
 def _begin(kind: str, audience: str, default_next: str) -> Any:
@@ -50,7 +59,7 @@ def _begin(kind: str, audience: str, default_next: str) -> Any:
     elif len(providers) == 1 and not expired:
         provider = providers[0]
     else:
-        return render_template("sign_in.html", kind=kind, providers=providers,
+        return render_template("identity/sign_in.html", kind=kind, providers=providers,
                                next_path=next_path, level=level, expired=expired,
                                failed=False), 200 if providers else 503
     session[PENDING] = {"kind": kind, "provider": provider.name, "tenant": g.tenant.id,
@@ -60,35 +69,33 @@ def _begin(kind: str, audience: str, default_next: str) -> Any:
         options["acr_values"] = acr_for(level, dict(provider.acr_levels))
     client = registry(current_app).client(provider)
     try:
-        return client.authorize_redirect(url_for("web.auth_callback", _external=True),
+        return client.authorize_redirect(url_for("sign_in.auth_callback", _external=True),
                                          **options)
     except (RequestException, ValueError, KeyError):  # the provider does not answer
         return _failed(kind, 503)
 
 
 def _failed(kind: str, status: int, reason: str = "failed") -> Any:
-    return render_template("sign_in.html", kind=kind, providers=[], next_path="",
+    return render_template("identity/sign_in.html", kind=kind, providers=[], next_path="",
                            level=None, expired=False, failed=reason), status
 
 
-@web.get("/<lang>/sign-in")
+@blueprint.get("/<lang>/sign-in")
 def resident_sign_in():
     """Residents: sign in (or choose the provider first)."""
-    return _begin(sessions.RESIDENT, "residents", url_for("web.home"))
+    return _begin(sessions.RESIDENT, "residents", url_for("home.home"))
 
 
-@web.get("/<lang>/staff/")
+@blueprint.get("/<lang>/staff/")
 def staff_sign_in():
     """Staff: straight on to the start page when signed in, else sign in."""
-    from .staff_pages import start_page
-
     entry = sessions.current(sessions.STAFF, g.tenant.id)
     if entry and entry.get("roles") and not request.args.get("level"):
         return start_page(set(entry["roles"]))
-    return _begin(sessions.STAFF, "staff", url_for("web.staff_sign_in"))
+    return _begin(sessions.STAFF, "staff", url_for("sign_in.staff_sign_in"))
 
 
-@web.get("/auth/callback")
+@blueprint.get("/auth/callback")
 def auth_callback():
     """The provider sends the browser back here with the code: finish the sign-in."""
     g.tenant = current_tenant()
@@ -148,19 +155,19 @@ def _signed_out(kind: str, endpoint: str) -> Any:
     return redirect(url_for(endpoint), code=303)
 
 
-@web.post("/<lang>/sign-out")
+@blueprint.post("/<lang>/sign-out")
 def resident_sign_out():
     """Residents: sign out (staff stay signed in)."""
-    return _signed_out(sessions.RESIDENT, "web.home")
+    return _signed_out(sessions.RESIDENT, "home.home")
 
 
-@web.post("/<lang>/staff/sign-out")
+@blueprint.post("/<lang>/staff/sign-out")
 def staff_sign_out():
     """Staff: sign out (a resident session in the same browser stays)."""
-    return _signed_out(sessions.STAFF, "web.home")
+    return _signed_out(sessions.STAFF, "home.home")
 
 
-@web.app_context_processor
+@blueprint.app_context_processor
 def trust_level_names() -> dict[str, Any]:
     """What the trust levels are called on the pages."""
     from flask_babel import gettext as _

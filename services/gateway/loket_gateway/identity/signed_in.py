@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import request
 
-from .identity import Resident, api_resident
-from .rpc import services
+from ..core.rpc import services
+from .access import Resident, api_resident
 
 
 def api_resident_if_sent(tenant: str) -> Resident | None:

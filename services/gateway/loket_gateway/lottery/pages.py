@@ -11,10 +11,9 @@ from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
 
-from . import appointment_schemas, lottery_schemas
-from .hold_guard import person_key
-from .identity import page_resident
-from .page_helpers import (
+from ..appointments import schemas as appointment_schemas
+from ..appointments.anti_bot.hold_guard import person_key
+from ..core.page_helpers import (
     PageError,
     day_label,
     in_zone,
@@ -24,9 +23,13 @@ from .page_helpers import (
     service_or_404,
     services,
 )
-from .rate_limits import BOOKING_PERSON_LIMIT, HOLD_LIMIT, limit_address, limit_person
-from .signed_in import prefilled_contact, with_subject
-from .web import web
+from ..core.pages import pages_blueprint
+from ..core.rate_limits import BOOKING_PERSON_LIMIT, HOLD_LIMIT, limit_address, limit_person
+from ..identity.access import page_resident
+from ..identity.signed_in import prefilled_contact, with_subject
+from . import schemas as lottery_schemas
+
+blueprint = pages_blueprint("lottery", __name__)
 
 LOTTERY = "lottery"
 ENTRY_FIELDS = ("office", "name", "email", "language")
@@ -66,11 +69,11 @@ def _render_entry(service: dict[str, Any], release: dict[str, Any], values: dict
                   error: PageError | None):
     status = error.status if error else 200
     return render_template(
-        "lottery_entry.html", service=service, release=release, values=values, error=error,
+        "lottery/lottery_entry.html", service=service, release=release, values=values, error=error,
         fields=appointment_schemas.ContactSchema().fields), status
 
 
-@web.get("/<lang>/appointments/<service_id>/lottery")
+@blueprint.get("/<lang>/appointments/<service_id>/lottery")
 def lottery_entry_form(service_id: str):
     """How the lottery works, and the only data an entry needs, each with why."""
     service, release = _lottery_service(service_id)
@@ -87,7 +90,7 @@ def _entry_request(service: dict[str, Any], values: dict[str, str]) -> dict[str,
         "email": values["email"], "language": values["language"]})
 
 
-@web.post("/<lang>/appointments/<service_id>/lottery")
+@blueprint.post("/<lang>/appointments/<service_id>/lottery")
 @limit_address(HOLD_LIMIT, scope="hold")
 @limit_person(person_key, BOOKING_PERSON_LIMIT, scope="booking-person")
 def enter_lottery(service_id: str):
@@ -103,12 +106,12 @@ def enter_lottery(service_id: str):
         return _render_entry(service, release, values, error)
     except Exception as error:  # noqa: BLE001 (every failure becomes a message on the page)
         return _render_entry(service, release, values, page_error(error))
-    return redirect(url_for("web.lottery_status", reference=entered["entry"]["reference"],
+    return redirect(url_for("lottery.lottery_status", reference=entered["entry"]["reference"],
                             token=entered["status_token"], lang=wanted["language"],
                             done="entered"), code=303)
 
 
-@web.get("/<lang>/appointments/lottery/<reference>")
+@blueprint.get("/<lang>/appointments/lottery/<reference>")
 def lottery_status(reference: str):
     """The entry the status link opens: pending, allocated or not allocated."""
     with services() as rpc:
@@ -121,6 +124,6 @@ def lottery_status(reference: str):
     wanted = by_id.get(entry["office_id"] or "")  # None: any office
     office = by_id.get(booking["office_id"]) if booking else wanted
     return render_template(
-        "lottery_status.html", entry=entry, service=service, wanted=wanted, office=office,
+        "lottery/lottery_status.html", entry=entry, service=service, wanted=wanted, office=office,
         booking=booking, timezone=(office or service["offices"][0])["timezone"],
         day=day_label(date.fromisoformat(entry["day"])), done=request.args.get("done", ""))

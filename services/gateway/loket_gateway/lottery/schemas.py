@@ -2,7 +2,7 @@
 """The public contract of the fair-release (lottery) API."""
 from marshmallow import Schema, fields, validate
 
-from .appointment_schemas import SLUG, ContactSchema
+from ..appointments.schemas import SLUG, ContactSchema
 
 
 class ReleaseSchema(Schema):

@@ -4,7 +4,7 @@
 Profile, businesses, consents, who read my data, my appointments, export and erasure.
 
 Every route identifies the resident by the bearer access token
-(:func:`.identity.api_resident`); the subject comes only from the token, never from the
+(:func:`identity.access.api_resident`); the subject comes only from the token, never from the
 path or body, so nobody can address another person's data. Export and erasure need the
 tenant's trust level for them.
 """
@@ -21,11 +21,14 @@ from flask import Response, jsonify
 from marshmallow import Schema
 from nameko.exceptions import RemoteError
 
-from . import my_data_schemas as schemas
-from .api import _json_body, _rpc, _tenant, api
-from .identity import Resident, api_resident, bearer_token, required_level
-from .openapi import operation
-from .problems import Problem
+from ..core.api_helpers import api_blueprint, json_body, known_tenant
+from ..core.openapi import operation
+from ..core.problems import Problem
+from ..core.rpc import services
+from ..identity.access import Resident, api_resident, bearer_token, required_level
+from . import schemas
+
+blueprint = api_blueprint("my_data_api", __name__)
 
 TAGS = ("my data",)
 ME = "/tenants/<tenant>/me"
@@ -47,15 +50,15 @@ class AsResident(NamedTuple):
 def _as_resident(tenant: str, read: Callable[[], Any] = lambda: None, *,
                  action: str | None = None) -> Iterator[AsResident]:
     """The tenant, then the token (and the trust level ``action`` needs), then the body."""
-    tenant = _tenant(tenant)
+    tenant = known_tenant(tenant)
     resident = api_resident(tenant, required_level(tenant, action) if action else "low")
     body = read()
-    with _rpc() as rpc:
+    with services() as rpc:
         yield AsResident(rpc, tenant, resident, body)
 
 
 def _body(schema: type[Schema]) -> Callable[[], dict]:
-    return lambda: _json_body(schema())
+    return lambda: json_body(schema())
 
 
 def checked_purpose(purpose: str) -> str:
@@ -87,7 +90,7 @@ def own_profile(call: AsResident, read: Callable[[], dict]) -> dict:
     return read()
 
 
-@api.get(ME)
+@blueprint.get(ME)
 @operation("My profile", {200: ("My profile", schemas.ProfileSchema), **AUTH},
            tags=TAGS, security=True)
 def my_profile(tenant: str):
@@ -97,7 +100,7 @@ def my_profile(tenant: str):
             call.tenant, call.resident.subject)))
 
 
-@api.patch(ME)
+@blueprint.patch(ME)
 @operation("Change my profile (only the fields sent)",
            {200: ("The changed profile", schemas.ProfileSchema), **AUTH},
            request=schemas.ProfileUpdateSchema, tags=TAGS, security=True)
@@ -108,17 +111,17 @@ def change_my_profile(tenant: str):
             call.tenant, call.resident.subject, call.body)))
 
 
-@api.get("/tenants/<tenant>/profile-fields")
+@blueprint.get("/tenants/<tenant>/profile-fields")
 @operation("The fields of a profile, which are required, and why each is asked for",
            {200: ("Fields", schemas.ProfileFieldSchema(many=True))}, tags=TAGS)
 def profile_fields(tenant: str):
     """Public: what a profile holds and why."""
-    tenant = _tenant(tenant)
-    with _rpc() as rpc:
+    tenant = known_tenant(tenant)
+    with services() as rpc:
         return jsonify(rpc.profile.profile_fields())
 
 
-@api.get(ME + "/businesses")
+@blueprint.get(ME + "/businesses")
 @operation("The businesses I represent",
            {200: ("Mine", schemas.BusinessSchema(many=True)), **AUTH}, tags=TAGS, security=True)
 def my_businesses(tenant: str):
@@ -127,7 +130,7 @@ def my_businesses(tenant: str):
         return jsonify(call.rpc.profile.list_businesses(call.tenant, call.resident.subject))
 
 
-@api.post(ME + "/businesses")
+@blueprint.post(ME + "/businesses")
 @operation("Add a business I represent",
            {201: ("Added", schemas.BusinessSchema), **AUTH},
            request=schemas.BusinessRequestSchema, tags=TAGS, security=True)
@@ -139,7 +142,7 @@ def add_business(tenant: str):
     return jsonify(saved), 201
 
 
-@api.put(ME + "/businesses/<business_id>")
+@blueprint.put(ME + "/businesses/<business_id>")
 @operation("Replace one of my businesses",
            {200: ("Saved", schemas.BusinessSchema), **AUTH},
            request=schemas.BusinessRequestSchema, tags=TAGS, security=True)
@@ -150,7 +153,7 @@ def save_business(tenant: str, business_id: str):
                                                       business_id, call.body))
 
 
-@api.get(ME + "/consents")
+@blueprint.get(ME + "/consents")
 @operation("My consents: each purpose, given or not, and when",
            {200: ("Consents", schemas.ConsentSchema(many=True)), **AUTH},
            tags=TAGS, security=True)
@@ -160,7 +163,7 @@ def my_consents(tenant: str):
         return jsonify(call.rpc.profile.list_consents(call.tenant, call.resident.subject))
 
 
-@api.put(ME + "/consents/<purpose>")
+@blueprint.put(ME + "/consents/<purpose>")
 @operation("Give my consent for a purpose",
            {200: ("The consent, given", schemas.ConsentSchema), **AUTH,
             400: ("Not a purpose the municipality asks consent for", None)},
@@ -172,7 +175,7 @@ def give_consent(tenant: str, purpose: str):
                                                      purpose))
 
 
-@api.delete(ME + "/consents/<purpose>")
+@blueprint.delete(ME + "/consents/<purpose>")
 @operation("Withdraw my consent for a purpose",
            {200: ("The consent, withdrawn", schemas.ConsentSchema), **AUTH,
             400: ("Not a purpose the municipality asks consent for", None)},
@@ -184,7 +187,7 @@ def withdraw_consent(tenant: str, purpose: str):
                                                          purpose))
 
 
-@api.get(ME + "/access-log")
+@blueprint.get(ME + "/access-log")
 @operation("Who read my data: when, who, in which role, for what purpose, where",
            {200: ("Newest first", schemas.AccessLogEntrySchema(many=True)), **AUTH},
            tags=TAGS, security=True)
@@ -194,7 +197,7 @@ def my_access_log(tenant: str):
         return jsonify(call.rpc.profile.access_log(call.tenant, call.resident.subject))
 
 
-@api.get(ME + "/appointments")
+@blueprint.get(ME + "/appointments")
 @operation("My appointments (booked while signed in)",
            {200: ("Mine", schemas.OwnBookingSchema(many=True)), **AUTH},
            tags=TAGS, security=True)
@@ -224,7 +227,7 @@ def download(document: dict[str, Any], tenant: str) -> Response:
     return response
 
 
-@api.get(ME + "/export")
+@blueprint.get(ME + "/export")
 @operation("Everything held about me, by every service, as one JSON file",
            {200: ("The file (Content-Disposition: attachment)", schemas.ExportSchema), **AUTH},
            tags=TAGS, security=True)
@@ -235,7 +238,7 @@ def export_my_data(tenant: str):
     return download(document, call.tenant)
 
 
-@api.post(ME + "/erasure")
+@blueprint.post(ME + "/erasure")
 @operation("Erase my data in every service",
            {202: ("Requested; each service confirms when done", schemas.ErasureSchema),
             **AUTH}, tags=TAGS, security=True)
@@ -246,7 +249,7 @@ def request_erasure(tenant: str):
     return jsonify(requested), 202
 
 
-@api.get(ME + "/erasure")
+@blueprint.get(ME + "/erasure")
 @operation("The progress of my erasure request",
            {200: ("The request", schemas.ErasureSchema), **AUTH,
             404: ("No erasure requested (no_erasure_request)", None)},

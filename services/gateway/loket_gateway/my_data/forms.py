@@ -13,7 +13,7 @@ from marshmallow import Schema, ValidationError
 
 from loket_common.errors import invalid_params
 
-from .my_data_schemas import BusinessRequestSchema, ProfileUpdateSchema
+from .schemas import BusinessRequestSchema, ProfileUpdateSchema
 
 ADDRESS_PARTS = ("street", "house_number", "postal_code", "city", "country")
 PROFILE_FIELDS = ("given_name", "family_name", "address", "email", "phone",

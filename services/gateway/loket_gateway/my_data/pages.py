@@ -4,7 +4,7 @@
 Overview, profile, businesses, consents and who read my data. Plain forms (POST, then
 303), so nothing needs JavaScript.
 
-Export and erasure are in :mod:`.my_rights_pages`.
+Export and erasure are in :mod:`.rights_pages`.
 """
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from typing import Any
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .identity import resident_page
-from .my_data_forms import (
+from ..core.page_helpers import act, offices_and_services, page_error, services
+from ..core.pages import pages_blueprint
+from ..identity.access import resident_page
+from .forms import (
     BUSINESS_FIELDS,
     PROFILE_FIELDS,
     FormInvalid,
@@ -24,8 +26,8 @@ from .my_data_forms import (
     profile_body,
     stored_values,
 )
-from .page_helpers import act, offices_and_services, page_error, services
-from .web import web
+
+blueprint = pages_blueprint("my_data", __name__)
 
 
 def field_labels() -> dict[str, str]:
@@ -95,7 +97,7 @@ def booking_states() -> dict[str, str]:
             "called": _("called"), "done": _("done"), "no_show": _("missed")}
 
 
-@web.app_context_processor
+@blueprint.app_context_processor
 def my_data_names() -> dict[str, Any]:
     """Names the own-data pages share with the templates."""
     return {"field_labels": field_labels(), "role_names": role_names(),
@@ -122,25 +124,25 @@ def with_places(bookings: list[dict]) -> list[dict]:
     return sorted(shown, key=lambda booking: booking.get("start") or "")
 
 
-@web.get("/<lang>/me/")
+@blueprint.get("/<lang>/me/")
 @resident_page
 def my_overview():
     """Profile summary, appointments, applications, and the ways to my data."""
     with services() as rpc:
         profile = own_profile(rpc)
         bookings = rpc.appointments.list_own_bookings(g.tenant.id, g.resident.subject)
-    return render_template("my_overview.html", profile=profile,
+    return render_template("my_data/my_overview.html", profile=profile,
                            bookings=with_places(bookings))
 
 
 def _profile_form(values: dict[str, str], invalid: list[str], status: int = 200):
     with services() as rpc:
         described = rpc.profile.profile_fields()
-    return render_template("my_profile.html", fields=described, values=values,
+    return render_template("my_data/my_profile.html", fields=described, values=values,
                            invalid=[input_name(name) for name in invalid]), status
 
 
-@web.get("/<lang>/me/profile")
+@blueprint.get("/<lang>/me/profile")
 @resident_page
 def my_profile_page():
     """The profile form: each field with why it is asked and whether it is required."""
@@ -149,7 +151,7 @@ def my_profile_page():
     return _profile_form(stored_values(profile, PROFILE_FIELDS), [])
 
 
-@web.post("/<lang>/me/profile")
+@blueprint.post("/<lang>/me/profile")
 @resident_page
 def my_profile_save():
     """Save the profile; errors at the fields and in a summary that links to them."""
@@ -168,19 +170,19 @@ def my_profile_save():
             raise
         return _profile_form(values, sorted(problem.invalid_fields), problem.status)
     flash(_("Your profile is saved."), "done")
-    return redirect(url_for("web.my_overview"), code=303)
+    return redirect(url_for("my_data.my_overview"), code=303)
 
 
 def _businesses_page(values: dict[str, str], invalid: list[str], editing: str = "",
                      status: int = 200):
     with services() as rpc:
         businesses = rpc.profile.list_businesses(g.tenant.id, g.resident.subject)
-    return render_template("my_businesses.html", businesses=businesses, values=values,
+    return render_template("my_data/my_businesses.html", businesses=businesses, values=values,
                            invalid=[input_name(name) for name in invalid],
                            editing=editing), status
 
 
-@web.get("/<lang>/me/businesses")
+@blueprint.get("/<lang>/me/businesses")
 @resident_page
 def my_businesses_page():
     """The businesses I represent, and a form to add (or, with ``?edit=``, change) one."""
@@ -196,7 +198,7 @@ def my_businesses_page():
     return _businesses_page(values, [], editing)
 
 
-@web.post("/<lang>/me/businesses")
+@blueprint.post("/<lang>/me/businesses")
 @resident_page
 def my_businesses_save():
     """Add a business, or save the one named by ``business_id``."""
@@ -215,23 +217,23 @@ def my_businesses_save():
         return _businesses_page(values, sorted(problem.invalid_fields) or ["company_name"],
                                 business_id or "", problem.status)
     flash(_("The business is saved."), "done")
-    return redirect(url_for("web.my_businesses_page"), code=303)
+    return redirect(url_for("my_data.my_businesses_page"), code=303)
 
 
-@web.get("/<lang>/me/consents")
+@blueprint.get("/<lang>/me/consents")
 @resident_page
 def my_consents_page():
     """Each purpose with my answer, when I gave and withdrew it, and a button to change it."""
     with services() as rpc:
         consents = rpc.profile.list_consents(g.tenant.id, g.resident.subject)
-    return render_template("my_consents.html", consents=consents)
+    return render_template("my_data/my_consents.html", consents=consents)
 
 
-@web.post("/<lang>/me/consents/<purpose>")
+@blueprint.post("/<lang>/me/consents/<purpose>")
 @resident_page
 def my_consent_change(purpose: str):
     """Give (``action=give``) or withdraw (``action=withdraw``) consent for ``purpose``."""
-    back = url_for("web.my_consents_page")
+    back = url_for("my_data.my_consents_page")
     if request.form.get("action") == "give":
         return act(lambda rpc: rpc.profile.give_consent(g.tenant.id, g.resident.subject,
                                                         purpose),
@@ -241,10 +243,10 @@ def my_consent_change(purpose: str):
                _("Your consent is withdrawn."), back)
 
 
-@web.get("/<lang>/me/access-log")
+@blueprint.get("/<lang>/me/access-log")
 @resident_page
 def my_access_log_page():
     """Who read my data: when, who, in which role, for what, in which service, which record."""
     with services() as rpc:
         entries = rpc.profile.access_log(g.tenant.id, g.resident.subject)
-    return render_template("my_access_log.html", entries=entries)
+    return render_template("my_data/my_access_log.html", entries=entries)

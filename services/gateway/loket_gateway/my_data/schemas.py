@@ -6,7 +6,7 @@ sends says why it is asked for.
 """
 from marshmallow import Schema, fields, validate
 
-from .appointment_schemas import why
+from ..appointments.schemas import why
 
 LANGUAGES = ("de", "en")
 CHANNELS = ("email", "post", "none")

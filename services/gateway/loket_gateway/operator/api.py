@@ -8,12 +8,14 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from marshmallow import Schema, fields
 
-from .api import api
-from .identity import bearer_token, validated
-from .identity_providers import registry
-from .openapi import operation
-from .problems import Problem
-from .staff_roles import is_operator
+from ..core.api_helpers import api_blueprint
+from ..core.openapi import operation
+from ..core.problems import Problem
+from ..identity.access import bearer_token, validated
+from ..identity.providers import registry
+from ..identity.staff_roles import is_operator
+
+blueprint = api_blueprint("operator_api", __name__)
 
 
 class ProviderSummarySchema(Schema):
@@ -33,7 +35,7 @@ class TenantSummarySchema(Schema):
     identity_providers = fields.List(fields.Nested(ProviderSummarySchema), required=True)
 
 
-@api.get("/operator/tenants")
+@blueprint.get("/operator/tenants")
 @operation("Tenants and their sign-in providers (platform operator only)",
            {200: ("The tenants", TenantSummarySchema(many=True)),
             401: ("No valid staff token", None), 403: ("Not the operator", None)},

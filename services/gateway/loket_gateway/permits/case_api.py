@@ -12,11 +12,14 @@ from flask import jsonify, request
 
 from loket_common.validation import load
 
-from . import permits_schemas as schemas
-from .api import _json_body, _rpc, _tenant, api
-from .identity import current_actor, require_role
-from .openapi import operation
-from .permits_api import attachment_response
+from ..core.api_helpers import api_blueprint, json_body, known_tenant
+from ..core.openapi import operation
+from ..core.rpc import services
+from ..identity.access import current_actor, require_role
+from . import schemas
+from .resident_api import attachment_response
+
+blueprint = api_blueprint("cases_api", __name__)
 
 TAGS = ("permits: case workers",)
 ROLE = "case_worker"
@@ -37,60 +40,60 @@ def queue_query(args: dict[str, Any]) -> dict[str, Any]:
     return query
 
 
-@api.get(PATH)
+@blueprint.get(PATH)
 @operation("The case queue, filtered, oldest submission first (case worker)",
            {200: ("A page of cases", schemas.CasePageSchema), **STAFF},
            query=schemas.CaseQuerySchema, tags=TAGS, security="staffToken")
 @require_role(ROLE)
 def case_queue(tenant: str):
     """Pages through ``next``/``after``; ``total`` counts every match."""
-    tenant = _tenant(tenant)
+    tenant = known_tenant(tenant)
     query = queue_query(request.args.to_dict())
-    with _rpc() as rpc:
+    with services() as rpc:
         return jsonify(rpc.permits.case_queue(tenant, query))
 
 
-@api.get(PATH + "/<application_id>")
+@blueprint.get(PATH + "/<application_id>")
 @operation("One case with its history (case worker)",
            {200: ("The case", schemas.ApplicationSchema), **STAFF},
            tags=TAGS, security="staffToken")
 @require_role(ROLE)
 def get_case(tenant: str, application_id: str):
     """Any application of the tenant except drafts."""
-    tenant = _tenant(tenant)
-    with _rpc() as rpc:
+    tenant = known_tenant(tenant)
+    with services() as rpc:
         return jsonify(rpc.permits.get_case(tenant, application_id, actor=current_actor()))
 
 
-@api.get(PATH + "/<application_id>/attachments/<attachment_id>")
+@blueprint.get(PATH + "/<application_id>/attachments/<attachment_id>")
 @operation("Download a document of a case (case worker)",
            {200: ("The document, as an attachment", None), **STAFF},
            tags=TAGS, security="staffToken")
 @require_role(ROLE)
 def download_case_attachment(tenant: str, application_id: str, attachment_id: str):
     """The stored bytes with the detected content type, never rendered inline."""
-    tenant = _tenant(tenant)
-    with _rpc() as rpc:
+    tenant = known_tenant(tenant)
+    with services() as rpc:
         stored = rpc.permits.get_attachment(tenant, application_id, attachment_id,
                                             actor=current_actor())
     return attachment_response(stored)
 
 
-@api.post(PATH + "/<application_id>/assignment")
+@blueprint.post(PATH + "/<application_id>/assignment")
 @operation("Assign a case (case worker)",
            {200: ("Assigned", schemas.ApplicationSchema), **STAFF},
            request=schemas.AssignmentSchema, tags=TAGS, security="staffToken")
 @require_role(ROLE)
 def assign_case(tenant: str, application_id: str):
     """To ``me`` or to another staff subject."""
-    tenant = _tenant(tenant)
-    body = _json_body(schemas.AssignmentSchema())
-    with _rpc() as rpc:
+    tenant = known_tenant(tenant)
+    body = json_body(schemas.AssignmentSchema())
+    with services() as rpc:
         return jsonify(rpc.permits.assign_case(tenant, application_id,
                                                _subject(body["assignee"]), current_actor()))
 
 
-@api.post(PATH + "/<application_id>/transitions")
+@blueprint.post(PATH + "/<application_id>/transitions")
 @operation("Move a case on: review, request information, approve or reject (case worker)",
            {200: ("Moved", schemas.ApplicationSchema), **STAFF,
             409: ("Not possible from this state (transition_not_allowed)", None)},
@@ -98,9 +101,9 @@ def assign_case(tenant: str, application_id: str):
 @require_role(ROLE)
 def transition_case(tenant: str, application_id: str):
     """Decisions need a reason; a request for information says what is missing."""
-    tenant = _tenant(tenant)
-    body = _json_body(schemas.TransitionSchema())
-    with _rpc() as rpc:
+    tenant = known_tenant(tenant)
+    body = json_body(schemas.TransitionSchema())
+    with services() as rpc:
         return jsonify(rpc.permits.transition_case(
             tenant, application_id, body["to"], body.get("reason"), current_actor(),
             information_request=body.get("information_request")))

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Case workers' pages: the queue of permit applications and the case view.
 
-Staff sign in on the counter staff's sign-in page (:mod:`.staff_pages`); these pages need
+Staff sign in on the counter staff's sign-in page (:mod:`identity.sign_in_pages`); these pages need
 the ``case_worker`` role (tenant admins have it). Every action is a form with the
 CSRF token (csrf.py) and goes back to the case with a 303.
 """
@@ -13,11 +13,14 @@ from typing import Any
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .page_helpers import act, fetched_or_404, page_error, services
-from .permit_cases_api import queue_query
-from .permits_api import attachment_response
-from .staff_pages import CASE_WORKER, staff_page
-from .web import web
+from ..core.page_helpers import act, fetched_or_404, page_error, services
+from ..core.pages import pages_blueprint
+from ..identity.access import staff_page
+from ..identity.staff_roles import CASE_WORKER
+from .case_api import queue_query
+from .resident_api import attachment_response
+
+blueprint = pages_blueprint("cases", __name__)
 
 FILTERS = ("type_id", "state", "assigned_to", "after")
 TARGETS = ("in_review", "information_requested", "approved", "rejected")
@@ -36,7 +39,7 @@ def _type_names() -> dict[str, Any]:
         return {item["id"]: item["name"] for item in rpc.permits.list_permit_types(g.tenant.id)}
 
 
-@web.get("/<lang>/staff/cases/")
+@blueprint.get("/<lang>/staff/cases/")
 @staff_page(role=CASE_WORKER)
 def case_queue_page():
     """The queue, filtered by type, state, assignment and overdue; paged by cursor."""
@@ -50,11 +53,11 @@ def case_queue_page():
         if error.status >= 500:
             raise
     following = {key: value for key, value in chosen.items() if key != "after"}
-    return render_template("case_queue.html", cases=found, chosen=chosen, error=error,
+    return render_template("permits/case_queue.html", cases=found, chosen=chosen, error=error,
                            names=_type_names(), me=g.staff["subject"],
-                           next_url=url_for("web.case_queue_page", **following,
+                           next_url=url_for("cases.case_queue_page", **following,
                                             after=found["next"]) if found["next"] else None,
-                           first_url=url_for("web.case_queue_page", **following)
+                           first_url=url_for("cases.case_queue_page", **following)
                            if "after" in chosen else None)
 
 
@@ -63,18 +66,18 @@ def _case(application_id: str) -> dict:
                                                            actor=g.staff))
 
 
-@web.get("/<lang>/staff/cases/<application_id>")
+@blueprint.get("/<lang>/staff/cases/<application_id>")
 @staff_page(role=CASE_WORKER)
 def case_page(application_id: str):
     """One case: its data with the labels, documents, history and the possible actions."""
     case = _case(application_id)
     with services() as rpc:
         permit_type = rpc.permits.get_permit_type(g.tenant.id, case["type_id"])
-    return render_template("case_view.html", case=case, permit_type=permit_type,
+    return render_template("permits/case_view.html", case=case, permit_type=permit_type,
                            me=g.staff["subject"])
 
 
-@web.get("/<lang>/staff/cases/<application_id>/attachments/<attachment_id>")
+@blueprint.get("/<lang>/staff/cases/<application_id>/attachments/<attachment_id>")
 @staff_page(role=CASE_WORKER)
 def case_download(application_id: str, attachment_id: str):
     """A document of the case, as a download."""
@@ -83,10 +86,10 @@ def case_download(application_id: str, attachment_id: str):
 
 
 def _act(application_id: str, call: Callable[[Any], Any], done: str) -> Any:
-    return act(call, done, url_for("web.case_page", application_id=application_id))
+    return act(call, done, url_for("cases.case_page", application_id=application_id))
 
 
-@web.post("/<lang>/staff/cases/<application_id>/assignment")
+@blueprint.post("/<lang>/staff/cases/<application_id>/assignment")
 @staff_page(role=CASE_WORKER)
 def case_assign_post(application_id: str):
     """Assign the case to the signed-in case worker."""
@@ -95,7 +98,7 @@ def case_assign_post(application_id: str):
         _("The case is assigned to you."))
 
 
-@web.post("/<lang>/staff/cases/<application_id>/transitions")
+@blueprint.post("/<lang>/staff/cases/<application_id>/transitions")
 @staff_page(role=CASE_WORKER)
 def case_transition_post(application_id: str):
     """Start the review, ask for information, approve or reject (with a reason)."""
@@ -108,12 +111,12 @@ def case_transition_post(application_id: str):
         message = request.form.get("message", "").strip()
         if not message:
             flash(_("Please write what the applicant should add or change."), "error")
-            return redirect(url_for("web.case_page", application_id=application_id), code=303)
+            return redirect(url_for("cases.case_page", application_id=application_id), code=303)
         asked = {"message": message, "fields": request.form.getlist("fields")}
         reason = reason or message
     elif to in ("approved", "rejected") and not reason:
         flash(_("Please give the reason for the decision."), "error")
-        return redirect(url_for("web.case_page", application_id=application_id), code=303)
+        return redirect(url_for("cases.case_page", application_id=application_id), code=303)
     done = {"in_review": _("The review has started."),
             "information_requested": _("The applicant is asked for more information."),
             "approved": _("The application is approved."),

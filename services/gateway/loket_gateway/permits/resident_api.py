@@ -2,7 +2,7 @@
 """The permit application API for residents: types, applications, attachments.
 
 Applicants identify with an access token from the tenant's sign-in (``Authorization:
-Bearer``, :func:`.identity.api_resident`). Case workers' routes are in :mod:`.permit_cases_api`.
+Bearer``, :func:`identity.access.api_resident`). Case workers' routes are in :mod:`.case_api`.
 """
 from __future__ import annotations
 
@@ -17,13 +17,16 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from loket_common.validation import load
 
-from . import permits_schemas as schemas
-from .api import _json_body, _rpc, _tenant, api
-from .identity import Resident, api_resident
-from .openapi import operation
-from .problems import Problem
-from .rate_limits import APPLICATION_LIMIT, UPLOAD_LIMIT, limit_address
-from .trust_levels import reaches
+from ..core.api_helpers import api_blueprint, json_body, known_tenant
+from ..core.openapi import operation
+from ..core.problems import Problem
+from ..core.rate_limits import APPLICATION_LIMIT, UPLOAD_LIMIT, limit_address
+from ..core.rpc import services
+from ..identity.access import Resident, api_resident
+from ..identity.trust_levels import reaches
+from . import schemas
+
+blueprint = api_blueprint("permits_api", __name__)
 
 TAGS = ("permits",)
 PATH = "/tenants/<tenant>/applications"
@@ -48,10 +51,10 @@ def _as_applicant(tenant: str, read: Callable[[], Any] = lambda: None) -> Iterat
 
     The tenant, then the token, then the input (``read``) are checked before any RPC.
     """
-    tenant = _tenant(tenant)
+    tenant = known_tenant(tenant)
     resident = api_resident(tenant)
     body = read()
-    with _rpc() as rpc:
+    with services() as rpc:
         yield AsApplicant(rpc, tenant, applicant(resident), body)
 
 
@@ -71,30 +74,30 @@ def check_trust_level(permit_type: dict, resident: Resident) -> None:
 
 
 def _body(schema: type[Schema]) -> Callable[[], dict]:
-    return lambda: _json_body(schema())
+    return lambda: json_body(schema())
 
 
-@api.get("/tenants/<tenant>/permit-types")
+@blueprint.get("/tenants/<tenant>/permit-types")
 @operation("Application types the municipality offers",
            {200: ("The permit types", schemas.PermitTypeSummarySchema(many=True))}, tags=TAGS)
 def list_permit_types(tenant: str):
     """Permit types, from permits."""
-    tenant = _tenant(tenant)
-    with _rpc() as rpc:
+    tenant = known_tenant(tenant)
+    with services() as rpc:
         return jsonify(rpc.permits.list_permit_types(tenant))
 
 
-@api.get("/tenants/<tenant>/permit-types/<type_id>")
+@blueprint.get("/tenants/<tenant>/permit-types/<type_id>")
 @operation("One application type: its form, documents, fee and workflow",
            {200: ("The permit type", schemas.PermitTypeDetailSchema)}, tags=TAGS)
 def get_permit_type(tenant: str, type_id: str):
     """A permit type with every field and why it is needed."""
-    tenant = _tenant(tenant)
-    with _rpc() as rpc:
+    tenant = known_tenant(tenant)
+    with services() as rpc:
         return jsonify(rpc.permits.get_permit_type(tenant, type_id))
 
 
-@api.post(PATH)
+@blueprint.post(PATH)
 @operation("Start an application (a draft)",
            {201: ("The draft", schemas.ApplicationSchema), **WRITE},
            request=schemas.NewApplicationSchema, tags=TAGS, security=True)
@@ -110,7 +113,7 @@ def create_application(tenant: str):
     return jsonify(created), 201
 
 
-@api.get(PATH)
+@blueprint.get(PATH)
 @operation("My applications", {200: ("Mine", schemas.ApplicationSummarySchema(many=True)),
                                **AUTH}, tags=TAGS, security=True)
 def my_applications(tenant: str):
@@ -119,7 +122,7 @@ def my_applications(tenant: str):
         return jsonify(call.rpc.permits.my_applications(call.tenant, call.who["subject"]))
 
 
-@api.get(PATH + "/<application_id>")
+@blueprint.get(PATH + "/<application_id>")
 @operation("One of my applications", {200: ("The application", schemas.ApplicationSchema),
                                       **AUTH}, tags=TAGS, security=True)
 def get_application(tenant: str, application_id: str):
@@ -129,7 +132,7 @@ def get_application(tenant: str, application_id: str):
                                                         application_id))
 
 
-@api.patch(PATH + "/<application_id>")
+@blueprint.patch(PATH + "/<application_id>")
 @operation("Change fields of my draft (or while information is requested)",
            {200: ("Changed", schemas.ApplicationSchema), **WRITE, **STATE_ERRORS},
            request=schemas.DraftUpdateSchema, tags=TAGS, security=True)
@@ -141,7 +144,7 @@ def update_draft(tenant: str, application_id: str):
                                                      call.body["data"]))
 
 
-@api.post(PATH + "/<application_id>/attachments")
+@blueprint.post(PATH + "/<application_id>/attachments")
 @operation("Attach a document (multipart/form-data: document_id, file)",
            {201: ("Attached", schemas.AttachmentSchema),
             400: ("Missing field, or the document was rejected (attachment_rejected)", None),
@@ -158,7 +161,7 @@ def add_attachment(tenant: str, application_id: str):
     return jsonify(added), 201
 
 
-@api.delete(PATH + "/<application_id>/attachments/<attachment_id>")
+@blueprint.delete(PATH + "/<application_id>/attachments/<attachment_id>")
 @operation("Remove a document from my draft", {204: ("Removed", None), **WRITE,
                                                **STATE_ERRORS}, tags=TAGS, security=True)
 @limit_address(APPLICATION_LIMIT, scope="application")
@@ -170,7 +173,7 @@ def remove_attachment(tenant: str, application_id: str, attachment_id: str):
     return Response(status=204)
 
 
-@api.get(PATH + "/<application_id>/attachments/<attachment_id>")
+@blueprint.get(PATH + "/<application_id>/attachments/<attachment_id>")
 @operation("Download a document of my application",
            {200: ("The document, as an attachment", None), **AUTH}, tags=TAGS, security=True)
 def download_attachment(tenant: str, application_id: str, attachment_id: str):
@@ -181,7 +184,7 @@ def download_attachment(tenant: str, application_id: str, attachment_id: str):
     return attachment_response(stored)
 
 
-@api.post(PATH + "/<application_id>/submission")
+@blueprint.post(PATH + "/<application_id>/submission")
 @operation("Submit my application",
            {200: ("Submitted, with fee and due date", schemas.ApplicationSchema),
             400: ("Incomplete (application_incomplete, invalid_params name the fields)", None),
@@ -194,7 +197,7 @@ def submit_application(tenant: str, application_id: str):
                                                            application_id))
 
 
-@api.post(PATH + "/<application_id>/withdrawal")
+@blueprint.post(PATH + "/<application_id>/withdrawal")
 @operation("Withdraw my application", {200: ("Withdrawn", schemas.ApplicationSchema),
                                        **WRITE, **STATE_ERRORS},
            request=schemas.WithdrawalSchema, tags=TAGS, security=True)
@@ -206,7 +209,7 @@ def withdraw_application(tenant: str, application_id: str):
             call.tenant, call.who, application_id, call.body["reason"]))
 
 
-@api.post(PATH + "/<application_id>/answer")
+@blueprint.post(PATH + "/<application_id>/answer")
 @operation("Answer a request for information",
            {200: ("Answered; back with the case worker", schemas.ApplicationSchema),
             **WRITE, **STATE_ERRORS}, request=schemas.AnswerSchema, tags=TAGS, security=True)

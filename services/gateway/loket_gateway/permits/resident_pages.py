@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Permit pages for residents: apply, upload, submit, status.
 
-Residents sign in through the tenant's identity provider (:mod:`.sign_in_pages`); pages are
-guarded by :func:`.identity.resident_page`; each form carries the session's CSRF token.
+Residents sign in through the tenant's identity provider (:mod:`identity.sign_in_pages`); pages are
+guarded by :func:`identity.access.resident_page`; each form carries the session's CSRF token.
 Forms are generated from the permit type's definition; every field shows why it is needed.
 """
 from __future__ import annotations
@@ -15,11 +15,13 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import sessions
-from .identity import resident_page, step_up
-from .page_helpers import MESSAGES, PageError, act, fetched_or_404, page_error, services
-from .permits_api import applicant, attachment_response
-from .web import web
+from ..core.page_helpers import MESSAGES, PageError, act, fetched_or_404, page_error, services
+from ..core.pages import pages_blueprint
+from ..identity import sessions
+from ..identity.access import resident_page, step_up
+from .resident_api import applicant, attachment_response
+
+blueprint = pages_blueprint("permits", __name__)
 
 ADDRESS_PARTS = ("street", "postal_code", "city")
 NUMBERS = {"integer": int, "decimal": float}
@@ -30,12 +32,12 @@ def me() -> dict[str, str]:
     return applicant(g.resident)
 
 
-@web.get("/<lang>/permits/")
+@blueprint.get("/<lang>/permits/")
 def permit_types_page():
     """What residents can apply for, with the fee."""
     with services() as rpc:
         types = rpc.permits.list_permit_types(g.tenant.id)
-    return render_template("permit_types.html", types=types,
+    return render_template("permits/permit_types.html", types=types,
                            signed_in=sessions.current(sessions.RESIDENT, g.tenant.id) is not None)
 
 
@@ -48,7 +50,7 @@ def _permit_type(type_id: str) -> dict:
     return {**summary, **detail}
 
 
-@web.app_context_processor
+@blueprint.app_context_processor
 def permit_state_names() -> dict[str, Any]:
     """What the states are called on the pages."""
     return {"state_names": {
@@ -110,7 +112,7 @@ def invalid_names(error: PageError | None) -> set[str]:
 
 def _form_page(permit_type: dict, application: dict | None, values: dict[str, str],
                error: PageError | None = None, status: int = 200) -> Any:
-    return render_template("permit_form.html", permit_type=permit_type,
+    return render_template("permits/permit_form.html", permit_type=permit_type,
                            application=application, values=values, error=error,
                            invalid=invalid_names(error)), status
 
@@ -140,10 +142,10 @@ def _save(permit_type: dict, application: dict | None) -> Any:
         return _form_page(permit_type, application, field_values(data) | {
             key: value for key, value in request.form.items() if key != "csrf_token"},
             problem, problem.status)
-    return redirect(url_for("web.application_page", application_id=application["id"]), code=303)
+    return redirect(url_for("permits.application_page", application_id=application["id"]), code=303)
 
 
-@web.get("/<lang>/permits/<type_id>/apply")
+@blueprint.get("/<lang>/permits/<type_id>/apply")
 @resident_page
 def apply_page(type_id: str):
     """The empty application form of a permit type (after a step-up if the type needs it)."""
@@ -152,7 +154,7 @@ def apply_page(type_id: str):
     return _form_page(permit_type, None, {})
 
 
-@web.post("/<lang>/permits/<type_id>/apply")
+@blueprint.post("/<lang>/permits/<type_id>/apply")
 @resident_page
 def apply_page_post(type_id: str):
     """Start the draft (and submit it if asked)."""
@@ -166,28 +168,28 @@ def _mine(application_id: str) -> dict:
         g.tenant.id, me()["subject"], application_id))
 
 
-@web.get("/<lang>/permits/applications/")
+@blueprint.get("/<lang>/permits/applications/")
 @resident_page
 def my_applications_page():
     """The resident's own applications."""
     with services() as rpc:
         mine = rpc.permits.my_applications(g.tenant.id, me()["subject"])
         names = {item["id"]: item["name"] for item in rpc.permits.list_permit_types(g.tenant.id)}
-    return render_template("permit_list.html", applications=mine, names=names)
+    return render_template("permits/permit_list.html", applications=mine, names=names)
 
 
-@web.get("/<lang>/permits/applications/<application_id>")
+@blueprint.get("/<lang>/permits/applications/<application_id>")
 @resident_page
 def application_page(application_id: str):
     """Where the application is: state, history, next step; the form while a draft."""
     application = _mine(application_id)
     permit_type = _permit_type(application["type_id"])
-    return render_template("permit_status.html", application=application,
+    return render_template("permits/permit_status.html", application=application,
                            permit_type=permit_type, values=field_values(application["data"]),
                            error=None, invalid=set())
 
 
-@web.post("/<lang>/permits/applications/<application_id>")
+@blueprint.post("/<lang>/permits/applications/<application_id>")
 @resident_page
 def application_page_post(application_id: str):
     """Change the draft (and submit it if asked)."""
@@ -195,7 +197,7 @@ def application_page_post(application_id: str):
     return _save(_permit_type(application["type_id"]), application)
 
 
-@web.post("/<lang>/permits/applications/<application_id>/attachments")
+@blueprint.post("/<lang>/permits/applications/<application_id>/attachments")
 @resident_page
 def upload_page_post(application_id: str):
     """Attach a document (multipart form, works without JavaScript)."""
@@ -203,11 +205,11 @@ def upload_page_post(application_id: str):
         upload, document_id = request.files.get("file"), request.form.get("document_id", "")
     except RequestEntityTooLarge:
         flash(MESSAGES["request_too_large"](), "error")
-        return redirect(url_for("web.application_page", application_id=application_id),
+        return redirect(url_for("permits.application_page", application_id=application_id),
                         code=303)
     if upload is None or not upload.filename:
         flash(_("Please choose the file to upload."), "error")
-        return redirect(url_for("web.application_page", application_id=application_id),
+        return redirect(url_for("permits.application_page", application_id=application_id),
                         code=303)
     content = base64.b64encode(upload.read()).decode("ascii")
     return _act(application_id, lambda rpc: rpc.permits.add_attachment(
@@ -215,7 +217,7 @@ def upload_page_post(application_id: str):
         _("The document %(name)s is uploaded.", name=upload.filename))
 
 
-@web.get("/<lang>/permits/applications/<application_id>/attachments/<attachment_id>")
+@blueprint.get("/<lang>/permits/applications/<application_id>/attachments/<attachment_id>")
 @resident_page
 def resident_download(application_id: str, attachment_id: str):
     """One of the resident's documents, as a download."""
@@ -225,10 +227,10 @@ def resident_download(application_id: str, attachment_id: str):
 
 def _act(application_id: str, call: Callable[[Any], Any], done: str) -> Any:
     """Run ``call``; its outcome as a message on the status page."""
-    return act(call, done, url_for("web.application_page", application_id=application_id))
+    return act(call, done, url_for("permits.application_page", application_id=application_id))
 
 
-@web.post("/<lang>/permits/applications/<application_id>/answer")
+@blueprint.post("/<lang>/permits/applications/<application_id>/answer")
 @resident_page
 def answer_page_post(application_id: str):
     """Answer the case worker's request: the asked-for fields and a message."""
@@ -240,21 +242,21 @@ def answer_page_post(application_id: str):
     message = request.form.get("message", "").strip()
     if not message:
         flash(_("Please write your answer to the case worker."), "error")
-        return redirect(url_for("web.application_page", application_id=application_id),
+        return redirect(url_for("permits.application_page", application_id=application_id),
                         code=303)
     return _act(application_id, lambda rpc: rpc.permits.answer_information_request(
         g.tenant.id, me(), application_id, data, message),
         _("Your answer is sent. The case worker continues with your application."))
 
 
-@web.post("/<lang>/permits/applications/<application_id>/withdrawal")
+@blueprint.post("/<lang>/permits/applications/<application_id>/withdrawal")
 @resident_page
 def withdraw_page_post(application_id: str):
     """Withdraw, after the confirmation box is ticked and a reason given."""
     reason = request.form.get("reason", "").strip()
     if request.form.get("confirm") != "yes" or not reason:
         flash(_("Please give a reason and tick the box to confirm the withdrawal."), "error")
-        return redirect(url_for("web.application_page", application_id=application_id),
+        return redirect(url_for("permits.application_page", application_id=application_id),
                         code=303)
     return _act(application_id, lambda rpc: rpc.permits.withdraw_application(
         g.tenant.id, me(), application_id, reason),

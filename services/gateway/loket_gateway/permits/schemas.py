@@ -6,8 +6,8 @@ application's ``data`` against its type's form fields.
 """
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .api_schemas import FormFieldSchema, PermitTypeSchema, TextSchema
-from .catalogue_admin_schemas import ActorSchema
+from ..catalogue.admin_schemas import ActorSchema
+from ..core.api_schemas import FormFieldSchema, PermitTypeSchema, TextSchema
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$")
 # Field and document names of a permit type (as the permits service's definitions name them).

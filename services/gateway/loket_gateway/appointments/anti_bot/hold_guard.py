@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
-from .identity import optional_subject
+from ...core.tenants import Tenant
+from ...identity.access import optional_subject
+from ...identity.subjects import keyed_pseudonym
 from .proof_of_work import ProofOfWorkFailed, issue_challenge, verify, verify_waited
-from .subjects import keyed_pseudonym
-from .tenants import Tenant
 
 
 def hold_scope(tenant: Tenant) -> str:
