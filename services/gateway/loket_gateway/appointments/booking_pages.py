@@ -41,6 +41,9 @@ from .anti_bot.hold_guard import client_key, new_hold_challenge, person_key, pro
 
 blueprint = pages_blueprint("booking", __name__)
 
+# The contact form's fields are the contract's (name, email, language).
+CONTACT_FIELDS = tuple(schemas.ContactSchema().fields)
+
 SLOTS_SHOWN = 40
 
 
@@ -169,7 +172,7 @@ def _expired(error: PageError):
 @limit_person(person_key, BOOKING_PERSON_LIMIT, scope="booking-person")
 def confirm_appointment(hold_id: str):
     """Book the reserved time with the contact data."""
-    values = {name: request.form.get(name, "").strip() for name in ("name", "email", "language")}
+    values = {name: request.form.get(name, "").strip() for name in CONTACT_FIELDS}
     try:
         held = _hold_or_error(hold_id)
     except Exception as error:  # noqa: BLE001

@@ -32,7 +32,8 @@ from . import schemas as lottery_schemas
 blueprint = pages_blueprint("lottery", __name__)
 
 LOTTERY = "lottery"
-ENTRY_FIELDS = ("office", "name", "email", "language")
+# The office, then the booking contact form's fields (the contract's ContactSchema).
+ENTRY_FIELDS = ("office", *appointment_schemas.ContactSchema().fields)
 
 
 def lottery_release(service: dict[str, Any]) -> dict[str, Any] | None:
