@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pymongo import MongoClient
 
 from deploy.local.system import System
-from loket_gateway.proof_of_work import solve
+from loket_gateway.appointments.anti_bot.proof_of_work import solve
 
 API = "/api/v1/tenants/musterstadt"
 

@@ -5,7 +5,7 @@ The end-to-end system trusts one proxy (``LOKET_TRUSTED_PROXIES=1``), so a clien
 """
 import requests
 
-from loket_gateway.proof_of_work import solve
+from loket_gateway.appointments.anti_bot.proof_of_work import solve
 
 API = "/api/v1/tenants/musterstadt"
 CONTACT = {"name": "Erika Mustermann", "email": "erika@example.org", "language": "en"}

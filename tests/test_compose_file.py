@@ -243,8 +243,8 @@ def test_the_development_identity_provider_never_ships():
 
 
 def test_the_production_tenants_pass_the_production_guard():
-    from loket_gateway.identity_providers import check_environment, load_providers
-    from loket_gateway.tenants import TenantRegistry
+    from loket_gateway.core.tenants import TenantRegistry
+    from loket_gateway.identity.providers import check_environment, load_providers
 
     example = dict(re.findall(r"^(\w+)=(.*)$", (ROOT / ".env.example").read_text(),
                               flags=re.MULTILINE))

@@ -6,7 +6,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
-from loket_gateway.proof_of_work import solve
+from loket_gateway.appointments.anti_bot.proof_of_work import solve
 
 from .booking_client import API, CONTACT, address, api
 from .browser import assert_accessible

@@ -9,7 +9,7 @@ import zlib
 import pytest
 import requests
 
-from loket_gateway.subjects import staff_subject
+from loket_gateway.identity.subjects import staff_subject
 from tests.booking_client import address, api
 
 pytestmark = pytest.mark.e2e

@@ -1,42 +1,27 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The gateway's WSGI application factory."""
+"""The gateway's WSGI application factory: the core first, then each area's ``register(app)``."""
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (
-    admin_pages,  # noqa: F401 (adds the tenant admins' catalogue pages)
-    appointments_api,  # noqa: F401 (adds the appointment routes to the API)
-    booking_pages,  # noqa: F401 (adds the booking pages to the web front end)
-    case_pages,  # noqa: F401 (adds the case workers' permit pages)
-    catalogue_admin_api,  # noqa: F401 (adds the tenant admins' catalogue routes)
-    lottery_api,  # noqa: F401 (adds the fair-release lottery routes to the API)
-    lottery_pages,  # noqa: F401 (adds the lottery pages to the web front end)
-    my_data_api,  # noqa: F401 (adds the residents' own-data routes to the API)
-    my_data_pages,  # noqa: F401 (adds the residents' own-data pages)
-    my_rights_pages,  # noqa: F401 (adds the export and erasure pages)
-    operator_api,  # noqa: F401 (adds the platform operator's tenant list)
-    permit_cases_api,  # noqa: F401 (adds the case workers' permit routes)
-    permit_pages,  # noqa: F401 (adds the residents' permit pages)
-    permits_api,  # noqa: F401 (adds the permit application routes to the API)
-    sign_in_pages,  # noqa: F401 (adds sign-in and sign-out through OpenID Connect)
-    staff_pages,  # noqa: F401 (adds the counter staff pages)
-)
-from .api import api
-from .csrf import init_csrf
-from .health import health
-from .i18n import init_i18n
-from .identity_providers import init_identity_providers, provider_origins
-from .openapi import build_spec
-from .problems import from_exception
-from .rate_limits import init_rate_limits
-from .rpc import RpcPool
-from .security import cookie_settings, with_sign_in_origins
-from .settings import Settings
-from .tenants import TenantRegistry
-from .web import web
+from . import appointments, catalogue, identity, lottery, my_data, operator, permits
+from .core import home_pages
+from .core.csrf import init_csrf
+from .core.health import health
+from .core.i18n import init_i18n
+from .core.openapi import build_spec
+from .core.problems import from_exception
+from .core.rate_limits import init_rate_limits
+from .core.rpc import RpcPool
+from .core.security import cookie_settings, with_sign_in_origins
+from .core.settings import Settings
+from .core.tenants import TenantRegistry
+from .identity.providers import init_identity_providers, provider_origins
+
+# Each area adds its blueprints (its JSON API and its pages) in its ``register(app)``.
+AREAS = (home_pages, identity, appointments, lottery, catalogue, permits, my_data, operator)
 
 MACHINE_PREFIXES = ("/api/", "/openapi.json", "/health", "/livez")
 
@@ -69,9 +54,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_i18n(app)
     init_rate_limits(app)
     init_csrf(app)
-    app.register_blueprint(api)
     app.register_blueprint(health)
-    app.register_blueprint(web)
+    for area in AREAS:
+        area.register(app)
     app.after_request(with_sign_in_origins(provider_origins(app)))
     app.register_error_handler(Exception, _render_error)
     spec = build_spec(app)

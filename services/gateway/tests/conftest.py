@@ -8,8 +8,8 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
 from loket_gateway.app import create_app
-from loket_gateway.bearer_tokens import KeyCache
-from loket_gateway.settings import Settings
+from loket_gateway.core.settings import Settings
+from loket_gateway.identity.bearer_tokens import KeyCache
 
 # tenants.yml's development providers, on an address nobody listens on: these tests give
 # the gateway the provider's keys directly (KeyCache.put), so no provider needs to run.

@@ -1,6 +1,6 @@
 
 
-from loket_gateway.security import CONTENT_SECURITY_POLICY
+from loket_gateway.core.security import CONTENT_SECURITY_POLICY
 
 
 def test_openapi_documents_every_api_route(app, client):

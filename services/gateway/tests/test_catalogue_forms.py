@@ -1,7 +1,7 @@
 """The admin pages' forms become API bodies (and stored entries become forms) correctly."""
 import pytest
 
-from loket_gateway.catalogue_forms import (
+from loket_gateway.catalogue.forms import (
     FormInvalid,
     cents_to_euro,
     closure_body,

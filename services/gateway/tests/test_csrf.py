@@ -10,8 +10,8 @@ from flask_wtf.csrf import generate_csrf, validate_csrf
 from itsdangerous.timed import TimestampSigner
 from wtforms.validators import ValidationError
 
-from loket_gateway import sessions
-from loket_gateway.csrf import TOKEN_SECONDS
+from loket_gateway.core.csrf import TOKEN_SECONDS
+from loket_gateway.identity import sessions
 
 SLOT = "rathaus|2030-01-07T08:00:00Z"
 TEMPLATES = Path(__file__).parents[1] / "loket_gateway" / "templates"
@@ -187,7 +187,8 @@ def post_forms(template: str) -> list[str]:
                       flags=re.DOTALL | re.IGNORECASE)
 
 
-@pytest.mark.parametrize("path", sorted(TEMPLATES.glob("*.html")), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", sorted(TEMPLATES.glob("**/*.html")),
+                         ids=lambda path: str(path.relative_to(TEMPLATES)))
 def test_every_post_form_carries_the_token_through_the_macro(path):
     for form in post_forms(path.read_text()):
         assert form.count("{{ csrf_field() }}") == 1, form[:120]

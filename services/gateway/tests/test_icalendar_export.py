@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 from icalendar import Calendar
 
-from loket_gateway.icalendar_export import booking_to_ics
+from loket_gateway.appointments.ics import booking_to_ics
 
 BOOKING = {
     "reference": "K7M2-Q9XP", "tenant": "musterstadt", "state": "booked",

@@ -5,10 +5,10 @@ import hashlib
 import pytest
 from joserfc.jwk import RSAKey
 
-from loket_gateway import sessions
-from loket_gateway.identity_providers import IdentityProvider, check_environment
-from loket_gateway.security import cookie_settings
-from loket_gateway.subjects import resident_subject
+from loket_gateway.core.security import cookie_settings
+from loket_gateway.identity import sessions
+from loket_gateway.identity.providers import IdentityProvider, check_environment
+from loket_gateway.identity.subjects import resident_subject
 
 API = "/api/v1/tenants/musterstadt"
 ISSUER = "http://127.0.0.1:9"
@@ -326,7 +326,7 @@ def test_step_up_asks_the_provider_for_the_higher_level(client, clock):
 
 
 def test_sign_in_keeps_only_local_next_paths():
-    from loket_gateway.sign_in_pages import safe_next
+    from loket_gateway.identity.sign_in_pages import safe_next
 
     assert safe_next("/en/permits/", "/en/") == "/en/permits/"
     for bad in ("https://evil.example/", "//evil.example/", "/\\evil", "javascript:x", "",
@@ -358,7 +358,7 @@ def test_an_expired_session_leads_to_a_sign_in_page_that_says_why(client, clock)
 
 
 def test_rate_limits_key_on_the_signed_in_subject(app, client, clock, tokens):
-    from loket_gateway.hold_guard import person_key
+    from loket_gateway.appointments.anti_bot.hold_guard import person_key
 
     with app.test_request_context("/api/v1/tenants/musterstadt/holds/h/confirmation",
                                   method="POST", json={"email": "a@example.org"},
@@ -378,7 +378,7 @@ def test_rate_limits_key_on_the_signed_in_subject(app, client, clock, tokens):
 
 
 def test_required_level_per_tenant_and_action(app):
-    from loket_gateway.identity import required_level
+    from loket_gateway.identity.access import required_level
 
     with app.app_context():
         assert required_level("musterstadt", "export") == "substantial"

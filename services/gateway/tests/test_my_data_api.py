@@ -1,6 +1,6 @@
 """The residents' own-data API (``/me``) at the gateway's edge.
 
-The resident comes from :func:`loket_gateway.identity.api_resident` (replaced here by a
+The resident comes from :func:`loket_gateway.identity.access.api_resident` (replaced here by a
 fixed resident, so no identity provider is needed); the body -> RPC mapping is checked
 against a fake of the services' RPC interface (not of the broker).
 """
@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from loket_gateway import my_data_api
-from loket_gateway.identity import Resident
+from loket_gateway.identity.access import Resident
+from loket_gateway.my_data import api as my_data_api
 
 API = "/api/v1/tenants/musterstadt"
 ANNA = Resident(tenant="musterstadt", subject="s-anna", trust_level="substantial",

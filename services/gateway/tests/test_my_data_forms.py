@@ -1,7 +1,7 @@
 """Profile and business forms -> API bodies (pure, no services)."""
 import pytest
 
-from loket_gateway.my_data_forms import (
+from loket_gateway.my_data.forms import (
     FormInvalid,
     business_body,
     form_values,

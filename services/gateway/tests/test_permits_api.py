@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from loket_gateway.staff_roles import ROLES
-from loket_gateway.subjects import resident_subject, staff_subject
+from loket_gateway.identity.staff_roles import ROLES
+from loket_gateway.identity.subjects import resident_subject, staff_subject
 
 API = "/api/v1/tenants/musterstadt"
 ISSUER, KEY = "http://127.0.0.1:9", "test-pseudonym-key"  # conftest's provider and key
@@ -295,7 +295,7 @@ def test_openapi_documents_every_permit_route(client):
 
 
 def test_uploads_are_rate_limited_per_address(client, auth, rpc):
-    from loket_gateway.rate_limits import UPLOAD_LIMIT
+    from loket_gateway.core.rate_limits import UPLOAD_LIMIT
 
     allowed = int(UPLOAD_LIMIT.split("/")[0])
     statuses = [client.post(API + "/applications/a1/attachments", headers=auth["resident"],

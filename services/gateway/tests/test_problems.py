@@ -3,7 +3,7 @@ import json
 import pytest
 from nameko.exceptions import MethodNotFound, RemoteError, RpcTimeout, UnknownService
 
-from loket_gateway.problems import ERROR_TABLE, from_exception
+from loket_gateway.core.problems import ERROR_TABLE, from_exception
 
 
 @pytest.mark.parametrize("exc_type, status, code", [

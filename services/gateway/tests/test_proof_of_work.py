@@ -7,7 +7,7 @@ import json
 import pytest
 
 from loket_common.errors import LoketError
-from loket_gateway.proof_of_work import (
+from loket_gateway.appointments.anti_bot.proof_of_work import (
     ProofOfWorkFailed,
     default_wait_seconds,
     issue_challenge,
@@ -187,7 +187,7 @@ def test_nonsense_settings_are_refused(options):
 
 
 def test_the_reference_solver_makes_a_payload_that_verifies():
-    from loket_gateway.proof_of_work import solve as reference_solve
+    from loket_gateway.appointments.anti_bot.proof_of_work import solve as reference_solve
 
     issued = issue()
     payload = reference_solve(issued["challenge"])

@@ -4,8 +4,8 @@ import json
 import pytest
 from flask import Blueprint, Flask, request
 
-from loket_gateway.problems import problem_response
-from loket_gateway.rate_limits import (
+from loket_gateway.core.problems import problem_response
+from loket_gateway.core.rate_limits import (
     init_rate_limits,
     limit_address,
     limit_from_env,

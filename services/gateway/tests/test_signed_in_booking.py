@@ -1,14 +1,14 @@
 """A signed-in resident's booking and lottery entry carry their subject; anonymous ones none.
 
-The resident comes from :func:`loket_gateway.identity.api_resident` (replaced by a fixed
+The resident comes from :func:`loket_gateway.identity.access.api_resident` (replaced by a fixed
 one); the RPCs go to a fake of the appointments service's interface (not of the broker).
 """
 from contextlib import contextmanager
 
 import pytest
 
-from loket_gateway import signed_in
-from loket_gateway.identity import Resident
+from loket_gateway.identity import signed_in
+from loket_gateway.identity.access import Resident
 
 API = "/api/v1/tenants/musterstadt"
 CONTACT = {"name": "Anna Schmidt", "email": "anna.schmidt@example.org", "language": "de"}

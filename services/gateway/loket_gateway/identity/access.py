@@ -1,0 +1,247 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Who is asking: the one public API views use for residents and staff.
+
+JSON API: ``Authorization: Bearer <access token>`` from one of the tenant's OpenID Connect
+providers (:mod:`.bearer_tokens`). Pages: the signed-in sessions of :mod:`.sessions`, set
+by the sign-in flow (:mod:`.sign_in_pages`). Residents are known to the services only by
+their pseudonymous ``subject`` (:mod:`.subjects`); staff by a pseudonym and display name.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from ..core.problems import Problem
+from . import sessions
+from .bearer_tokens import InvalidToken, KeyCache, unverified_issuer, validate
+from .providers import IdentityProvider, registry
+from .staff_roles import CASE_WORKER, COUNTER_STAFF, OPERATOR, TENANT_ADMIN, roles_in
+from .subjects import pseudonym_key, resident_subject, staff_subject
+from .trust_levels import TRUST_LEVELS, level_of_acr, reaches, required_level
+
+__all__ = ["TRUST_LEVELS", "Resident", "api_resident", "resident_page", "require_role",
+           "staff_page", "current_actor", "required_level", "step_up", "optional_subject",
+           "page_resident",
+           "COUNTER_STAFF", "CASE_WORKER", "TENANT_ADMIN", "OPERATOR"]
+
+
+@dataclass(frozen=True)
+class Resident:
+    """A signed-in resident as the gateway knows them for one request."""
+
+    tenant: str
+    subject: str
+    trust_level: str
+    name: str
+    email: str | None
+
+
+def display_name(claims: dict[str, Any]) -> str:
+    """``name``, else given and family name joined."""
+    if isinstance(claims.get("name"), str) and claims["name"].strip():
+        return claims["name"].strip()
+    return " ".join(str(claims[part]) for part in ("given_name", "family_name")
+                    if claims.get(part)).strip()
+
+
+def key_cache() -> KeyCache:
+    """The app's cache of providers' signing keys."""
+    return current_app.extensions.setdefault("loket_key_cache", KeyCache())
+
+
+def bearer_token() -> str:
+    """The ``Authorization: Bearer`` token (401 problem when there is none)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Problem(401, "not_authenticated", "Authentication required",
+                      "Send an access token from the municipality's sign-in as "
+                      "'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+def validated(token: str, providers: list[IdentityProvider]
+              ) -> tuple[IdentityProvider, dict[str, Any]] | None:
+    """The provider among ``providers`` that issued ``token`` for its client, and the claims."""
+    issuer = unverified_issuer(token)
+    for provider in providers:
+        if provider.issuer != issuer:
+            continue
+        try:
+            return provider, validate(token, provider, key_cache())
+        except InvalidToken:
+            continue
+    return None
+
+
+def _not_authenticated() -> Problem:
+    return Problem(401, "not_authenticated", "Authentication required",
+                   "The access token is not valid here (expired, or not issued for this "
+                   "municipality).")
+
+
+def _refused(token: str, tenant: str, audience: str) -> Problem:
+    """403 when ``token`` is valid, but for another municipality or kind of sign-in; else 401.
+
+    A resident of one municipality, or its staff, is known but not allowed in another.
+    """
+    elsewhere = [provider for provider in registry(current_app).providers
+                 if (provider.tenant, provider.audience) != (tenant, audience)]
+    if validated(token, elsewhere) is not None:
+        return Problem(403, "forbidden", "Not allowed",
+                       "This sign-in does not open this municipality's data.")
+    return _not_authenticated()
+
+
+def api_resident(tenant: str, minimum: str = "low") -> Resident:
+    """The resident whose bearer token this request carries (401/403 problem otherwise)."""
+    token = bearer_token()
+    found = validated(token, registry(current_app).for_tenant(tenant, "residents"))
+    if found is None:
+        raise _refused(token, tenant, "residents")
+    provider, claims = found
+    resident = Resident(
+        tenant=tenant, subject=resident_subject(pseudonym_key(), tenant, provider.issuer,
+                                                claims["sub"]),
+        trust_level=level_of_acr(claims.get("acr"), dict(provider.acr_levels)),
+        name=display_name(claims),
+        email=claims.get("email") if isinstance(claims.get("email"), str) else None)
+    if not reaches(resident.trust_level, minimum):
+        raise Problem(403, "trust_level_too_low", "Higher trust level needed",
+                      f"This needs a sign-in at trust level '{minimum}' or higher; this "
+                      f"token has '{resident.trust_level}'.", required_level=minimum)
+    g.resident = resident
+    return resident
+
+
+def optional_subject(tenant: str) -> str | None:
+    """The signed-in resident's subject (bearer token or page session), else None; never raises."""
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        try:
+            return api_resident(tenant).subject
+        except Problem:
+            return None
+    entry = session.get(sessions.RESIDENT)
+    if isinstance(entry, dict) and entry.get("tenant") == tenant:
+        return entry.get("subject")
+    return None
+
+
+def sign_in_url(kind: str, level: str | None = None) -> str:
+    """The sign-in page for ``kind``, coming back here afterwards."""
+    endpoint = "sign_in.resident_sign_in" if kind == sessions.RESIDENT else "sign_in.staff_sign_in"
+    back = request.full_path.rstrip("?") if request.method == "GET" else url_for("home.home")
+    args: dict[str, Any] = {"next": back}
+    if level:
+        args["level"] = level
+    if g.get("session_expired"):
+        args["expired"] = "1"
+    return url_for(endpoint, **args)
+
+
+def page_resident() -> Resident | None:
+    """The resident signed in on this tenant's pages (session still valid), else None."""
+    entry = sessions.current(sessions.RESIDENT, g.tenant.id)
+    if entry is None:
+        return None
+    return Resident(tenant=entry["tenant"], subject=entry["subject"],
+                    trust_level=entry.get("trust_level", "low"), name=entry.get("name", ""),
+                    email=None)  # pages: the profile service has the contact data
+
+
+def step_up(level: str) -> None:
+    """Pages: go to a sign-in at ``level`` unless the signed-in resident has it already."""
+    resident = g.get("resident")
+    if resident is None or not reaches(resident.trust_level, level):
+        abort(redirect(sign_in_url(sessions.RESIDENT, level), code=303))
+
+
+def resident_page(view: Callable | None = None, *, minimum: str = "low") -> Callable:
+    """Let the view run for a signed-in resident of this tenant (``g.resident``).
+
+    (csrf.py checks POSTs.) Signed out: 303 to sign-in with ``?next=``; trust level too low:
+    step-up sign-in. Use as ``@resident_page`` or ``@resident_page(minimum="substantial")``
+    (``minimum="default"``: the tenant's default level).
+    """
+    if view is None:
+        return lambda inner: resident_page(inner, minimum=minimum)
+
+    @wraps(view)
+    def checked(**kwargs: Any) -> Any:
+        resident = page_resident()
+        if resident is None:
+            return redirect(sign_in_url(sessions.RESIDENT), code=303)
+        g.resident = resident
+        needed = minimum if minimum != "default" else required_level(g.tenant.id)
+        step_up(needed)
+        return view(**kwargs)
+    return checked
+
+
+def _actor(provider: IdentityProvider, claims: dict[str, Any], tenant: str,
+           role: str) -> dict[str, str]:
+    return {"subject": staff_subject(pseudonym_key(), tenant, provider.issuer, claims["sub"]),
+            "name": display_name(claims), "role": role}
+
+
+def require_role(role: str) -> Callable:
+    """API: let the view run only for staff of the path's tenant with ``role``.
+
+    401 without a valid token, 403 with one of another tenant or kind, or without the role.
+    """
+    def wrap(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(tenant: str, **kwargs: Any) -> Any:
+            token = bearer_token()
+            found = validated(token, registry(current_app).for_tenant(tenant, "staff"))
+            if found is None:
+                raise _refused(token, tenant, "staff")
+            provider, claims = found
+            if role not in roles_in(claims.get("loket_roles"), tenant):
+                raise Problem(403, "forbidden", "Not allowed",
+                              "Your role does not allow this here.")
+            g.staff = _actor(provider, claims, tenant, role)
+            return view(tenant, **kwargs)
+        return checked
+    return wrap
+
+
+def staff_roles() -> set[str]:
+    """The roles of the signed-in staff member in this tenant (none when signed out)."""
+    entry = sessions.current(sessions.STAFF, g.tenant.id)
+    return set(entry.get("roles", ())) if entry else set()
+
+
+def staff_page(view: Callable | None = None, *, role: str | None = COUNTER_STAFF) -> Callable:
+    """Pages: let the view run for signed-in staff of this tenant with ``role``.
+
+    (csrf.py checks POSTs.) Signed out: on to the staff sign-in; signed in without the role:
+    403. Use as ``@staff_page`` or ``@staff_page(role=TENANT_ADMIN)`` (``role=None``: any
+    role).
+    """
+    if view is None:
+        return lambda inner: staff_page(inner, role=role)
+
+    @wraps(view)
+    def checked(**kwargs: Any) -> Any:
+        entry = sessions.current(sessions.STAFF, g.tenant.id)
+        if entry is None:
+            return redirect(sign_in_url(sessions.STAFF), code=303)
+        roles = set(entry.get("roles", ()))
+        if (role is not None and role not in roles) or (role is None and not roles):
+            abort(403)
+        g.staff = {"subject": entry["subject"], "name": entry.get("name", ""),
+                   "role": role or sorted(roles)[0]}
+        return view(**kwargs)
+    return checked
+
+
+def current_actor() -> dict[str, str]:
+    """The staff member :func:`require_role` or :func:`staff_page` let through.
+
+    ``{"subject": "staff:<pseudonym>", "name": <display name>, "role": role}``.
+    """
+    return dict(g.staff)

@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Sign in and out through the tenant's OpenID Connect providers, residents and staff.
+
+Authorization code with PKCE, state and nonce by authlib; one callback for both kinds.
+``GET /<lang>/sign-in`` (residents) and ``GET /<lang>/staff/`` (staff) go straight to the
+provider when the tenant has one and nothing needs saying; otherwise they show the choice.
+``?next=`` (a local path only) says where to go afterwards; ``?level=`` asks the provider
+for a trust level (step-up).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from authlib.integrations.base_client import OAuthError
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from requests import RequestException
+
+from ..core.pages import RTL_LANGUAGES, current_tenant, pages_blueprint
+from ..core.rpc import services
+from . import sessions
+from .access import display_name
+from .providers import IdentityProvider, registry
+from .staff_roles import COUNTER_STAFF, OPERATOR, TENANT_ADMIN, is_operator, roles_in
+from .subjects import pseudonym_key, resident_subject, staff_subject
+from .trust_levels import TRUST_LEVELS, acr_for, level_of_acr, reaches
+
+blueprint = pages_blueprint("sign_in", __name__)
+
+PENDING = "auth_pending"
+
+
+def safe_next(value: str | None, default: str) -> str:
+    """``value`` if it is a path on this site (no scheme, host or ``//``), else ``default``."""
+    if (not value or not value.startswith("/") or value.startswith("//")
+            or "\\" in value or any(ord(char) < 32 for char in value)):
+        return default
+    return value
+
+
+def start_page(roles: set[str]) -> Any:
+    """Admins start at the catalogue, counter staff at the day list, case workers at the queue."""
+    start = ("catalogue.admin_catalogue" if TENANT_ADMIN in roles else
+             "counter.staff_day_list" if COUNTER_STAFF in roles else "cases.case_queue_page")
+    return redirect(url_for(start), code=303)
+
+
+def _begin(kind: str, audience: str, default_next: str) -> Any:
+    """Show the choice of providers, or send the browser to the one provider."""
+    providers = registry(current_app).for_tenant(g.tenant.id, audience)
+    level = request.args.get("level")
+    level = level if level in TRUST_LEVELS else None
+    next_path = safe_next(request.args.get("next"), default_next)
+    expired = request.args.get("expired") == "1"
+    chosen = request.args.get("provider")
+    if chosen:
+        provider = next((item for item in providers if item.id == chosen), None)
+        if provider is None:
+            abort(404)
+    elif len(providers) == 1 and not expired:
+        provider = providers[0]
+    else:
+        return render_template("identity/sign_in.html", kind=kind, providers=providers,
+                               next_path=next_path, level=level, expired=expired,
+                               failed=False), 200 if providers else 503
+    session[PENDING] = {"kind": kind, "provider": provider.name, "tenant": g.tenant.id,
+                        "lang": g.lang, "next": next_path, "level": level}
+    options = {"ui_locales": g.lang}
+    if level:
+        options["acr_values"] = acr_for(level, dict(provider.acr_levels))
+    client = registry(current_app).client(provider)
+    try:
+        return client.authorize_redirect(url_for("sign_in.auth_callback", _external=True),
+                                         **options)
+    except (RequestException, ValueError, KeyError):  # the provider does not answer
+        return _failed(kind, 503)
+
+
+def _failed(kind: str, status: int, reason: str = "failed") -> Any:
+    return render_template("identity/sign_in.html", kind=kind, providers=[], next_path="",
+                           level=None, expired=False, failed=reason), status
+
+
+@blueprint.get("/<lang>/sign-in")
+def resident_sign_in():
+    """Residents: sign in (or choose the provider first)."""
+    return _begin(sessions.RESIDENT, "residents", url_for("home.home"))
+
+
+@blueprint.get("/<lang>/staff/")
+def staff_sign_in():
+    """Staff: straight on to the start page when signed in, else sign in."""
+    entry = sessions.current(sessions.STAFF, g.tenant.id)
+    if entry and entry.get("roles") and not request.args.get("level"):
+        return start_page(set(entry["roles"]))
+    return _begin(sessions.STAFF, "staff", url_for("sign_in.staff_sign_in"))
+
+
+@blueprint.get("/auth/callback")
+def auth_callback():
+    """The provider sends the browser back here with the code: finish the sign-in."""
+    g.tenant = current_tenant()
+    pending = session.pop(PENDING, None)
+    lang = pending.get("lang") if isinstance(pending, dict) else None
+    g.lang = lang if lang in g.tenant.languages else g.tenant.default_language
+    g.dir = "rtl" if g.lang in RTL_LANGUAGES else "ltr"
+    provider = registry(current_app).named(pending["provider"]) if pending else None
+    if not pending or provider is None or pending.get("tenant") != g.tenant.id:
+        return _failed(sessions.RESIDENT, 400)
+    try:
+        token = registry(current_app).client(provider).authorize_access_token()
+    except (OAuthError, RequestException, ValueError, KeyError):
+        return _failed(pending["kind"], 400)
+    claims = dict(token.get("userinfo") or {})
+    if not claims.get("sub"):
+        return _failed(pending["kind"], 400)
+    if pending["kind"] == sessions.STAFF:
+        return _staff_signed_in(provider, claims, pending)
+    return _resident_signed_in(provider, claims, pending)
+
+
+def _resident_signed_in(provider: IdentityProvider, claims: dict[str, Any],
+                        pending: dict[str, Any]) -> Any:
+    tenant = g.tenant.id
+    subject = resident_subject(pseudonym_key(), tenant, provider.issuer, claims["sub"])
+    level = level_of_acr(claims.get("acr"), dict(provider.acr_levels))
+    with services() as rpc:
+        rpc.profile.sign_in(tenant, subject, {
+            "given_name": claims.get("given_name"), "family_name": claims.get("family_name"),
+            "email": claims.get("email"), "trust_level": level})
+    sessions.start(sessions.RESIDENT, {
+        # No email in the cookie: the profile service keeps contact data (encrypted).
+        "tenant": tenant, "subject": subject, "name": display_name(claims),
+        "trust_level": level, "provider": provider.id})
+    if pending.get("level") and not reaches(level, pending["level"]):
+        return _failed(sessions.RESIDENT, 403, "trust_level_too_low")
+    return redirect(pending["next"], code=303)
+
+
+def _staff_signed_in(provider: IdentityProvider, claims: dict[str, Any],
+                     pending: dict[str, Any]) -> Any:
+    tenant = g.tenant.id
+    roles = roles_in(claims.get("loket_roles"), tenant)
+    operator = is_operator(claims.get("loket_roles"))
+    sessions.start(sessions.STAFF, {
+        "tenant": tenant, "name": display_name(claims), "roles": sorted(roles),
+        "subject": staff_subject(pseudonym_key(), tenant, provider.issuer, claims["sub"]),
+        "operator": operator, "provider": provider.id})
+    if not roles:
+        return _failed(sessions.STAFF, 403, OPERATOR if operator else "no_role")
+    return redirect(pending["next"], code=303)
+
+
+def _signed_out(kind: str, endpoint: str) -> Any:
+    sessions.end(kind)
+    return redirect(url_for(endpoint), code=303)
+
+
+@blueprint.post("/<lang>/sign-out")
+def resident_sign_out():
+    """Residents: sign out (staff stay signed in)."""
+    return _signed_out(sessions.RESIDENT, "home.home")
+
+
+@blueprint.post("/<lang>/staff/sign-out")
+def staff_sign_out():
+    """Staff: sign out (a resident session in the same browser stays)."""
+    return _signed_out(sessions.STAFF, "home.home")
+
+
+@blueprint.app_context_processor
+def trust_level_names() -> dict[str, Any]:
+    """What the trust levels are called on the pages."""
+    from flask_babel import gettext as _
+
+    return {"trust_level_names": {"low": _("low"), "substantial": _("substantial"),
+                                  "high": _("high")}}
