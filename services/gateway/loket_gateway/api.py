@@ -8,8 +8,8 @@ from marshmallow import Schema
 from loket_common.validation import load
 
 from . import api_schemas as schemas
+from .errors import NotAuthenticated, UnknownTenant, ValidationFailed
 from .openapi import operation
-from .problems import Problem
 from .rpc import services
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -17,8 +17,7 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def _tenant(tenant: str) -> str:
     if current_app.extensions["loket_tenants"].get(tenant) is None:
-        raise Problem(404, "unknown_tenant", "Unknown municipality",
-                      f"No municipality '{tenant[:40]}' is served here.")
+        raise UnknownTenant(f"No municipality '{tenant[:40]}' is served here.")
     return tenant
 
 
@@ -29,9 +28,9 @@ def _rpc():
 def _json_body(schema: Schema) -> dict:
     body = request.get_json(silent=True)
     if body is None:
-        raise Problem(400, "validation_failed", "Invalid request",
-                      "The body must be a JSON object (Content-Type: application/json).",
-                      invalid_params=[])
+        raise ValidationFailed(
+            "The body must be a JSON object (Content-Type: application/json).",
+            invalid_params=[])
     return load(schema, body)
 
 
@@ -39,8 +38,7 @@ def _request_secret(header: str, what: str) -> str:
     """A secret link's token, from ``header`` or ``?token=`` (401 problem when missing)."""
     token = request.headers.get(header) or request.args.get("token", "")
     if not token:
-        raise Problem(401, "not_authenticated", "Authentication required",
-                      f"Send {what} as '{header}' or '?token='.")
+        raise NotAuthenticated(f"Send {what} as '{header}' or '?token='.")
     return token
 
 
@@ -48,8 +46,7 @@ def _bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(401, "not_authenticated", "Authentication required",
-                      "Send the profile token as 'Authorization: Bearer <token>'.")
+        raise NotAuthenticated("Send the profile token as 'Authorization: Bearer <token>'.")
     return token.strip()
 
 

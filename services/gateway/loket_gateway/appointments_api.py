@@ -9,11 +9,11 @@ from loket_common.validation import load
 
 from . import appointment_schemas as schemas
 from .api import _json_body, _request_secret, _rpc, _tenant, api
+from .errors import NoFreeSlot
 from .hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
 from .icalendar_export import booking_to_ics
 from .identity import current_actor, require_role
 from .openapi import operation
-from .problems import Problem
 from .rate_limits import (
     BOOKING_PERSON_LIMIT,
     CHALLENGE_LIMIT,
@@ -64,8 +64,8 @@ def first_free_slot(tenant: str):
     with _rpc() as rpc:
         slots = rpc.appointments.search_slots(tenant, _jsonable(query))
     if not slots:
-        raise Problem(404, "no_free_slot", "No free slot",
-                      "No slot is free in the released period; new slots are released daily.")
+        raise NoFreeSlot(
+            "No slot is free in the released period; new slots are released daily.")
     return jsonify(slots[0])
 
 

@@ -17,9 +17,9 @@ from loket_common.validation import load
 
 from . import catalogue_admin_schemas as schemas
 from .api import _json_body, _rpc, _tenant, api
+from .errors import PreconditionRequired, UnusableIfMatch
 from .identity import current_actor, require_role
 from .openapi import operation
-from .problems import Problem
 
 TAGS = ("appointments: tenant admin",)
 ADMIN = "tenant_admin"
@@ -37,13 +37,11 @@ def _expected_version() -> int:
     """The version named by ``If-Match`` (428 without one; 412 if it cannot match)."""
     header = request.headers.get("If-Match")
     if not header:
-        raise Problem(428, "precondition_required", "If-Match required",
-                      "Send the ETag you read as If-Match, so no change is lost.")
+        raise PreconditionRequired("Send the ETag you read as If-Match, so no change is lost.")
     tag = header.strip()
     if tag.startswith('"') and tag.endswith('"') and tag[1:-1].isdigit() and int(tag[1:-1]):
         return int(tag[1:-1])
-    raise Problem(412, "version_conflict", "Changed meanwhile",
-                  "If-Match must be one ETag as this API sends it, e.g. \"3\".")
+    raise UnusableIfMatch("If-Match must be one ETag as this API sends it, e.g. \"3\".")
 
 
 def _versioned(entry: dict[str, Any], status: int = 200) -> Response:

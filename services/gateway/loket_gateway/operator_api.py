@@ -9,10 +9,10 @@ from flask import current_app, jsonify
 from marshmallow import Schema, fields
 
 from .api import api
+from .errors import Forbidden, NotAuthenticated
 from .identity import bearer_token, validated
 from .identity_providers import registry
 from .openapi import operation
-from .problems import Problem
 from .staff_roles import is_operator
 
 
@@ -44,10 +44,9 @@ def operator_tenants():
     found = validated(bearer_token(), [item for item in providers.providers
                                        if item.audience == "staff"])
     if found is None:
-        raise Problem(401, "not_authenticated", "Authentication required",
-                      "Send a staff access token as 'Authorization: Bearer <token>'.")
+        raise NotAuthenticated("Send a staff access token as 'Authorization: Bearer <token>'.")
     if not is_operator(found[1].get("loket_roles")):
-        raise Problem(403, "forbidden", "Not allowed", "Only the platform operator may do this.")
+        raise Forbidden("Only the platform operator may do this.")
     tenants = current_app.extensions["loket_tenants"].by_id.values()
     return jsonify(TenantSummarySchema(many=True).dump([
         {"id": tenant.id, "hosts": list(tenant.hosts),

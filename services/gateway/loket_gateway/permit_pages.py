@@ -16,8 +16,9 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import sessions
+from .error_messages import message_for
 from .identity import resident_page, step_up
-from .page_helpers import MESSAGES, PageError, act, fetched_or_404, page_error, services
+from .page_helpers import PageError, act, fetched_or_404, page_error, services
 from .permits_api import applicant, attachment_response
 from .web import web
 
@@ -202,7 +203,7 @@ def upload_page_post(application_id: str):
     try:
         upload, document_id = request.files.get("file"), request.form.get("document_id", "")
     except RequestEntityTooLarge:
-        flash(MESSAGES["request_too_large"](), "error")
+        flash(message_for("request_too_large"), "error")
         return redirect(url_for("web.application_page", application_id=application_id),
                         code=303)
     if upload is None or not upload.filename:
