@@ -1,23 +1,31 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Domain errors shared by all services.
 
-Each error carries a stable machine-readable ``code``. Nameko serialises a
-raised exception as ``RemoteError(exc_type, message)``; the gateway maps
-``exc_type`` (the class name) to an HTTP status with one table.
+Each error class declares its HTTP ``status``, a stable machine-readable ``code`` and a
+``title``. Nameko serialises a raised exception as ``RemoteError(exc_type, message)``; the
+message is JSON that carries ``code``, ``status`` and ``title`` beside ``detail``, so the
+gateway maps a remote error by the code it carries (it never needs the service's classes).
 """
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 
 class LoketError(Exception):
-    """Base of all expected errors; ``code`` is stable and documented."""
+    """Base of all expected errors; every concrete kind declares its own ``code``.
 
-    code = "loket_error"
+    The base's code (``loket_error``) means "undeclared": the gateway treats it as an
+    error it does not know.
+    """
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "loket_error"
+    title: ClassVar[str] = "Error"
 
     def __init__(self, detail: str, **extra: Any) -> None:
-        super().__init__(json.dumps({"detail": detail, **extra}, default=str))
+        super().__init__(json.dumps({"detail": detail, **extra, "code": self.code,
+                                     "status": self.status, "title": self.title}, default=str))
         self.detail = detail
         self.extra = extra
 
@@ -25,25 +33,25 @@ class LoketError(Exception):
 class NotFound(LoketError):
     """The addressed resource does not exist (in this tenant)."""
 
-    code = "not_found"
+    status, code, title = 404, "not_found", "Not found"
 
 
 class ValidationFailed(LoketError):
     """Input failed schema validation; ``extra['invalid_params']`` names the fields."""
 
-    code = "validation_failed"
+    status, code, title = 400, "validation_failed", "Invalid request"
 
 
 class Conflict(LoketError):
     """The request conflicts with the current state (e.g. already exists)."""
 
-    code = "conflict"
+    status, code, title = 409, "conflict", "Conflict"
 
 
 class UnknownTenant(LoketError):
     """The tenant named by the request is not served here."""
 
-    code = "unknown_tenant"
+    status, code, title = 404, "unknown_tenant", "Unknown municipality"
 
 
 def invalid_params(messages: dict[str, Any]) -> list[dict[str, str]]:

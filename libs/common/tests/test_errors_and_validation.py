@@ -41,7 +41,9 @@ def test_load_rejects_non_objects(body):
 
 def test_error_message_travels_as_json():
     error = NotFound("No such office.", office="x")
-    assert parse_remote_message(str(error)) == {"detail": "No such office.", "office": "x"}
+    assert parse_remote_message(str(error)) == {
+        "detail": "No such office.", "office": "x",
+        "code": "not_found", "status": 404, "title": "Not found"}
     assert json.loads(error.args[0])["detail"] == "No such office."
 
 

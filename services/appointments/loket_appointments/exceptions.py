@@ -1,63 +1,63 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Errors of the appointments service; each ``code`` is stable (gateway's ERROR_TABLE)."""
+"""Errors of the appointments service; each declares its status, stable code and title."""
 from loket_common.errors import Conflict, LoketError
 
 
 class SlotTaken(Conflict):
     """The slot was taken by someone else (or is not offered)."""
 
-    code = "slot_taken"
+    status, code, title = 409, "slot_taken", "Slot taken"
 
 
 class HoldExpired(Conflict):
     """The hold ran out before it was confirmed; the slot is free again."""
 
-    code = "hold_expired"
+    status, code, title = 409, "hold_expired", "Hold expired"
 
 
 class BookingLimitReached(Conflict):
     """The person already has as many active bookings of the service as allowed."""
 
-    code = "booking_limit_reached"
+    status, code, title = 409, "booking_limit_reached", "Booking limit reached"
 
 
 class TooManyHolds(LoketError):
     """The client holds as many slots as allowed at once."""
 
-    code = "too_many_holds"
+    status, code, title = 429, "too_many_holds", "Too many holds"
 
 
 class ChallengeReused(LoketError):
     """A proof-of-work solution may be used once."""
 
-    code = "proof_of_work_reused"
+    status, code, title = 403, "proof_of_work_reused", "Proof of work already used"
 
 
 class NotBookable(Conflict):
     """The booking is in a state that does not allow this action."""
 
-    code = "not_allowed_in_state"
+    status, code, title = 409, "not_allowed_in_state", "Not possible in this state"
 
 
 class LotteryNotOpen(Conflict):
     """The service takes no lottery entries now (no window open, or first come)."""
 
-    code = "lottery_not_open"
+    status, code, title = 409, "lottery_not_open", "No lottery open"
 
 
 class AlreadyEntered(Conflict):
     """The person already entered this release's lottery."""
 
-    code = "lottery_already_entered"
+    status, code, title = 409, "lottery_already_entered", "Already entered"
 
 
 class VersionConflict(Conflict):
     """The catalogue entry changed since the caller read it (or exists already)."""
 
-    code = "version_conflict"
+    status, code, title = 412, "version_conflict", "Changed meanwhile"
 
 
 class BookingsAffected(Conflict):
     """The change would strand confirmed future bookings; ``affected_bookings`` says how many."""
 
-    code = "bookings_affected"
+    status, code, title = 409, "bookings_affected", "Confirmed bookings would be stranded"

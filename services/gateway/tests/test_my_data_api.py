@@ -216,6 +216,8 @@ def test_a_resident_who_only_used_the_api_gets_a_profile_from_the_tokens_claims(
     """No profile yet (never signed in on the pages): sign_in makes one, then it is read."""
     from nameko.exceptions import RemoteError
 
+    from loket_profile.exceptions import ProfileNotFound
+
     class Profile:
         def __init__(self):
             self.calls, self.signed_in = [], False
@@ -223,7 +225,7 @@ def test_a_resident_who_only_used_the_api_gets_a_profile_from_the_tokens_claims(
         def get_profile(self, tenant, subject):
             self.calls.append("get_profile")
             if not self.signed_in:
-                raise RemoteError("ProfileNotFound", '{"detail": "No profile."}')
+                raise RemoteError("ProfileNotFound", str(ProfileNotFound("No profile.")))
             return {"subject": subject, "given_name": "Anna"}
 
         def sign_in(self, tenant, subject, claims):

@@ -3,51 +3,10 @@ import json
 import pytest
 from nameko.exceptions import MethodNotFound, RemoteError, RpcTimeout, UnknownService
 
-from loket_gateway.core.problems import ERROR_TABLE, from_exception
-
-
-@pytest.mark.parametrize("exc_type, status, code", [
-    ("ValidationFailed", 400, "validation_failed"),
-    ("UnknownTenant", 404, "unknown_tenant"),
-    ("NotFound", 404, "not_found"),
-    ("NotAuthenticated", 401, "not_authenticated"),
-    ("Conflict", 409, "conflict"),
-    ("MethodNotFound", 502, "service_method_missing"),
-    ("UnknownService", 503, "service_unavailable"),
-    ("SlotTaken", 409, "slot_taken"),
-    ("HoldExpired", 409, "hold_expired"),
-    ("BookingLimitReached", 409, "booking_limit_reached"),
-    ("NotBookable", 409, "not_allowed_in_state"),
-    ("LotteryNotOpen", 409, "lottery_not_open"),
-    ("AlreadyEntered", 409, "lottery_already_entered"),
-    ("TooManyHolds", 429, "too_many_holds"),
-    ("ChallengeReused", 403, "proof_of_work_reused"),
-    ("ProofOfWorkFailed", 403, "proof_of_work_failed"),
-    ("VersionConflict", 412, "version_conflict"),
-    ("BookingsAffected", 409, "bookings_affected"),
-    ("TransitionNotAllowed", 409, "transition_not_allowed"),
-    ("DraftIncomplete", 400, "application_incomplete"),
-    ("AttachmentRejected", 400, "attachment_rejected"),
-    ("ProfileNotFound", 404, "profile_not_found"),
-    ("BusinessNotFound", 404, "business_not_found"),
-    ("ErasureInProgress", 409, "erasure_in_progress"),
-])
-def test_error_table(exc_type, status, code):
-    assert ERROR_TABLE[exc_type][:2] == (status, code)
-
-
-def test_every_mapped_error_is_tested():
-    # A new row in the table must get a row in test_error_table.
-    assert len(ERROR_TABLE) == 24
-
-
-def test_codes_match_the_services_errors():
-    from loket_appointments import exceptions
-
-    for name in ("SlotTaken", "HoldExpired", "BookingLimitReached", "NotBookable",
-                 "TooManyHolds", "ChallengeReused", "LotteryNotOpen", "AlreadyEntered",
-                 "VersionConflict", "BookingsAffected"):
-        assert ERROR_TABLE[name][1] == getattr(exceptions, name).code
+from loket_appointments.exceptions import BookingsAffected, VersionConflict
+from loket_common.errors import LoketError, ValidationFailed
+from loket_gateway.core.problems import from_exception
+from loket_permits.exceptions import DraftIncomplete
 
 
 def _body(response):
@@ -55,10 +14,15 @@ def _body(response):
     return json.loads(response.get_data())
 
 
+def remote(error: LoketError) -> RemoteError:
+    """``error`` as the gateway receives it when a service raises it (nameko's serialisation)."""
+    return RemoteError(type(error).__name__, str(error))
+
+
 def test_remote_validation_error_keeps_invalid_params(app):
-    value = json.dumps({"detail": "bad", "invalid_params": [{"name": "email", "reason": "x"}]})
+    error = ValidationFailed("bad", invalid_params=[{"name": "email", "reason": "x"}])
     with app.app_context():
-        response = from_exception(RemoteError("ValidationFailed", value))
+        response = from_exception(remote(error))
     body = _body(response)
     assert response.status_code == 400
     assert body["code"] == "validation_failed"
@@ -67,21 +31,39 @@ def test_remote_validation_error_keeps_invalid_params(app):
 
 
 def test_remote_conflicts_say_how_many_bookings_and_which_version(app):
-    value = json.dumps({"detail": "2 bookings", "affected_bookings": 2, "secret": "no"})
     with app.app_context():
-        body = _body(from_exception(RemoteError("BookingsAffected", value)))
-        stale = _body(from_exception(RemoteError("VersionConflict", json.dumps(
-            {"detail": "stale", "current_version": 4}))))
+        body = _body(from_exception(remote(
+            BookingsAffected("2 bookings", affected_bookings=2, secret="no"))))
+        stale = _body(from_exception(remote(VersionConflict("stale", current_version=4))))
     assert (body["status"], body["affected_bookings"]) == (409, 2) and "secret" not in body
     assert (stale["status"], stale["current_version"]) == (412, 4)
 
 
-def test_unmapped_remote_error_reveals_nothing(app):
+def test_a_remote_error_is_mapped_by_the_code_it_carries_not_by_its_class_name(app):
+    value = json.dumps({"detail": "gone", "code": "slot_taken", "status": 409,
+                        "title": "Slot taken"})
     with app.app_context():
-        response = from_exception(RemoteError("KeyError", "'secret internals'"))
+        response = from_exception(RemoteError("RenamedSlotTaken", value))
+    assert (response.status_code, _body(response)["code"]) == (409, "slot_taken")
+
+
+@pytest.mark.parametrize("error", [
+    RemoteError("KeyError", "'secret internals'"),
+    RemoteError("ValidationFailed", json.dumps({"detail": "secret", "invalid_params": []})),
+    RemoteError("LoketError", str(LoketError("secret internals"))),
+    RemoteError("Odd", json.dumps({"detail": "secret", "code": "Not A Code", "status": 409,
+                                   "title": "x"})),
+    RemoteError("Odd", json.dumps({"detail": "secret", "code": "odd", "status": 200,
+                                   "title": "x"})),
+])
+def test_an_upstream_error_the_gateway_does_not_know_is_a_502_that_reveals_nothing(
+        app, caplog, error):
+    with app.app_context():
+        response = from_exception(error)
     body = _body(response)
-    assert response.status_code == 500
+    assert (response.status_code, body["code"]) == (502, "upstream_error")
     assert "secret" not in json.dumps(body)
+    assert error.exc_type in caplog.text and "secret" not in caplog.text
 
 
 @pytest.mark.parametrize("error, status, code", [
@@ -98,17 +80,23 @@ def test_local_errors(app, error, status, code):
 
 
 def test_an_incomplete_application_names_the_missing_fields(app):
-    value = json.dumps({"detail": "incomplete",
-                        "invalid_params": [{"name": "address", "reason": "Required."}]})
+    error = DraftIncomplete("incomplete",
+                            invalid_params=[{"name": "address", "reason": "Required."}])
     with app.app_context():
-        response = from_exception(RemoteError("DraftIncomplete", value))
+        response = from_exception(remote(error))
     assert response.status_code == 400
     assert _body(response)["code"] == "application_incomplete"
     assert _body(response)["invalid_params"] == [{"name": "address", "reason": "Required."}]
 
 
-def test_codes_match_the_permits_errors():
-    from loket_permits import exceptions
 
-    for name in ("TransitionNotAllowed", "DraftIncomplete", "AttachmentRejected"):
-        assert ERROR_TABLE[name][1] == getattr(exceptions, name).code
+def test_a_gateway_error_renders_from_its_class(app):
+    from loket_gateway.core.errors import TrustLevelTooLow
+
+    with app.app_context():
+        response = from_exception(TrustLevelTooLow("Needs more.", required_level="high"))
+    assert response.status_code == 403
+    assert _body(response) == {
+        "type": "https://loket.example/problems/trust_level_too_low",
+        "title": "Higher trust level needed", "status": 403, "code": "trust_level_too_low",
+        "detail": "Needs more.", "required_level": "high"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request, url_for
 
+from ..core.errors import NoFreeSlot
 from ..core import api_schemas
 from ..core.api_helpers import api_blueprint, json_body, known_tenant, query_args, request_secret
 from ..core.openapi import operation
-from ..core.problems import Problem
 from ..core.rate_limits import (
     BOOKING_PERSON_LIMIT,
     CHALLENGE_LIMIT,
@@ -72,8 +72,8 @@ def first_free_slot(tenant: str):
     with services() as rpc:
         slots = rpc.appointments.search_slots(tenant, _jsonable(query))
     if not slots:
-        raise Problem(404, "no_free_slot", "No free slot",
-                      "No slot is free in the released period; new slots are released daily.")
+        raise NoFreeSlot(
+            "No slot is free in the released period; new slots are released daily.")
     return jsonify(slots[0])
 
 

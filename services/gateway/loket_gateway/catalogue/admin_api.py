@@ -15,11 +15,11 @@ from flask import Response, jsonify, request
 
 from ..core.api_helpers import api_blueprint, json_body, known_tenant, query_args
 from ..core.openapi import operation
-from ..core.problems import Problem
 from ..core.rpc import services
 from ..identity.access import current_actor, require_role
 from . import admin_schemas as schemas
 
+from ..core.errors import PreconditionRequired, UnusableIfMatch
 blueprint = api_blueprint("catalogue_api", __name__)
 
 TAGS = ("appointments: tenant admin",)
@@ -38,13 +38,11 @@ def _expected_version() -> int:
     """The version named by ``If-Match`` (428 without one; 412 if it cannot match)."""
     header = request.headers.get("If-Match")
     if not header:
-        raise Problem(428, "precondition_required", "If-Match required",
-                      "Send the ETag you read as If-Match, so no change is lost.")
+        raise PreconditionRequired("Send the ETag you read as If-Match, so no change is lost.")
     tag = header.strip()
     if tag.startswith('"') and tag.endswith('"') and tag[1:-1].isdigit() and int(tag[1:-1]):
         return int(tag[1:-1])
-    raise Problem(412, "version_conflict", "Changed meanwhile",
-                  "If-Match must be one ETag as this API sends it, e.g. \"3\".")
+    raise UnusableIfMatch("If-Match must be one ETag as this API sends it, e.g. \"3\".")
 
 
 def _versioned(entry: dict[str, Any], status: int = 200) -> Response:

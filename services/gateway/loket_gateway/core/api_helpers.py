@@ -14,7 +14,7 @@ from marshmallow import Schema
 
 from loket_common.validation import load
 
-from .problems import Problem
+from .errors import NotAuthenticated, UnknownTenant, ValidationFailed
 
 API_PREFIX = "/api/v1"
 
@@ -36,8 +36,7 @@ def register_api(app: Flask, blueprint: Blueprint) -> None:
 def known_tenant(tenant: str) -> str:
     """``tenant`` when this gateway serves it (404 ``unknown_tenant`` otherwise)."""
     if current_app.extensions["loket_tenants"].get(tenant) is None:
-        raise Problem(404, "unknown_tenant", "Unknown municipality",
-                      f"No municipality '{tenant[:40]}' is served here.")
+        raise UnknownTenant(f"No municipality '{tenant[:40]}' is served here.")
     return tenant
 
 
@@ -45,9 +44,9 @@ def json_body(schema: Schema) -> dict:
     """The request's JSON object loaded by ``schema`` (400 ``validation_failed`` otherwise)."""
     body = request.get_json(silent=True)
     if body is None:
-        raise Problem(400, "validation_failed", "Invalid request",
-                      "The body must be a JSON object (Content-Type: application/json).",
-                      invalid_params=[])
+        raise ValidationFailed(
+            "The body must be a JSON object (Content-Type: application/json).",
+            invalid_params=[])
     return load(schema, body)
 
 
@@ -60,6 +59,5 @@ def request_secret(header: str, what: str) -> str:
     """A secret link's token, from ``header`` or ``?token=`` (401 problem when missing)."""
     token = request.headers.get(header) or request.args.get("token", "")
     if not token:
-        raise Problem(401, "not_authenticated", "Authentication required",
-                      f"Send {what} as '{header}' or '?token='.")
+        raise NotAuthenticated(f"Send {what} as '{header}' or '?token='.")
     return token

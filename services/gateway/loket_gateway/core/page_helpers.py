@@ -10,54 +10,11 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
 from flask import abort, flash, g, redirect
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from marshmallow import Schema, ValidationError
 
+from .error_messages import message_for
 from .problems import from_exception
 from .rpc import services
-
-# Stable error codes -> what a resident reads (the API's detail texts are English).
-MESSAGES = {
-    "slot_taken": lambda: _("Someone else was quicker: this time is no longer free. "
-                            "Please choose another one."),
-    "hold_expired": lambda: _("Your reservation ran out. Please choose a time again."),
-    "booking_limit_reached": lambda: _(
-        "You already have an appointment for this service. Cancel or move it first."),
-    "too_many_holds": lambda: _("You are already reserving other times. Finish or let one "
-                                "go first."),
-    "proof_of_work_reused": lambda: _("This form was already sent. Please choose a time "
-                                      "again."),
-    "proof_of_work_failed": lambda: _("The check against automated bookings failed. Please "
-                                      "load the page again and send the form again."),
-    "not_found": lambda: _("We could not find this. The link may be incomplete or out of "
-                           "date."),
-    "validation_failed": lambda: _("Please check your entries."),
-    "not_allowed_in_state": lambda: _("This is not possible any more for this appointment."),
-    "lottery_already_entered": lambda: _(
-        "You have already entered this lottery (one entry per person). You will get the "
-        "result by email after the draw."),
-    "lottery_not_open": lambda: _("This lottery is not open for entries now. Please look at "
-                                  "the service's page for the next release."),
-    "version_conflict": lambda: _("Someone else changed this meanwhile (or it exists "
-                                  "already). Below is the current version: please make your "
-                                  "change again."),
-    "confirm_deactivate": lambda: _("Please tick the box to confirm the deactivation."),
-    "application_incomplete": lambda: _("Some entries are missing or not valid yet. Please "
-                                        "complete the marked fields, then submit again."),
-    "transition_not_allowed": lambda: _("This is not possible in the application's current "
-                                        "state."),
-    "attachment_rejected": lambda: _("We could not accept this document. Please check its "
-                                     "file type and size."),
-    "request_too_large": lambda: _("The file is too large. Please upload a smaller one."),
-}
-# Codes whose message needs the problem's details.
-DETAILED_MESSAGES = {
-    "bookings_affected": lambda body: ngettext(
-        "This change would affect %(num)d confirmed booking. Cancel or move it first.",
-        "This change would affect %(num)d confirmed bookings. Cancel or move them first.",
-        body.get("affected_bookings", 0)),
-}
 
 
 class PageError(Exception):
@@ -70,10 +27,7 @@ class PageError(Exception):
     @property
     def message(self) -> str:
         """The resident's message for this code (a general one for others)."""
-        if self.code in DETAILED_MESSAGES:
-            return DETAILED_MESSAGES[self.code](self.body)
-        found = MESSAGES.get(self.code)
-        return found() if found else _("That did not work. Please try again.")
+        return message_for(self.code, self.body)
 
     @property
     def invalid_fields(self) -> set[str]:

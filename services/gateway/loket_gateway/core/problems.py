@@ -1,8 +1,15 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Errors as ``application/problem+json`` (RFC 9457) with stable codes, from one table."""
+"""Errors as ``application/problem+json`` (RFC 9457): status, code and title from the class.
+
+A :class:`~loket_common.errors.LoketError` raised here renders from its class attributes; a
+service's error arrives as a ``RemoteError`` whose JSON message carries the same three, so
+the gateway maps it by the code it carries. Anything else a service raises is
+``502 upstream_error``; nameko's own errors keep the mapping below.
+"""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Response, json
@@ -14,49 +21,14 @@ from loket_common.errors import LoketError, parse_remote_message
 log = logging.getLogger(__name__)
 
 PROBLEM_TYPE_BASE = "https://loket.example/problems/"
-
-# Remote exception class name -> (HTTP status, stable code, title). The one mapping table.
-ERROR_TABLE: dict[str, tuple[int, str, str]] = {
-    "ValidationFailed": (400, "validation_failed", "Invalid request"),
-    "UnknownTenant": (404, "unknown_tenant", "Unknown municipality"),
-    "NotFound": (404, "not_found", "Not found"),
-    "ProfileNotFound": (404, "profile_not_found", "No profile"),
-    "BusinessNotFound": (404, "business_not_found", "No such business"),
-    "ErasureInProgress": (409, "erasure_in_progress", "Erasure in progress"),
-    "NotAuthenticated": (401, "not_authenticated", "Authentication required"),
-    "Conflict": (409, "conflict", "Conflict"),
-    "SlotTaken": (409, "slot_taken", "Slot taken"),
-    "HoldExpired": (409, "hold_expired", "Hold expired"),
-    "BookingLimitReached": (409, "booking_limit_reached", "Booking limit reached"),
-    "NotBookable": (409, "not_allowed_in_state", "Not possible in this state"),
-    "LotteryNotOpen": (409, "lottery_not_open", "No lottery open"),
-    "AlreadyEntered": (409, "lottery_already_entered", "Already entered"),
-    "VersionConflict": (412, "version_conflict", "Changed meanwhile"),
-    "BookingsAffected": (409, "bookings_affected", "Confirmed bookings would be stranded"),
-    "TooManyHolds": (429, "too_many_holds", "Too many holds"),
-    "ChallengeReused": (403, "proof_of_work_reused", "Proof of work already used"),
-    "ProofOfWorkFailed": (403, "proof_of_work_failed", "Proof of work failed"),
-    "TransitionNotAllowed": (409, "transition_not_allowed", "Not possible in this state"),
-    "DraftIncomplete": (400, "application_incomplete", "Application incomplete"),
-    "AttachmentRejected": (400, "attachment_rejected", "Attachment rejected"),
-    "MethodNotFound": (502, "service_method_missing", "Service does not offer this"),
-    "UnknownService": (503, "service_unavailable", "Service unavailable"),
-}
 # What a service's error may tell the client beyond its detail.
 PASSED_ON = ("invalid_params", "affected_bookings", "current_version")
-UNMAPPED = (500, "internal_error", "Internal error")
+CODE = re.compile(r"[a-z][a-z0-9_]{1,63}")
+INTERNAL = (500, "internal_error", "Internal error")
+UPSTREAM = (502, "upstream_error", "A service failed")
+METHOD_MISSING = (502, "service_method_missing", "Service does not offer this")
 TIMEOUT = (504, "service_timeout", "Service did not answer in time")
 BROKER_DOWN = (503, "service_unavailable", "Service unavailable")
-
-
-class Problem(Exception):
-    """An error raised by the gateway itself, rendered as problem+json."""
-
-    def __init__(self, status: int, code: str, title: str, detail: str = "",
-                 **extra: Any) -> None:
-        super().__init__(detail or title)
-        self.status, self.code, self.title, self.detail, self.extra = (
-            status, code, title, detail, extra)
 
 
 def problem_response(status: int, code: str, title: str, detail: str = "",
@@ -69,29 +41,45 @@ def problem_response(status: int, code: str, title: str, detail: str = "",
     return Response(json.dumps(body), status=status, mimetype="application/problem+json")
 
 
+def declared(payload: dict[str, Any]) -> tuple[int, str, str] | None:
+    """(status, code, title) that a service's error message carries; None if it is not one."""
+    status, code, title = payload.get("status"), payload.get("code"), payload.get("title")
+    if (type(status) is int and 400 <= status <= 599 and isinstance(code, str)
+            and CODE.fullmatch(code) and code != LoketError.code
+            and isinstance(title, str) and title):
+        return status, code, title
+    return None
+
+
+def remote_code(error: RemoteError) -> str | None:
+    """The stable code ``error`` carries (None for an error the gateway does not know)."""
+    found = declared(parse_remote_message(error.value))
+    return found[1] if found else None
+
+
 def from_remote(error: RemoteError) -> Response:
-    """Map a service's error via :data:`ERROR_TABLE`; unmapped errors reveal nothing."""
-    status, code, title = ERROR_TABLE.get(error.exc_type, UNMAPPED)
-    if status == 500:
-        log.error("unmapped remote error %s: %s", error.exc_type, error.value)
-        return problem_response(status, code, title)
+    """A service's error by the code it carries; an unknown one is ``502 upstream_error``."""
     payload = parse_remote_message(error.value)
+    found = declared(payload)
+    if found is None:
+        # The type and code only: the message may echo what a person typed.
+        code = payload.get("code")
+        log.error("unknown upstream error %s (code %s)", error.exc_type,
+                  code if isinstance(code, str) and CODE.fullmatch(code) else "-")
+        return problem_response(*UPSTREAM)
     extra = {key: payload[key] for key in PASSED_ON if key in payload}
-    return problem_response(status, code, title, str(payload.get("detail", "")), **extra)
+    return problem_response(*found, str(payload.get("detail", "")), **extra)
 
 
 def from_exception(error: Exception) -> Response:
     """Any exception as problem+json: never a traceback, never an HTML error page."""
-    if isinstance(error, Problem):
+    if isinstance(error, LoketError):  # raised by the gateway itself
         return problem_response(error.status, error.code, error.title, error.detail,
                                 **error.extra)
     if isinstance(error, RemoteError):
         return from_remote(error)
-    if isinstance(error, LoketError):  # raised by the gateway's own edge validation
-        status, code, title = ERROR_TABLE.get(type(error).__name__, UNMAPPED)
-        return problem_response(status, code, title, error.detail, **error.extra)
     if isinstance(error, MethodNotFound):  # nameko rebuilds it locally, not as a RemoteError
-        return problem_response(*ERROR_TABLE["MethodNotFound"], detail=str(error))
+        return problem_response(*METHOD_MISSING, detail=str(error))
     if isinstance(error, UnknownService):  # no instance of it is running
         return problem_response(*BROKER_DOWN, detail=str(error))
     if isinstance(error, RpcTimeout):
@@ -103,4 +91,4 @@ def from_exception(error: Exception) -> Response:
         log.warning("broker unreachable: %s", error)
         return problem_response(*BROKER_DOWN)
     log.exception("unexpected error")
-    return problem_response(*UNMAPPED)
+    return problem_response(*INTERNAL)

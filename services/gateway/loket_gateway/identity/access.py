@@ -15,9 +15,9 @@ from typing import Any
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from ..core.problems import Problem
 from . import sessions
 from .bearer_tokens import InvalidToken, KeyCache, unverified_issuer, validate
+from ..core.errors import Forbidden, NotAuthenticated, TrustLevelTooLow
 from .providers import IdentityProvider, registry
 from .staff_roles import CASE_WORKER, COUNTER_STAFF, OPERATOR, TENANT_ADMIN, roles_in
 from .subjects import pseudonym_key, resident_subject, staff_subject
@@ -57,9 +57,9 @@ def bearer_token() -> str:
     """The ``Authorization: Bearer`` token (401 problem when there is none)."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(401, "not_authenticated", "Authentication required",
-                      "Send an access token from the municipality's sign-in as "
-                      "'Authorization: Bearer <token>'.")
+        raise NotAuthenticated(
+            "Send an access token from the municipality's sign-in as "
+            "'Authorization: Bearer <token>'.")
     return token.strip()
 
 
@@ -77,13 +77,13 @@ def validated(token: str, providers: list[IdentityProvider]
     return None
 
 
-def _not_authenticated() -> Problem:
-    return Problem(401, "not_authenticated", "Authentication required",
-                   "The access token is not valid here (expired, or not issued for this "
-                   "municipality).")
+def _not_authenticated() -> NotAuthenticated:
+    return NotAuthenticated(
+        "The access token is not valid here (expired, or not issued for this "
+        "municipality).")
 
 
-def _refused(token: str, tenant: str, audience: str) -> Problem:
+def _refused(token: str, tenant: str, audience: str) -> NotAuthenticated | Forbidden:
     """403 when ``token`` is valid, but for another municipality or kind of sign-in; else 401.
 
     A resident of one municipality, or its staff, is known but not allowed in another.
@@ -91,8 +91,7 @@ def _refused(token: str, tenant: str, audience: str) -> Problem:
     elsewhere = [provider for provider in registry(current_app).providers
                  if (provider.tenant, provider.audience) != (tenant, audience)]
     if validated(token, elsewhere) is not None:
-        return Problem(403, "forbidden", "Not allowed",
-                       "This sign-in does not open this municipality's data.")
+        return Forbidden("This sign-in does not open this municipality's data.")
     return _not_authenticated()
 
 
@@ -110,9 +109,9 @@ def api_resident(tenant: str, minimum: str = "low") -> Resident:
         name=display_name(claims),
         email=claims.get("email") if isinstance(claims.get("email"), str) else None)
     if not reaches(resident.trust_level, minimum):
-        raise Problem(403, "trust_level_too_low", "Higher trust level needed",
-                      f"This needs a sign-in at trust level '{minimum}' or higher; this "
-                      f"token has '{resident.trust_level}'.", required_level=minimum)
+        raise TrustLevelTooLow(
+            f"This needs a sign-in at trust level '{minimum}' or higher; this "
+            f"token has '{resident.trust_level}'.", required_level=minimum)
     g.resident = resident
     return resident
 
@@ -122,7 +121,7 @@ def optional_subject(tenant: str) -> str | None:
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
         try:
             return api_resident(tenant).subject
-        except Problem:
+        except (NotAuthenticated, Forbidden, TrustLevelTooLow):
             return None
     entry = session.get(sessions.RESIDENT)
     if isinstance(entry, dict) and entry.get("tenant") == tenant:
@@ -201,8 +200,7 @@ def require_role(role: str) -> Callable:
                 raise _refused(token, tenant, "staff")
             provider, claims = found
             if role not in roles_in(claims.get("loket_roles"), tenant):
-                raise Problem(403, "forbidden", "Not allowed",
-                              "Your role does not allow this here.")
+                raise Forbidden("Your role does not allow this here.")
             g.staff = _actor(provider, claims, tenant, role)
             return view(tenant, **kwargs)
         return checked

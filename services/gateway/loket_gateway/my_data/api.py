@@ -21,9 +21,10 @@ from flask import Response, jsonify
 from marshmallow import Schema
 from nameko.exceptions import RemoteError
 
+from ..core.errors import NoErasureRequest, ValidationFailed
+from ..core.problems import remote_code
 from ..core.api_helpers import api_blueprint, json_body, known_tenant
 from ..core.openapi import operation
-from ..core.problems import Problem
 from ..core.rpc import services
 from ..identity.access import Resident, api_resident, bearer_token, required_level
 from . import schemas
@@ -64,8 +65,8 @@ def _body(schema: type[Schema]) -> Callable[[], dict]:
 def checked_purpose(purpose: str) -> str:
     """A consent purpose from the path (a slug; anything else is a 400 before any RPC)."""
     if not schemas.PURPOSE.regex.match(purpose):
-        raise Problem(400, "validation_failed", "Invalid request", "Unknown consent purpose.",
-                      invalid_params=[{"name": "purpose", "reason": "Not a purpose."}])
+        raise ValidationFailed("Unknown consent purpose.",
+                               invalid_params=[{"name": "purpose", "reason": "Not a purpose."}])
     return purpose
 
 
@@ -81,7 +82,7 @@ def own_profile(call: AsResident, read: Callable[[], dict]) -> dict:
     try:
         return read()
     except RemoteError as error:
-        if error.exc_type != "ProfileNotFound":
+        if remote_code(error) != "profile_not_found":
             raise
     claims = _token_claims()
     call.rpc.profile.sign_in(call.tenant, call.resident.subject, {
@@ -259,6 +260,5 @@ def erasure_progress(tenant: str):
     with _as_resident(tenant) as call:
         found = call.rpc.profile.erasure_status(call.tenant, call.resident.subject)
     if found is None:
-        raise Problem(404, "no_erasure_request", "No erasure request",
-                      "You have not asked to erase your data.")
+        raise NoErasureRequest("You have not asked to erase your data.")
     return jsonify(found)

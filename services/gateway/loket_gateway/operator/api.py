@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from marshmallow import Schema, fields
 
+from ..core.errors import Forbidden, NotAuthenticated
 from ..core.api_helpers import api_blueprint
 from ..core.openapi import operation
-from ..core.problems import Problem
 from ..identity.access import bearer_token, validated
 from ..identity.providers import registry
 from ..identity.staff_roles import is_operator
@@ -46,10 +46,9 @@ def operator_tenants():
     found = validated(bearer_token(), [item for item in providers.providers
                                        if item.audience == "staff"])
     if found is None:
-        raise Problem(401, "not_authenticated", "Authentication required",
-                      "Send a staff access token as 'Authorization: Bearer <token>'.")
+        raise NotAuthenticated("Send a staff access token as 'Authorization: Bearer <token>'.")
     if not is_operator(found[1].get("loket_roles")):
-        raise Problem(403, "forbidden", "Not allowed", "Only the platform operator may do this.")
+        raise Forbidden("Only the platform operator may do this.")
     tenants = current_app.extensions["loket_tenants"].by_id.values()
     return jsonify(TenantSummarySchema(many=True).dump([
         {"id": tenant.id, "hosts": list(tenant.hosts),

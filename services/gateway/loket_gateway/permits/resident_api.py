@@ -17,9 +17,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from loket_common.validation import load
 
+from ..core.errors import RequestTooLarge, TrustLevelTooLow, ValidationFailed
 from ..core.api_helpers import api_blueprint, json_body, known_tenant
 from ..core.openapi import operation
-from ..core.problems import Problem
 from ..core.rate_limits import APPLICATION_LIMIT, UPLOAD_LIMIT, limit_address
 from ..core.rpc import services
 from ..identity.access import Resident, api_resident
@@ -67,10 +67,10 @@ def check_trust_level(permit_type: dict, resident: Resident) -> None:
     """403 ``trust_level_too_low`` when the type needs more than the sign-in has."""
     minimum = permit_type.get("minimum_trust_level", "low")
     if not reaches(resident.trust_level, minimum):
-        raise Problem(403, "trust_level_too_low", "Higher trust level needed",
-                      f"This application type needs a sign-in at trust level '{minimum}' "
-                      f"or higher; this token has '{resident.trust_level}'.",
-                      required_level=minimum)
+        raise TrustLevelTooLow(
+            f"This application type needs a sign-in at trust level '{minimum}' "
+            f"or higher; this token has '{resident.trust_level}'.",
+            required_level=minimum)
 
 
 def _body(schema: type[Schema]) -> Callable[[], dict]:
@@ -241,8 +241,8 @@ def _upload() -> tuple[str, str, str]:
                                          if value is not None})
     upload = body["file"]
     if not getattr(upload, "filename", ""):
-        raise Problem(400, "validation_failed", "Invalid request", "Send the file to attach.",
-                      invalid_params=[{"name": "file", "reason": "Missing file."}])
+        raise ValidationFailed("Send the file to attach.",
+                               invalid_params=[{"name": "file", "reason": "Missing file."}])
     try:
         content = upload.read()
     except RequestEntityTooLarge:
@@ -250,6 +250,5 @@ def _upload() -> tuple[str, str, str]:
     return body["document_id"], upload.filename, base64.b64encode(content).decode("ascii")
 
 
-def _too_large() -> Problem:
-    return Problem(413, "request_too_large", "Upload too large",
-                   "The upload is larger than this server accepts.")
+def _too_large() -> RequestTooLarge:
+    return RequestTooLarge("The upload is larger than this server accepts.")

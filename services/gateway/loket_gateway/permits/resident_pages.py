@@ -15,7 +15,8 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..core.page_helpers import MESSAGES, PageError, act, fetched_or_404, page_error, services
+from ..core.error_messages import message_for
+from ..core.page_helpers import PageError, act, fetched_or_404, page_error, services
 from ..core.pages import pages_blueprint
 from ..identity import sessions
 from ..identity.access import resident_page, step_up
@@ -204,7 +205,7 @@ def upload_page_post(application_id: str):
     try:
         upload, document_id = request.files.get("file"), request.form.get("document_id", "")
     except RequestEntityTooLarge:
-        flash(MESSAGES["request_too_large"](), "error")
+        flash(message_for("request_too_large"), "error")
         return redirect(url_for("permits.application_page", application_id=application_id),
                         code=303)
     if upload is None or not upload.filename:

@@ -49,7 +49,7 @@ class ProofOfWorkFailed(LoketError):
     ``wait_seconds`` > 0 means only "too early": the page can say how long to wait.
     """
 
-    code = "proof_of_work_failed"
+    status, code, title = 403, "proof_of_work_failed", "Proof of work failed"
 
     def __init__(self, detail: str, wait_seconds: int = 0) -> None:
         super().__init__(detail, **({"wait_seconds": wait_seconds} if wait_seconds else {}))
