@@ -18,8 +18,8 @@ from loket_common.errors import LoketError
 from loket_gateway.core import error_messages
 from loket_gateway.core.problems import CODE, from_exception
 
-PACKAGES = ("loket_common", "loket_contracts", "loket_gateway", "loket_appointments", "loket_permits",
-            "loket_profile")
+PACKAGES = ("loket_common", "loket_contracts", "loket_gateway", "loket_appointments",
+            "loket_permits", "loket_profile")
 # Builds the app from the environment at import; defines no errors.
 NOT_IMPORTED = {"loket_gateway.wsgi"}
 # Page messages for what is not an error class: confirmations a page asks for.

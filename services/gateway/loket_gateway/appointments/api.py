@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request, url_for
 
-from ..core.errors import NoFreeSlot
 from ..core import api_schemas
 from ..core.api_helpers import api_blueprint, json_body, known_tenant, query_args, request_secret
+from ..core.errors import NoFreeSlot
 from ..core.openapi import operation
 from ..core.rate_limits import (
     BOOKING_PERSON_LIMIT,

@@ -15,9 +15,9 @@ from typing import Any
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
+from ..core.errors import Forbidden, NotAuthenticated, TrustLevelTooLow
 from . import sessions
 from .bearer_tokens import InvalidToken, KeyCache, unverified_issuer, validate
-from ..core.errors import Forbidden, NotAuthenticated, TrustLevelTooLow
 from .providers import IdentityProvider, registry
 from .staff_roles import CASE_WORKER, COUNTER_STAFF, OPERATOR, TENANT_ADMIN, roles_in
 from .subjects import pseudonym_key, resident_subject, staff_subject

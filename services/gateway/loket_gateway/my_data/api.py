@@ -21,10 +21,10 @@ from flask import Response, jsonify
 from marshmallow import Schema
 from nameko.exceptions import RemoteError
 
-from ..core.errors import NoErasureRequest, ValidationFailed
-from ..core.problems import remote_code
 from ..core.api_helpers import api_blueprint, json_body, known_tenant
+from ..core.errors import NoErasureRequest, ValidationFailed
 from ..core.openapi import operation
+from ..core.problems import remote_code
 from ..core.rpc import services
 from ..identity.access import Resident, api_resident, bearer_token, required_level
 from . import schemas

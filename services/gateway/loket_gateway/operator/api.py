@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from marshmallow import Schema, fields
 
-from ..core.errors import Forbidden, NotAuthenticated
 from ..core.api_helpers import api_blueprint
+from ..core.errors import Forbidden, NotAuthenticated
 from ..core.openapi import operation
 from ..identity.access import bearer_token, validated
 from ..identity.providers import registry

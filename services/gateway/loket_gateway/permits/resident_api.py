@@ -17,8 +17,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from loket_common.validation import load
 
-from ..core.errors import RequestTooLarge, TrustLevelTooLow, ValidationFailed
 from ..core.api_helpers import api_blueprint, json_body, known_tenant
+from ..core.errors import RequestTooLarge, TrustLevelTooLow, ValidationFailed
 from ..core.openapi import operation
 from ..core.rate_limits import APPLICATION_LIMIT, UPLOAD_LIMIT, limit_address
 from ..core.rpc import services
