@@ -28,6 +28,7 @@ from .topology import event_exchange
 log = logging.getLogger(__name__)
 
 OUTBOX = "outbox"
+DEFAULT_POLL_SECONDS = 0.5
 CLAIM_SECONDS = 30
 
 
@@ -128,7 +129,7 @@ class OutboxRelay(DependencyProvider):
 
     def setup(self) -> None:
         config = self.container.config
-        self.interval = float(config.get("OUTBOX_POLL_SECONDS", 0.5))
+        self.interval = float(config.get("OUTBOX_POLL_SECONDS", DEFAULT_POLL_SECONDS))
         self.client = connect(config["MONGO_URI"])
         self.publisher = OutboxPublisher(
             self.client[config["MONGO_DATABASE"]], config["AMQP_URI"]
