@@ -23,12 +23,12 @@ from pymongo.database import Database
 
 from .events import Event
 from .mongo import connect
+from .settings import DEFAULT_POLL_SECONDS
 from .topology import event_exchange
 
 log = logging.getLogger(__name__)
 
 OUTBOX = "outbox"
-DEFAULT_POLL_SECONDS = 0.5
 CLAIM_SECONDS = 30
 
 

@@ -18,12 +18,12 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .crypto import DATA_KEYS_VARIABLE, INDEX_KEY_VARIABLE, parse_data_keys
-from .outbox import DEFAULT_POLL_SECONDS
 from .topology import DEFAULT_RETRY_DELAYS_MS
 
 # The local defaults, written only here: tools, the local runner and tests import them.
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_MONGO_URI = "mongodb://127.0.0.1:27017/?retryWrites=false"
+DEFAULT_POLL_SECONDS = 0.5
 
 # The expected form per pydantic error type (a field may name its own with ``form=``).
 FORMS = {"float_parsing": "a number", "float_type": "a number", "int_parsing": "a whole number",
