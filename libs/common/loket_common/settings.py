@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .crypto import DATA_KEYS_VARIABLE, INDEX_KEY_VARIABLE, parse_data_keys
@@ -59,6 +59,11 @@ def comma_ints(value: Any) -> Any:
         return tuple(int(item) for item in items)
     except (TypeError, ValueError):
         raise ValueError("whole numbers separated by commas") from None
+
+
+# Lists written ``a,b,c`` in the environment (not JSON, pydantic-settings' default).
+CommaList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(comma_list)]
+CommaInts = Annotated[tuple[int, ...], NoDecode, BeforeValidator(comma_ints)]
 
 
 class SettingsError(SystemExit):
@@ -144,13 +149,11 @@ class BrokerSettings(LoketSettings):
     """What every process on the event bus reads (the services, the topology and replay tools)."""
 
     amqp_uri: str = variable("AMQP_URI", DEFAULT_AMQP_URI, "RabbitMQ (RPC and events)")
-    event_retry_delays_ms: Annotated[tuple[int, ...], NoDecode] = variable(
+    event_retry_delays_ms: CommaInts = variable(
         "EVENT_RETRY_DELAYS_MS", DEFAULT_RETRY_DELAYS_MS,
         "back-off before each retry of a failed event handler; after the last, the event "
         "goes to the dead-letter queue",
         form="milliseconds separated by commas, e.g. 1000,10000,60000")
-
-    _split_delays = field_validator("event_retry_delays_ms", mode="before")(comma_ints)
 
 
 class ServiceSettings(BrokerSettings):

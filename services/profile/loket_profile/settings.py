@@ -2,12 +2,9 @@
 """The profile service's settings: the common ones plus its database and the erasure round."""
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import field_validator
-from pydantic_settings import NoDecode
-
-from loket_common.settings import ServiceSettings, comma_list, variable
+from loket_common.settings import CommaList, ServiceSettings, variable
 
 from .erasure import DEFAULT_SERVICES
 
@@ -17,13 +14,11 @@ class Settings(ServiceSettings):
 
     mongo_database: str = variable("PROFILE_MONGO_DATABASE", "loket_profile",
                                    "the profile service's database")
-    erasure_services: Annotated[tuple[str, ...], NoDecode] = variable(
+    erasure_services: CommaList = variable(
         "ERASURE_SERVICES", DEFAULT_SERVICES,
         "the services that must confirm an erasure before the request is completed (see "
         "[docs/data-protection.md](docs/data-protection.md))",
         form="service names separated by commas", min_length=1)
-
-    _split_services = field_validator("erasure_services", mode="before")(comma_list)
 
     def nameko_config(self) -> dict[str, Any]:
         """The common config plus what the erasure round reads."""
