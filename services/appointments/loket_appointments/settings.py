@@ -20,7 +20,7 @@ class Settings(ServiceSettings, TimerSettings):
     """What the appointments service reads from the environment."""
 
     mongo_database: str = variable("APPOINTMENTS_MONGO_DATABASE", "loket_appointments",
-                                   "the appointments service's database")
+                                   "its database")
     hold_seconds: int = variable("HOLD_SECONDS", DeskSettings.hold_seconds,
                                  "how long a hold keeps a slot before it is freed again", ge=1)
     holds_per_client: int = variable("HOLDS_PER_CLIENT", DeskSettings.holds_per_client,

@@ -12,7 +12,7 @@ class Settings(ServiceSettings):
     """What the permits service reads from the environment."""
 
     mongo_database: str = variable("PERMITS_MONGO_DATABASE", "loket_permits",
-                                   "the permits service's database")
+                                   "its database")
     definitions_dir: Path | None = variable(
         "PERMITS_DEFINITIONS_DIR", None, "the application types' data files (base types and "
         "tenant overlays, read at start)", form="a directory", shown="the package's `definitions/`")

@@ -13,7 +13,7 @@ class Settings(ServiceSettings):
     """What the profile service reads from the environment."""
 
     mongo_database: str = variable("PROFILE_MONGO_DATABASE", "loket_profile",
-                                   "the profile service's database")
+                                   "its database")
     erasure_services: CommaList = variable(
         "ERASURE_SERVICES", DEFAULT_SERVICES,
         "the services that must confirm an erasure before the request is completed (see "
