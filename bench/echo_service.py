@@ -1,13 +1,18 @@
 # SPDX-License-Identifier: EUPL-1.2
 """A Nameko service that only echoes: Nameko's own RPC cost, without any database.
 
-Started by the benchmark with ``loket-service run bench.echo_service``, like the real services.
+Started by the benchmark with ``loket-service run --settings bench.echo_service:Settings
+bench.echo_service``, like the real services (it has no database of its own).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from nameko.rpc import rpc
+
+from loket_common.settings import ServiceSettings
+
+Settings = ServiceSettings  # the common settings are all it reads (``AMQP_URI``, ...)
 
 
 class BenchEcho:

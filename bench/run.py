@@ -30,6 +30,7 @@ from deploy.local.infra import (
 )
 from deploy.local.processes import ProcessGroup
 from deploy.local.system import BIN, ROOT, System
+from loket_common.settings import DEFAULT_AMQP_URI
 
 from .contention import contend
 from .cpu import CpuProbe, find_by_name
@@ -80,7 +81,7 @@ def running_system() -> Iterator[tuple[System, str]]:
     """
     var_dir = Path(tempfile.mkdtemp(prefix="loket-bench-"))
     broker = ProcessGroup(var_dir / "log")
-    base_uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    base_uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
     vhost = f"loket-bench-{uuid.uuid4().hex[:8]}"
     amqp_uri: str | None = None
     system: System | None = None
@@ -99,8 +100,10 @@ def running_system() -> Iterator[tuple[System, str]]:
             declare_queue(amqp_uri, queue)
             system.group.start(queue, [sys.executable, "-m", "bench.amqp_echo", amqp_uri, queue,
                                        *flags], cwd=ROOT)
-        system.group.start("bench_echo", [str(BIN / "loket-service"), "run", "--broker", amqp_uri,
-                                          "bench.echo_service"], cwd=ROOT)
+        system.group.start("bench_echo", [str(BIN / "loket-service"), "run",
+                                          "--settings", "bench.echo_service:Settings",
+                                          "bench.echo_service"], cwd=ROOT,
+                           env={**system.env(), "AMQP_URI": amqp_uri})
         for queue in (ECHO_QUEUE, ECHO_QUEUE_CONFIRMED, "rpc-bench_echo"):
             wait_for_consumer(amqp_uri, queue)
         yield system, amqp_uri

@@ -9,6 +9,7 @@ import pytest
 
 from deploy.local.infra import delete_vhost, free_port, isolated_vhost
 from deploy.local.system import System
+from loket_common.settings import DEFAULT_AMQP_URI
 
 MANAGEMENT = os.environ.get("RABBIT_CTL_URI", "http://guest:guest@127.0.0.1:15672")
 
@@ -18,8 +19,7 @@ def system():
     """The system on free ports, its own database and its own vhost (nothing shared)."""
     var_dir = Path(tempfile.mkdtemp(prefix="loket-e2e-"))
     vhost = f"loket-e2e-{uuid.uuid4().hex[:8]}"
-    amqp_uri = isolated_vhost(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
-                              MANAGEMENT, vhost)
+    amqp_uri = isolated_vhost(os.environ.get("AMQP_URI", DEFAULT_AMQP_URI), MANAGEMENT, vhost)
     running = System(var_dir=var_dir, gateway_port=free_port(), mongo_port=free_port(),
                      idp_port=free_port(), amqp_uri=amqp_uri,
                      # Every test client shares 127.0.0.1, so the per-client hold limit

@@ -13,9 +13,10 @@ import yaml
 ROOT = Path(__file__).parents[1]
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
 SERVICES = yaml.safe_load(COMPOSE_TEXT)["services"]
-# Every deployable part has services/<name>/pyproject.toml; Nameko services also a config.yml.
+# Every deployable part has services/<name>/pyproject.toml; Nameko services also a service.py.
 PARTS = sorted(path.parent.name for path in (ROOT / "services").glob("*/pyproject.toml"))
-NAMEKO = [name for name in PARTS if (ROOT / "services" / name / "config.yml").exists()]
+NAMEKO = [name for name in PARTS
+          if (ROOT / "services" / name / f"loket_{name}" / "service.py").exists()]
 # The Nameko services share one Dockerfile (build argument SERVICE); the gateway has its own.
 SERVICE_DOCKERFILE = "services/Dockerfile"
 DOCKERFILES = {name: ROOT / (SERVICE_DOCKERFILE if name in NAMEKO
@@ -182,9 +183,8 @@ def test_dockerfiles_install_pinned_as_non_root():
 
 def test_dockerfiles_start_the_parts_as_make_run_does():
     for name in NAMEKO:
-        assert cmd(name) == [
-            "loket-service", "run", "--config", "/app/config.yml", f"loket_{name}.service"]
-        assert ("COPY", f"services/{name}/config.yml /app/config.yml") in part_steps(name)
+        # The config comes from the service's settings class (loket_<name>.settings).
+        assert cmd(name) == ["loket-service", "run", f"loket_{name}.service"]
     assert cmd("gateway") == ["gunicorn", "-c", "/app/gunicorn.conf.py"]
     assert "loket-service" in console_scripts()
 

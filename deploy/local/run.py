@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 """``make run``: start Loket locally on the embedded default, until Ctrl-C.
 
-Environment: AMQP_URI (default amqp://guest:guest@127.0.0.1:5672/),
+Environment: AMQP_URI (default ``loket_common.settings.DEFAULT_AMQP_URI``),
 LOKET_PORT (gateway, default 8000), LOKET_IDP_PORT (development identity provider,
 default 8001), LOKET_MONGO_PORT (SecantusDB, default 27017),
 LOKET_VAR_DIR (data and logs, default ./var).

@@ -13,6 +13,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loket_common.settings import DEFAULT_AMQP_URI
+
 from .dev_identity_provider import load_users
 from .infra import ensure_rabbitmq, start_secantusdb
 from .local_keys import local_keys
@@ -31,8 +33,7 @@ class System:
     gateway_port: int = 8000
     idp_port: int = 8001
     mongo_port: int = 27017
-    amqp_uri: str = field(default_factory=lambda: os.environ.get(
-        "AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"))
+    amqp_uri: str = field(default_factory=lambda: os.environ.get("AMQP_URI", DEFAULT_AMQP_URI))
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -98,7 +99,7 @@ class System:
             self._run_tool("loket-permits-seed")
             for service in SERVICES:
                 self.group.start(service, [str(BIN / "loket-service"), "run",
-                                           "--config", "config.yml", f"loket_{service}.service"],
+                                           f"loket_{service}.service"],
                                  cwd=ROOT / "services" / service, env=self.env())
             self.group.start("identity-provider",
                              [sys.executable, "-m", "deploy.local.dev_identity_provider",

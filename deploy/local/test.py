@@ -15,6 +15,8 @@ import os
 import subprocess
 import sys
 
+from loket_common.settings import DEFAULT_AMQP_URI
+
 from .infra import ensure_management_api, ensure_rabbitmq, free_port, start_secantusdb
 from .processes import ProcessGroup
 from .system import ROOT
@@ -29,7 +31,7 @@ def main() -> int:
     parser.add_argument("--only", choices=["unit", "integration", "e2e"])
     parser.add_argument("pytest_args", nargs="*")
     args = parser.parse_args()
-    amqp_uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    amqp_uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
     management = os.environ.get("RABBIT_CTL_URI", "http://guest:guest@127.0.0.1:15672")
     var_dir = ROOT / "var" / f"test-{os.getpid()}"
     group = ProcessGroup(var_dir / "log")

@@ -1,15 +1,14 @@
 # SPDX-License-Identifier: EUPL-1.2
 """``loket-rotate-data-keys SERVICE``: re-encrypt a service's personal data with current keys.
 
-Reads ``MONGO_URI``, ``<SERVICE>_MONGO_DATABASE`` (default ``loket_<service>``) and the keys
-(``LOKET_DATA_KEYS``, ``LOKET_INDEX_KEY``) from the environment, like the service itself.
+Reads the service's own settings (``loket_<service>.settings``: ``MONGO_URI``,
+``<SERVICE>_MONGO_DATABASE``, ``LOKET_DATA_KEYS``, ``LOKET_INDEX_KEY``), like the service itself.
 ``--new-key`` prints a fresh key to put first in ``LOKET_DATA_KEYS``.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
-import os
 
 from .crypto import DataCipher, new_key
 from .key_rotation import reencrypt_documents
@@ -28,11 +27,9 @@ def main() -> None:
     if not args.service:
         parser.error("name the service (or use --new-key)")
     fields = importlib.import_module(f"loket_{args.service}.encrypted_fields").ENCRYPTED_FIELDS
+    settings = importlib.import_module(f"loket_{args.service}.settings").Settings()
     cipher = DataCipher.from_env()
-    database_name = os.environ.get(f"{args.service.upper()}_MONGO_DATABASE",
-                                   f"loket_{args.service}")
-    database = connect(os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27017/?retryWrites=false"))[
-        database_name]
+    database = connect(settings.mongo_uri)[settings.mongo_database]
     for collection, paths in fields.items():
         for tenant in database[collection].distinct("tenant"):
             count = reencrypt_documents(database[collection], tenant, paths, cipher)

@@ -23,6 +23,7 @@ from pymongo.database import Database
 
 from .events import Event
 from .mongo import AllTenants, TenantCollection, connect
+from .settings import DEFAULT_POLL_SECONDS
 from .topology import event_exchange
 
 log = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ class OutboxRelay(DependencyProvider):
 
     def setup(self) -> None:
         config = self.container.config
-        self.interval = float(config.get("OUTBOX_POLL_SECONDS", 0.5))
+        self.interval = float(config.get("OUTBOX_POLL_SECONDS", DEFAULT_POLL_SECONDS))
         self.client = connect(config["MONGO_URI"])
         self.publisher = OutboxPublisher(
             self.client[config["MONGO_DATABASE"]], config["AMQP_URI"]

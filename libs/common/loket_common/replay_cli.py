@@ -8,11 +8,11 @@ a fresh attempt count (publisher confirms) and only then removes it.
 from __future__ import annotations
 
 import argparse
-import os
 
 from kombu import Connection
 
 from .handlers import ATTEMPT_HEADER
+from .settings import BrokerSettings
 
 
 def replay(connection: Connection, queue_name: str, list_only: bool = False) -> int:
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("queue")
     parser.add_argument("--list", action="store_true", help="only show the dead letters")
     args = parser.parse_args()
-    uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    uri = BrokerSettings().amqp_uri
     with Connection(uri, transport_options={"confirm_publish": True}) as connection:
         count = replay(connection, args.queue, args.list)
     print(f"{'listed' if args.list else 'replayed'} {count} message(s)")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 import yaml
 from kombu import Connection
 
-from .handlers import retry_delays
+from .settings import BrokerSettings
 from .topology import Subscription, declare
 
 
@@ -26,8 +25,9 @@ def main() -> None:
     parser.add_argument("file", type=Path)
     args = parser.parse_args()
     sources, subscriptions = load_topology(args.file)
-    with Connection(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")) as conn:
-        declare(conn, subscriptions, retry_delays(dict(os.environ)), sources)
+    settings = BrokerSettings()
+    with Connection(settings.amqp_uri) as conn:
+        declare(conn, subscriptions, settings.event_retry_delays_ms, sources)
     print(f"declared {len(sources)} exchanges and {len(subscriptions)} subscriptions")
 
 

@@ -6,14 +6,13 @@
 """
 from __future__ import annotations
 
-import os
-
 from loket_common.mongo import connect
 from loket_common.validation import load
 from loket_contracts.appointments.catalogue import OfferedServiceSchema, OfficeSchema
 
 from .dependencies import AppointmentsStore
 from .sealing import seal_plaintext_contacts
+from .settings import Settings
 
 TENANT = "musterstadt"
 
@@ -113,8 +112,9 @@ def seed(store: AppointmentsStore, tenant: str = TENANT) -> None:
 
 def main() -> None:
     """Seed the demo tenant into the configured database."""
-    client = connect(os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27017/?retryWrites=false"))
-    database = client[os.environ.get("APPOINTMENTS_MONGO_DATABASE", "loket_appointments")]
+    settings = Settings()
+    client = connect(settings.mongo_uri)
+    database = client[settings.mongo_database]
     store = AppointmentsStore(database)
     seed(store)
     sealed = seal_plaintext_contacts(database, store.cipher)

@@ -147,7 +147,7 @@ class AppointmentsDatabase(MongoDatabase):
         store = AppointmentsStore(self.database)
         config = self.container.config
         store.settings = DeskSettings(
-            hold_seconds=int(config.get("HOLD_SECONDS", 300)),
-            holds_per_client=int(config.get("HOLDS_PER_CLIENT", 2)),
-            reminder_hours=int(config.get("REMINDER_HOURS", 24)))
+            hold_seconds=int(config.get("HOLD_SECONDS", DeskSettings.hold_seconds)),
+            holds_per_client=int(config.get("HOLDS_PER_CLIENT", DeskSettings.holds_per_client)),
+            reminder_hours=int(config.get("REMINDER_HOURS", DeskSettings.reminder_hours)))
         return store

@@ -1,20 +1,19 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The appointments timer: hold expiry, due reminders and lottery draws, for every tenant.
 
-Nameko's ``@timer`` takes its interval at import time, so it is read from the
-environment here (``APPOINTMENTS_TIMER_SECONDS``, default 5).
+Nameko's ``@timer`` takes its interval at import time, so it is read here, from
+``APPOINTMENTS_TIMER_SECONDS`` (declared in :mod:`.settings`).
 """
 from __future__ import annotations
-
-import os
 
 from nameko.timer import timer
 
 from loket_common.outbox import OutboxRelay
 
 from .dependencies import AppointmentsStore
+from .settings import TimerSettings
 
-TIMER_SECONDS = float(os.environ.get("APPOINTMENTS_TIMER_SECONDS", "5"))
+TIMER_SECONDS = TimerSettings().timer_seconds
 
 
 class TimersMixin:

@@ -48,7 +48,8 @@ GERMAN = read_po(PO.open("rb"), locale="de")
 
 def test_the_walk_finds_the_errors_of_every_package():
     packages = {cls.__module__.split(".")[0] for cls in ERRORS}
-    assert packages == set(PACKAGES)
+    # loket_contracts is walked too (an error class there would be checked) but holds none.
+    assert packages == set(PACKAGES) - {"loket_contracts"}
 
 
 @pytest.mark.parametrize("cls", ERRORS, ids=lambda cls: cls.__name__)

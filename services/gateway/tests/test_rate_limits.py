@@ -8,7 +8,6 @@ from loket_gateway.core.problems import problem_response
 from loket_gateway.core.rate_limits import (
     init_rate_limits,
     limit_address,
-    limit_from_env,
     limit_person,
 )
 
@@ -107,13 +106,3 @@ def test_the_address_limit_still_counts_beside_the_person_limit(app):
                 for n in range(4)]
     assert statuses == [201, 201, 201, 429]
 
-
-@pytest.mark.parametrize("value, expected", [
-    ("5/second", "5/second"), ("", "60/minute"), ("  ", "60/minute"), (None, "60/minute"),
-])
-def test_limits_come_from_the_environment(monkeypatch, value, expected):
-    if value is None:
-        monkeypatch.delenv("RATE_LIMIT_TEST", raising=False)
-    else:
-        monkeypatch.setenv("RATE_LIMIT_TEST", value)
-    assert limit_from_env("RATE_LIMIT_TEST", "60/minute") == expected

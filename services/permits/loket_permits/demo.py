@@ -4,24 +4,25 @@
 Application types are data files read at service start (see ``type_catalogue``),
 so nothing is seeded into the database any more; the command stays so that
 ``make run`` and docker-compose fail early on a broken definition file.
-Reads ``MONGO_URI``, ``PERMITS_MONGO_DATABASE`` and ``PERMITS_DEFINITIONS_DIR``.
+Reads the service's settings (``MONGO_URI``, ``PERMITS_MONGO_DATABASE``,
+``PERMITS_DEFINITIONS_DIR``, the keys; see :mod:`.settings`).
 """
 from __future__ import annotations
-
-import os
 
 from loket_common.mongo import connect
 
 from .dependencies import PermitsStore
 from .sealing import seal_plaintext_applications
+from .settings import Settings
 from .type_catalogue import TypeCatalogue
 
 
 def main() -> None:
     """Load and layer every tenant's types, then ensure the indexes."""
-    types = TypeCatalogue.load(os.environ.get("PERMITS_DEFINITIONS_DIR") or None)
-    client = connect(os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27017/?retryWrites=false"))
-    database = client[os.environ.get("PERMITS_MONGO_DATABASE", "loket_permits")]
+    settings = Settings()
+    types = TypeCatalogue.load(settings.definitions_dir)
+    client = connect(settings.mongo_uri)
+    database = client[settings.mongo_database]
     store = PermitsStore(database, types)
     store.ensure_indexes()
     sealed = seal_plaintext_applications(database, store.cipher)

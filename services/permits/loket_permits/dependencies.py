@@ -2,7 +2,6 @@
 """The permits store: application types (from files) and cases (in MongoDB)."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from pymongo.database import Database
@@ -58,18 +57,16 @@ class PermitsStore(Store):
 class PermitsDatabase(MongoDatabase):
     """Workers get a :class:`PermitsStore`; the definitions are read once, at setup.
 
-    ``DEFINITIONS_DIR`` in the container config (tests) or the environment variable
-    ``PERMITS_DEFINITIONS_DIR`` names the directory of definition files; unset or
-    empty means the package's own ``definitions/``.
+    ``DEFINITIONS_DIR`` in the container config (from ``PERMITS_DEFINITIONS_DIR``, see
+    :mod:`.settings`) names the directory of definition files; unset or empty means the
+    package's own ``definitions/``.
     """
 
     store_class = PermitsStore
 
     def setup(self) -> None:
         super().setup()
-        directory = (self.container.config.get("DEFINITIONS_DIR")
-                     or os.environ.get("PERMITS_DEFINITIONS_DIR"))
-        self.types = TypeCatalogue.load(directory or None)
+        self.types = TypeCatalogue.load(self.container.config.get("DEFINITIONS_DIR") or None)
 
     def start(self) -> None:
         PermitsStore(self.database, self.types).ensure_indexes()

@@ -7,26 +7,15 @@ Flask-Limiter's application-factory pattern: views are decorated at import time 
 trust exactly as many proxies as there are (werkzeug ``ProxyFix``), or every client shares
 the proxy's address.
 
-Environment (read at import):
-
-- ``RATE_LIMIT_SEARCH``: availability search per address (default ``60/minute``).
-- ``RATE_LIMIT_HOLD``: holds per address (default ``10/minute;30/hour``).
-- ``RATE_LIMIT_BOOKING_PERSON``: confirmed bookings (and lottery entries) per person, i.e.
-  per email address (default ``5/hour;20/day``).
-- ``RATE_LIMIT_CHALLENGE``: proof-of-work challenges per address (default ``30/minute``).
-- ``RATE_LIMIT_APPLICATION``: permit application writes (create, change, submit, withdraw,
-  answer, remove an attachment) per address (default ``30/minute;300/day``).
-- ``RATE_LIMIT_UPLOAD``: attachment uploads per address, on top of the writes' count
-  (default ``10/minute;100/day``).
-- ``RATE_LIMIT_STORAGE_URI``: where counts live (default ``memory://``). ``memory://``
-  counts per process: with N gunicorn workers a client gets up to N times the limit.
-  ``make run`` and compose share the counts in MongoDB (``mongodb://...``; database
-  :data:`MONGO_DATABASE`, ``limits`` uses pymongo).
+The limits (``RATE_LIMIT_*``) and where counts live (``RATE_LIMIT_STORAGE_URI``) are
+declared in :mod:`.settings` and read at import. ``memory://`` counts per process: with
+N gunicorn workers a client gets up to N times the limit. ``make run`` and compose share
+the counts in MongoDB (``mongodb://...``; database :data:`MONGO_DATABASE`, ``limits``
+uses pymongo).
 """
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable
 
@@ -35,20 +24,16 @@ from flask_limiter import Limiter, RateLimitExceeded, RouteLimit
 from flask_limiter.util import get_remote_address
 
 from .problems import problem_response
+from .settings import Settings
 
-
-def limit_from_env(name: str, default: str) -> str:
-    """A limit string such as ``"10/minute;30/hour"`` from ``name``, else ``default``."""
-    return os.environ.get(name, "").strip() or default
-
-
-SEARCH_LIMIT = limit_from_env("RATE_LIMIT_SEARCH", "60/minute")
-HOLD_LIMIT = limit_from_env("RATE_LIMIT_HOLD", "10/minute;30/hour")
-BOOKING_PERSON_LIMIT = limit_from_env("RATE_LIMIT_BOOKING_PERSON", "5/hour;20/day")
-CHALLENGE_LIMIT = limit_from_env("RATE_LIMIT_CHALLENGE", "30/minute")
-APPLICATION_LIMIT = limit_from_env("RATE_LIMIT_APPLICATION", "30/minute;300/day")
-UPLOAD_LIMIT = limit_from_env("RATE_LIMIT_UPLOAD", "10/minute;100/day")
-STORAGE_URI = limit_from_env("RATE_LIMIT_STORAGE_URI", "memory://")
+_SETTINGS = Settings()  # views are decorated with their limits at import
+SEARCH_LIMIT = _SETTINGS.search_limit
+HOLD_LIMIT = _SETTINGS.hold_limit
+BOOKING_PERSON_LIMIT = _SETTINGS.booking_person_limit
+CHALLENGE_LIMIT = _SETTINGS.challenge_limit
+APPLICATION_LIMIT = _SETTINGS.application_limit
+UPLOAD_LIMIT = _SETTINGS.upload_limit
+STORAGE_URI = _SETTINGS.rate_limit_storage_uri
 MONGO_DATABASE = "loket_gateway_limits"
 
 limiter = Limiter(

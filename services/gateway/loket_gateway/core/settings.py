@@ -1,68 +1,104 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Gateway settings, each read from the environment (documented in README, Configuration)."""
+"""The gateway's settings: each environment variable it reads, declared once (README).
+
+``Settings()`` reads the environment; keyword arguments override it (tests). A bad value
+stops the process with a message naming the variable (:class:`loket_common.settings.SettingsError`).
+"""
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
+
+from limits import parse_many
+from pydantic import field_validator
+
+from loket_common.settings import DEFAULT_AMQP_URI, LoketSettings, variable
 
 DEFAULT_TENANTS_FILE = Path(__file__).with_name("tenants.yml")
+LIMIT_FORM = "limits such as 10/minute;30/hour"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What the gateway needs to know about its surroundings."""
+def rate_limit(name: str, default: str, meaning: str) -> Any:
+    """A rate-limit field: ``N/period`` items separated by ``;``."""
+    return variable(name, default, meaning, form=LIMIT_FORM)
 
-    # AMQP_URI: RabbitMQ for RPC to the services.
-    amqp_uri: str = field(
-        default_factory=lambda: os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
-    )
-    # RPC_TIMEOUT_SECONDS: how long a request waits for a service before 504.
-    rpc_timeout: float = field(
-        default_factory=lambda: float(os.environ.get("RPC_TIMEOUT_SECONDS", "10"))
-    )
-    # RPC_POOL_SIZE: RPC proxies per gateway process (one per concurrent request).
-    rpc_pool_size: int = field(
-        default_factory=lambda: int(os.environ.get("RPC_POOL_SIZE", "8"))
-    )
-    # LOKET_TENANTS_FILE: the tenants (municipalities) this gateway serves.
-    tenants_file: Path = field(
-        default_factory=lambda: Path(os.environ.get("LOKET_TENANTS_FILE", DEFAULT_TENANTS_FILE))
-    )
-    # LOKET_GATEWAY_SECRET: signs proof-of-work challenges and staff sessions. Required;
-    # the same value in every gateway process (a challenge may come back to another one).
-    secret: str = field(default_factory=lambda: os.environ.get("LOKET_GATEWAY_SECRET", ""))
-    # LOKET_TRUSTED_PROXIES: how many reverse proxies stand in front of the gateway (their
-    # X-Forwarded-For gives the client address for rate limits). 0: clients connect directly.
-    trusted_proxies: int = field(
-        default_factory=lambda: int(os.environ.get("LOKET_TRUSTED_PROXIES", "0"))
-    )
-    # LOKET_MAX_REQUEST_BYTES: the largest request body (an attachment upload with its form
-    # fields); larger ones are refused with 413 before they are read.
-    max_request_bytes: int = field(
-        default_factory=lambda: int(os.environ.get("LOKET_MAX_REQUEST_BYTES", "11534336"))
-    )
-    # LOKET_ENVIRONMENT: "production" (default) refuses development identity providers and
-    # plain-http issuers and sets Secure "__Host-" session cookies; "development" (make run,
-    # tests) allows the development identity provider on loopback and http cookies.
-    environment: str = field(
-        default_factory=lambda: os.environ.get("LOKET_ENVIRONMENT", "production")
-    )
-    # LOKET_PSEUDONYM_KEY: the HMAC key of residents' pseudonymous subject ids. Required; never
-    # change it (every resident would become someone new to the services).
-    pseudonym_key: str = field(default_factory=lambda: os.environ.get("LOKET_PSEUDONYM_KEY", ""))
-    # LOKET_RESIDENT_SESSION_IDLE_MINUTES / LOKET_RESIDENT_SESSION_MAX_MINUTES: a resident's
-    # page session ends after this long without a request, and this long after sign-in.
-    resident_idle_minutes: float = field(default_factory=lambda: float(
-        os.environ.get("LOKET_RESIDENT_SESSION_IDLE_MINUTES", "20")))
-    resident_max_minutes: float = field(default_factory=lambda: float(
-        os.environ.get("LOKET_RESIDENT_SESSION_MAX_MINUTES", "480")))
-    # LOKET_STAFF_SESSION_IDLE_MINUTES / LOKET_STAFF_SESSION_MAX_MINUTES: the same for staff.
-    staff_idle_minutes: float = field(default_factory=lambda: float(
-        os.environ.get("LOKET_STAFF_SESSION_IDLE_MINUTES", "30")))
-    staff_max_minutes: float = field(default_factory=lambda: float(
-        os.environ.get("LOKET_STAFF_SESSION_MAX_MINUTES", "600")))
-    # HEALTH_TIMEOUT_SECONDS: how long /health waits for each dependency.
-    health_timeout: float = field(
-        default_factory=lambda: float(os.environ.get("HEALTH_TIMEOUT_SECONDS", "2"))
-    )
+
+class Settings(LoketSettings):
+    """What the gateway needs to know about its surroundings (gunicorn's part included)."""
+
+    bind: str = variable("GATEWAY_BIND", "127.0.0.1:8000", "where gunicorn listens")
+    workers: int = variable("GATEWAY_WORKERS", 2, "gunicorn worker processes", ge=1)
+    threads: int = variable("GATEWAY_THREADS", 8, "threads per worker (gthread)", ge=1)
+    access_log: str = variable("GATEWAY_ACCESS_LOG", "", "access log target, e.g. `-` for "
+                               "stdout", shown="(off)")
+    amqp_uri: str = variable("AMQP_URI", DEFAULT_AMQP_URI, "RabbitMQ for RPC to the services")
+    rpc_pool_size: int = variable("RPC_POOL_SIZE", 8, "RPC proxies per worker process (one per "
+                                  "concurrent request)", ge=1)
+    rpc_timeout: float = variable("RPC_TIMEOUT_SECONDS", 10, "how long a request waits for a "
+                                  "service before `504 service_timeout`", gt=0)
+    health_timeout: float = variable("HEALTH_TIMEOUT_SECONDS", 2, "how long `/health` waits "
+                                     "for each dependency", gt=0)
+    environment: Literal["production", "development"] = variable(
+        "LOKET_ENVIRONMENT", "production", "`production` refuses development identity providers "
+        "and non-https issuers and sets `Secure` `__Host-` session cookies; `development` allows "
+        "the development provider on loopback ([docs/identity.md](docs/identity.md))",
+        shown="`production` (`make run`, tests: `development`)")
+    pseudonym_key: str = variable(
+        "LOKET_PSEUDONYM_KEY", "", "HMAC key of residents' pseudonymous subject ids (`r-` + 32 "
+        "hex); never change it in a deployment (every resident would become someone new)",
+        shown="(required; `make run` makes one, kept in `var/local-keys.json` with the data "
+        "keys)", secret=True, repr=False)
+    resident_idle_minutes: float = variable(
+        "LOKET_RESIDENT_SESSION_IDLE_MINUTES", 20, "a resident's page session ends after this "
+        "long without a request", gt=0)
+    resident_max_minutes: float = variable(
+        "LOKET_RESIDENT_SESSION_MAX_MINUTES", 480, "a resident's page session ends this long "
+        "after sign-in", gt=0)
+    staff_idle_minutes: float = variable("LOKET_STAFF_SESSION_IDLE_MINUTES", 30, "the same for "
+                                         "staff: without a request", gt=0)
+    staff_max_minutes: float = variable("LOKET_STAFF_SESSION_MAX_MINUTES", 600, "the same for "
+                                        "staff: after sign-in", gt=0)
+    secret: str = variable(
+        "LOKET_GATEWAY_SECRET", "", "signs proof-of-work challenges and staff sessions; the same "
+        "in every gateway process (a challenge may come back to another one)",
+        shown="(required; `make run` makes one per run)", secret=True, repr=False)
+    trusted_proxies: int = variable(
+        "LOKET_TRUSTED_PROXIES", 0, "reverse proxies in front of the gateway whose "
+        "`X-Forwarded-For` names the client (rate limits); 0 = clients connect directly", ge=0)
+    search_limit: str = rate_limit("RATE_LIMIT_SEARCH", "60/minute", "availability searches per "
+                                   "client address (`/slots`, `/slots/first` together)")
+    hold_limit: str = rate_limit("RATE_LIMIT_HOLD", "10/minute;30/hour",
+                                 "holds per client address")
+    booking_person_limit: str = rate_limit(
+        "RATE_LIMIT_BOOKING_PERSON", "5/hour;20/day", "booking confirmations and lottery entries "
+        "per person (per email address, hashed), API and pages together")
+    challenge_limit: str = rate_limit("RATE_LIMIT_CHALLENGE", "30/minute",
+                                      "proof-of-work challenges per client address")
+    application_limit: str = rate_limit(
+        "RATE_LIMIT_APPLICATION", "30/minute;300/day", "permit application writes per client "
+        "address (create, change, attach, remove an attachment, submit, withdraw, answer; one "
+        "count)")
+    upload_limit: str = rate_limit("RATE_LIMIT_UPLOAD", "10/minute;100/day", "attachment uploads "
+                                   "per client address (on top of `RATE_LIMIT_APPLICATION`)")
+    rate_limit_storage_uri: str = variable(
+        "RATE_LIMIT_STORAGE_URI", "memory://", "where rate-limit counts live; `memory://` counts "
+        "per process", shown="`memory://` (`make run`, compose: the MongoDB)")
+    max_request_bytes: int = variable(
+        "LOKET_MAX_REQUEST_BYTES", 11534336, "the largest request body, i.e. an attachment "
+        "upload with its form fields; larger ones get `413 request_too_large` before they are "
+        "read", shown="`11534336` (11 MiB)", ge=1)
+    tenants_file: Path = variable(
+        "LOKET_TENANTS_FILE", DEFAULT_TENANTS_FILE, "the municipalities this gateway serves (id, "
+        "host names, languages, names, identity providers, trust level per action)",
+        form="a file", shown="the bundled `tenants.yml` (compose: "
+        "`deploy/tenants.production.yml`)")
+
+    @field_validator("search_limit", "hold_limit", "booking_person_limit", "challenge_limit",
+                     "application_limit", "upload_limit")
+    @classmethod
+    def _parses_as_limits(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(LIMIT_FORM) from None
+        return value

@@ -4,7 +4,7 @@
 Each holds ``tenant``, ``subject``, ``name``, ``login_at``, ``seen_at`` and its kind's
 details (``trust_level`` for residents, ``roles`` for staff). A session ends after a time
 without requests (inactivity) and a time after sign-in (absolute), per kind, from
-:class:`~loket_gateway.settings.Settings`; signing one kind in or out never touches the
+:class:`~loket_gateway.core.settings.Settings`; signing one kind in or out never touches the
 other. Times come from :data:`clock` so tests can move them.
 """
 from __future__ import annotations

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The appointments service's settings: the common ones plus holds, reminders and its timer."""
+from __future__ import annotations
+
+from typing import Any
+
+from loket_common.settings import LoketSettings, ServiceSettings, variable
+
+from .booking_desk import DeskSettings
+
+
+class TimerSettings(LoketSettings):
+    """The timer's interval, which Nameko's ``@timer`` needs at import (``timers.py``)."""
+
+    timer_seconds: float = variable("APPOINTMENTS_TIMER_SECONDS", 5,
+                                    "how often holds expire and reminders are checked", gt=0)
+
+
+class Settings(ServiceSettings, TimerSettings):
+    """What the appointments service reads from the environment."""
+
+    mongo_database: str = variable("APPOINTMENTS_MONGO_DATABASE", "loket_appointments",
+                                   "its database")
+    hold_seconds: int = variable("HOLD_SECONDS", DeskSettings.hold_seconds,
+                                 "how long a hold keeps a slot before it is freed again", ge=1)
+    holds_per_client: int = variable("HOLDS_PER_CLIENT", DeskSettings.holds_per_client,
+                                     "holds one client address may have at once", ge=1)
+    reminder_hours: int = variable(
+        "REMINDER_HOURS", DeskSettings.reminder_hours,
+        "when `appointment_reminder_due` is emitted before an appointment", ge=1)
+
+    def nameko_config(self) -> dict[str, Any]:
+        """The common config plus what ``AppointmentsDatabase`` reads."""
+        return {**super().nameko_config(), "HOLD_SECONDS": self.hold_seconds,
+                "HOLDS_PER_CLIENT": self.holds_per_client, "REMINDER_HOURS": self.reminder_hours}
