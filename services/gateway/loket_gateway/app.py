@@ -32,6 +32,7 @@ from .identity_providers import init_identity_providers, provider_origins
 from .openapi import build_spec
 from .problems import from_exception
 from .rate_limits import init_rate_limits
+from .request_ids import init_request_ids
 from .rpc import RpcPool
 from .security import cookie_settings, with_sign_in_origins
 from .settings import Settings
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         raise SystemExit("LOKET_PSEUDONYM_KEY is not set: residents' pseudonymous ids are "
                          "derived with it (see README, Configuration).")
     app = Flask(__name__)
+    init_request_ids(app)  # first, so its hooks see every request
     app.secret_key = settings.secret
     app.config.update(cookie_settings(settings.environment))
     if settings.trusted_proxies:

@@ -2,7 +2,6 @@
 """Errors as ``application/problem+json`` (RFC 9457) with stable codes, from one table."""
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Response, json
@@ -10,8 +9,9 @@ from nameko.exceptions import MethodNotFound, RemoteError, RpcTimeout, UnknownSe
 from werkzeug.exceptions import HTTPException
 
 from loket_common.errors import LoketError, parse_remote_message
+from loket_common.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 PROBLEM_TYPE_BASE = "https://loket.example/problems/"
 
@@ -73,8 +73,10 @@ def from_remote(error: RemoteError) -> Response:
     """Map a service's error via :data:`ERROR_TABLE`; unmapped errors reveal nothing."""
     status, code, title = ERROR_TABLE.get(error.exc_type, UNMAPPED)
     if status == 500:
-        log.error("unmapped remote error %s: %s", error.exc_type, error.value)
+        # Its type only: a remote error's message may echo the request.
+        log.error("unmapped remote error", error_type=error.exc_type)
         return problem_response(status, code, title)
+    log.info("remote error", error_type=error.exc_type, status=status, code=code)
     payload = parse_remote_message(error.value)
     extra = {key: payload[key] for key in PASSED_ON if key in payload}
     return problem_response(status, code, title, str(payload.get("detail", "")), **extra)
@@ -95,12 +97,13 @@ def from_exception(error: Exception) -> Response:
     if isinstance(error, UnknownService):  # no instance of it is running
         return problem_response(*BROKER_DOWN, detail=str(error))
     if isinstance(error, RpcTimeout):
+        log.warning("rpc timeout")
         return problem_response(*TIMEOUT)
     if isinstance(error, HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
         return problem_response(error.code or 500, code, error.name, error.description or "")
     if isinstance(error, (ConnectionError, OSError)):
-        log.warning("broker unreachable: %s", error)
+        log.warning("broker unreachable", error_type=type(error).__name__)
         return problem_response(*BROKER_DOWN)
     log.exception("unexpected error")
     return problem_response(*UNMAPPED)
