@@ -4,6 +4,7 @@
 Read from the gateway's settings (``loket_gateway.core.settings``), so a bad value stops the
 master before any worker starts, with a message naming the variable.
 """
+from loket_common.logs import logging_config
 from loket_gateway.core.settings import Settings
 
 settings = Settings()
@@ -14,4 +15,18 @@ threads = settings.threads
 timeout = 30
 graceful_timeout = 10
 accesslog = settings.access_log or None
+# gunicorn's own access line (only if asked for: the app logs a JSON "request" line with
+# the request id): the path without its query string, where status tokens travel.
+access_log_format = '%(m)s %(U)s %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
+
+# Every log line as JSON on stderr, gunicorn's and the app's (loket_common.logs).
+_level = settings.log_level.upper()
+logconfig_dict = {
+    **logging_config(_level),
+    "loggers": {
+        "gunicorn.error": {"level": _level, "handlers": [], "propagate": True},
+        "gunicorn.access": {"level": "INFO" if accesslog else "WARNING", "handlers": [],
+                            "propagate": True},
+    },
+}
 wsgi_app = "loket_gateway.wsgi:app"

@@ -16,6 +16,8 @@ class Event:
 
     ``data`` carries no names or addresses, only pseudonymous subject ids and
     what consumers need (see ARCHITECTURE: PII lives only in profile).
+    ``correlation_id`` is the request id of the request (or of the event) that
+    caused this one; the outbox fills it in (None in messages older than it).
     """
 
     source: str
@@ -25,6 +27,7 @@ class Event:
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     version: int = 1
+    correlation_id: str | None = None
 
     def to_message(self) -> dict[str, Any]:
         """The JSON body published to RabbitMQ."""
@@ -41,6 +44,7 @@ class EventSchema(Schema):
     occurred_at = fields.String(required=True)
     version = fields.Integer(required=True)
     data = fields.Dict(required=True)
+    correlation_id = fields.String(load_default=None, allow_none=True)
 
 
 def event_from_message(body: dict[str, Any]) -> Event:

@@ -6,10 +6,14 @@ Nameko's ``event_handler`` acks and drops a message whose handler raised.
 after the last delay to the handler's dead-letter queue, publishing with
 confirms before it acks the original. :func:`handle_once` makes the handler's
 effect idempotent: the event id is recorded in the same transaction.
+
+While a handler runs, its log lines carry the event's ``correlation_id`` (as
+``request_id``), ``event_id`` and ``event_type`` (:meth:`ReliableEventHandler.log_context`,
+bound by :class:`~loket_common.request_context.RequestContext`), and an event
+it writes to the outbox inherits that ``correlation_id``.
 """
 from __future__ import annotations
 
-import logging
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -22,10 +26,12 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from .events import Event
+from .logs import get_logger
 from .mongo import TenantCollection, transaction
+from .request_context import REQUEST_ID, valid_request_id
 from .topology import DEFAULT_RETRY_DELAYS_MS, Subscription, declare
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 ATTEMPT_HEADER = "x-loket-attempt"
 HANDLED_EVENTS = "handled_events"
@@ -61,23 +67,37 @@ class ReliableEventHandler(EventHandler):
             declare(connection, [self.subscription], self.delays)
         super().setup()
 
+    def log_context(self, worker_ctx: Any) -> dict[str, Any]:
+        """What the handler's log lines carry: the event's ids (never its data)."""
+        body = worker_ctx.args[0] if worker_ctx.args else None
+        if not isinstance(body, dict):
+            return {}
+        return {REQUEST_ID: valid_request_id(body.get("correlation_id")),
+                "event_id": body.get("id") if isinstance(body.get("id"), str) else None,
+                "event_type": f"{self.source_service}.{self.event_type}"}
+
     def handle_message_processed(self, message: Any, result: Any = None, exc_info: Any = None):
+        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 0))
         if exc_info is None:
+            log.info("event handled", handler=self.subscription.queue_name, attempt=attempt + 1)
             self.queue_consumer.ack_message(message)
             return
-        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 0))
-        if attempt < len(self.delays):
-            target = self.subscription.retry_queue_name(self.delays[attempt])
-        else:
+        dead = attempt >= len(self.delays)
+        if dead:
             target = self.subscription.dead_letter_queue_name
+        else:
+            target = self.subscription.retry_queue_name(self.delays[attempt])
         error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
-        log.warning("handler %s failed (attempt %d) -> %s: %s",
-                    self.subscription.queue_name, attempt + 1, target, error)
+        # The error's type and code only: its message may quote the event's data.
+        (log.error if dead else log.warning)(
+            "event dead-lettered" if dead else "event retried",
+            handler=self.subscription.queue_name, attempt=attempt + 1, target=target,
+            error_type=exc_info[0].__name__, code=getattr(exc_info[1], "code", None))
         try:
             self._republish(message, target, attempt + 1, error)
         except Exception:
             # Could not park it: return it to the queue rather than lose it.
-            log.exception("could not republish; requeueing")
+            log.exception("could not republish; requeueing", target=target)
             self.queue_consumer.requeue_message(message)
             return
         self.queue_consumer.ack_message(message)

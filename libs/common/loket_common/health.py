@@ -1,10 +1,16 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The ``health`` RPC every service offers the gateway's ``GET /health``."""
+"""The ``health`` RPC every service offers the gateway's ``GET /health``.
+
+Every service inherits :class:`HealthMixin`, so it also carries what every
+service's workers need: the request context of their logs.
+"""
 from __future__ import annotations
 
 from typing import Any
 
 from nameko.rpc import rpc
+
+from .request_context import RequestContext
 
 
 class HealthMixin:
@@ -12,6 +18,8 @@ class HealthMixin:
 
     name: str
     store: Any
+    # Binds request_id, service and entrypoint to each worker's log lines.
+    request_context = RequestContext()
 
     @rpc
     def health(self) -> dict[str, Any]:

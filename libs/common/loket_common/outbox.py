@@ -6,10 +6,14 @@ transaction as the state change (:func:`add_to_outbox`). The relay, a Nameko
 extension running in every service, publishes pending entries with publisher
 confirms and marks them published. A crash between publish and mark publishes
 again; consumers are idempotent, so that is harmless.
+
+An event written while a request (or an event) is being handled carries its
+request id as ``correlation_id`` (:func:`~loket_common.request_context.current_request_id`),
+so the domain code never passes the id around.
 """
 from __future__ import annotations
 
-import logging
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,18 +26,25 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 
 from .events import Event
+from .logs import get_logger
 from .mongo import AllTenants, TenantCollection, connect
+from .request_context import current_request_id
 from .settings import DEFAULT_POLL_SECONDS
 from .topology import event_exchange
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 OUTBOX = "outbox"
 CLAIM_SECONDS = 30
 
 
 def add_to_outbox(database: Database, event: Event, session: ClientSession) -> None:
-    """Record ``event`` for publication, inside the caller's transaction."""
+    """Record ``event`` for publication, inside the caller's transaction.
+
+    Without a ``correlation_id`` of its own the event gets the current request id.
+    """
+    if event.correlation_id is None:
+        event = replace(event, correlation_id=current_request_id())
     TenantCollection(database[OUTBOX], event.tenant).insert_one(
         {
             "_id": event.id,
@@ -120,6 +131,9 @@ class OutboxPublisher:
             AllTenants(self.database[OUTBOX]).update_one(
                 {"_id": entry["_id"]}, {"$set": {"published_at": datetime.now(UTC)}}
             )
+            log.info("event published", event_id=message["id"],
+                     event_type=f"{message['source']}.{message['type']}",
+                     tenant=message.get("tenant"), request_id=message.get("correlation_id"))
         return len(entries)
 
 
@@ -159,7 +173,7 @@ class OutboxRelay(DependencyProvider):
                 while self.running and self.publisher.publish_pending():
                     pass
             except Exception:  # the loop must survive broker or database outages
-                log.exception("outbox relay failed; retrying")
+                log.exception("outbox relay failed; retrying", retry_in_s=self.interval)
                 self.publisher.close()
             with eventlet.Timeout(self.interval, False):
                 self.wakeup.wait()

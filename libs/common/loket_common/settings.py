@@ -18,6 +18,7 @@ from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .crypto import DATA_KEYS_VARIABLE, INDEX_KEY_VARIABLE, parse_data_keys
+from .logs import logging_config
 from .topology import DEFAULT_RETRY_DELAYS_MS
 
 # The local defaults, written only here: tools, the local runner and tests import them.
@@ -138,13 +139,6 @@ def _constraint(problem: Any) -> str:
     return str(problem["msg"]).removeprefix("Value error, ")
 
 
-def nameko_logging(level: str) -> dict[str, Any]:
-    """The ``LOGGING`` part of a service's Nameko config (``logging.config.dictConfig``)."""
-    return {"version": 1,
-            "handlers": {"console": {"class": "logging.StreamHandler"}},
-            "root": {"level": level, "handlers": ["console"]}}
-
-
 class BrokerSettings(LoketSettings):
     """What every process on the event bus reads (the services, the topology and replay tools)."""
 
@@ -171,7 +165,7 @@ class ServiceSettings(BrokerSettings):
         "unpublished events (it is also nudged after each write)", gt=0)
     max_workers: int = variable("MAX_WORKERS", 10, "concurrent workers per service", ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = variable(
-        "LOG_LEVEL", "INFO", "log level")
+        "LOG_LEVEL", "INFO", "log level (JSON lines on stderr)")
     data_keys: str = variable(
         DATA_KEYS_VARIABLE, ..., "keys of personal data at rest: `tenant=KEY[,OLDER_KEY]` "
         "separated by `;`, the current key first; `*=KEY` derives a separate key for every "
@@ -202,5 +196,5 @@ class ServiceSettings(BrokerSettings):
         config: dict[str, Any] = {key: getattr(self, name)
                                   for name, key in self.NAMEKO_KEYS.items()}
         config["EVENT_RETRY_DELAYS_MS"] = list(self.event_retry_delays_ms)
-        config["LOGGING"] = nameko_logging(self.log_level)
+        config["LOGGING"] = logging_config(self.log_level)
         return config

@@ -23,6 +23,7 @@ from pymongo.errors import DuplicateKeyError
 from loket_common.crypto import DataCipher, default_cipher
 from loket_common.errors import NotFound
 from loket_common.events import Event
+from loket_common.logs import get_logger
 from loket_common.mongo import TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
 from loket_common.tokens import token_hash
@@ -38,6 +39,8 @@ from .exceptions import (
 )
 from .hold_quota import HoldQuota, ensure_quota_indexes
 from .ledger import SlotLedger
+
+log = get_logger(__name__)
 
 SOURCE = "appointments"
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read out at the counter
@@ -263,6 +266,8 @@ class BookingDesk:
                                        {"id": 1}, limit=limit):
             expired += self._end_hold({"id": held["id"], "expires_at": {"$lte": self.now()}},
                                       "expired")
+        if expired:
+            log.info("holds expired", tenant=self.tenant, count=expired)
         return expired
 
     def emit_due_reminders(self, limit: int = 500) -> int:
@@ -279,6 +284,8 @@ class BookingDesk:
                     add_to_outbox(self.database,
                                   self.event("appointment_reminder_due", booking), session)
                     emitted += 1
+        if emitted:
+            log.info("reminders due", tenant=self.tenant, count=emitted)
         return emitted
 
     # -- inside ----------------------------------------------------------------------

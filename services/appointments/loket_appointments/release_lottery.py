@@ -21,6 +21,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from loket_common.events import Event
+from loket_common.logs import get_logger
 from loket_common.mongo import TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
 from loket_common.tokens import token_hash
@@ -28,6 +29,8 @@ from loket_common.tokens import token_hash
 from .availability import LOTTERY, Release, ReleasePolicy, free_slots
 from .booking_desk import SOURCE, BookingDesk, new_reference, open_by_secret
 from .exceptions import AlreadyEntered, BookingLimitReached, LotteryNotOpen, NotBookable, SlotTaken
+
+log = get_logger(__name__)
 
 ENTRIES = "lottery_entries"
 DRAWS = "lottery_draws"
@@ -160,6 +163,8 @@ class ReleaseLottery:
             self._not_allocated(late, "entered_after_draw")
         counts = {state: self.entries.count({**key, "state": state})
                   for state in ("allocated", "not_allocated")}
+        log.info("lottery drawn", tenant=self.tenant, service_id=service_id, day=key["day"],
+                 resumed=resumed, **counts)
         return self.draws.find_one_and_update(
             key, {"$set": {"state": "done", "finished_at": self.desk.now(), **counts}},
             return_document=ReturnDocument.AFTER)

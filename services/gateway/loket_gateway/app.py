@@ -14,6 +14,7 @@ from .core.i18n import init_i18n
 from .core.openapi import build_spec
 from .core.problems import from_exception
 from .core.rate_limits import init_rate_limits
+from .core.request_ids import init_request_ids
 from .core.rpc import RpcPool
 from .core.security import cookie_settings, with_sign_in_origins
 from .core.settings import Settings
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         raise SystemExit("LOKET_PSEUDONYM_KEY is not set: residents' pseudonymous ids are "
                          "derived with it (see README, Configuration).")
     app = Flask(__name__)
+    init_request_ids(app)  # first, so its hooks see every request
     app.secret_key = settings.secret
     app.config.update(cookie_settings(settings.environment))
     if settings.trusted_proxies:

@@ -8,7 +8,6 @@ the gateway maps it by the code it carries. Anything else a service raises is
 """
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -17,8 +16,9 @@ from nameko.exceptions import MethodNotFound, RemoteError, RpcTimeout, UnknownSe
 from werkzeug.exceptions import HTTPException
 
 from loket_common.errors import LoketError, parse_remote_message
+from loket_common.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 PROBLEM_TYPE_BASE = "https://loket.example/problems/"
 # What a service's error may tell the client beyond its detail.
@@ -64,9 +64,10 @@ def from_remote(error: RemoteError) -> Response:
     if found is None:
         # The type and code only: the message may echo what a person typed.
         code = payload.get("code")
-        log.error("unknown upstream error %s (code %s)", error.exc_type,
-                  code if isinstance(code, str) and CODE.fullmatch(code) else "-")
+        log.error("unknown upstream error", error_type=error.exc_type,
+                  code=code if isinstance(code, str) and CODE.fullmatch(code) else None)
         return problem_response(*UPSTREAM)
+    log.info("remote error", error_type=error.exc_type, status=found[0], code=found[1])
     extra = {key: payload[key] for key in PASSED_ON if key in payload}
     return problem_response(*found, str(payload.get("detail", "")), **extra)
 
@@ -83,12 +84,13 @@ def from_exception(error: Exception) -> Response:
     if isinstance(error, UnknownService):  # no instance of it is running
         return problem_response(*BROKER_DOWN, detail=str(error))
     if isinstance(error, RpcTimeout):
+        log.warning("rpc timeout")
         return problem_response(*TIMEOUT)
     if isinstance(error, HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
         return problem_response(error.code or 500, code, error.name, error.description or "")
     if isinstance(error, (ConnectionError, OSError)):
-        log.warning("broker unreachable: %s", error)
+        log.warning("broker unreachable", error_type=type(error).__name__)
         return problem_response(*BROKER_DOWN)
     log.exception("unexpected error")
     return problem_response(*INTERNAL)

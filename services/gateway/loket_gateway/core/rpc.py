@@ -19,6 +19,8 @@ from flask import current_app
 from nameko.exceptions import RemoteError, RpcTimeout
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from .request_ids import stamp_request_id
+
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +47,7 @@ class RpcPool:
                 proxy, cluster = self.idle.get_nowait()
             except queue.Empty:
                 proxy, cluster = self._new_proxy()
+            stamp_request_id(proxy._worker_ctx.data)  # this request's id into every RPC
             try:
                 yield cluster
             except RemoteError:

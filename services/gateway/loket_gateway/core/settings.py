@@ -29,8 +29,12 @@ class Settings(LoketSettings):
     bind: str = variable("GATEWAY_BIND", "127.0.0.1:8000", "where gunicorn listens")
     workers: int = variable("GATEWAY_WORKERS", 2, "gunicorn worker processes", ge=1)
     threads: int = variable("GATEWAY_THREADS", 8, "threads per worker (gthread)", ge=1)
-    access_log: str = variable("GATEWAY_ACCESS_LOG", "", "access log target, e.g. `-` for "
-                               "stdout", shown="(off)")
+    access_log: str = variable(
+        "GATEWAY_ACCESS_LOG", "", "any value (e.g. `-`) adds gunicorn's own access line, "
+        "without query strings, to the JSON log on stderr; the gateway's `request` line is "
+        "always there", shown="(off)")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = variable(
+        "LOG_LEVEL", "INFO", "log level of the gateway's JSON log")
     amqp_uri: str = variable("AMQP_URI", DEFAULT_AMQP_URI, "RabbitMQ for RPC to the services")
     rpc_pool_size: int = variable("RPC_POOL_SIZE", 8, "RPC proxies per worker process (one per "
                                   "concurrent request)", ge=1)
