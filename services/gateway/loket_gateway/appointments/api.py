@@ -131,7 +131,8 @@ def release_hold(tenant: str, hold_id: str) -> Any:
                  refuses={401: "An access token was sent but is not valid",
                           409: "The hold expired or the booking limit is reached",
                           429: "Too many bookings for this person"})
-@blueprint.response(201, schemas.ConfirmedWithLinksSchema, description="Booked; keep the manage link")
+@blueprint.response(201, schemas.ConfirmedWithLinksSchema,
+                    description="Booked; keep the manage link")
 @limit_person(person_key, BOOKING_PERSON_LIMIT, scope="booking-person")
 @blueprint.arguments(contract.ContactFormSchema)
 def confirm_hold(contact: dict[str, Any], tenant: str, hold_id: str) -> Any:
