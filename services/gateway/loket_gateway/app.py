@@ -74,4 +74,6 @@ def _render_error(error: Exception):
     response = from_exception(error)
     if request.path.startswith(MACHINE_PREFIXES) or request.path == "/":
         return response
-    return render_template("error.html", status=response.status_code), response.status_code
+    headers = {name: value for name, value in response.headers.items() if name == "Retry-After"}
+    status = response.status_code
+    return render_template("error.html", status=status), status, headers
