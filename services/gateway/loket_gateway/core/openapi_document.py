@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +19,23 @@ from .settings import Settings
 COMMITTED = Path(__file__).resolve().parents[4] / "docs" / "openapi.json"
 
 
+def throwaway_client_secret() -> str:
+    """A client secret for the development provider's entry, used for nothing."""
+    return secrets.token_hex(16)
+
+
 def generated() -> str:
     """The document as the routes declare it (stable JSON: sorted keys, two-space indent)."""
     # The document depends on no surroundings; a gateway with placeholder keys and an
     # unreachable broker declares the same routes as a deployed one.
     os.environ.setdefault("LOKET_DEV_IDP_URL", "http://127.0.0.1:9")
-    os.environ.setdefault("LOKET_DEV_IDP_SECRET", "openapi-document")
+    os.environ.setdefault("LOKET_DEV_IDP_SECRET", throwaway_client_secret())
     from ..app import create_app
 
+    throwaway = secrets.token_hex(16)  # keys nothing is ever signed with
     app = create_app(Settings(amqp_uri="amqp://guest:guest@127.0.0.1:1/",
-                              environment="development", secret="openapi-document",
-                              pseudonym_key="openapi-document"))
+                              environment="development", secret=throwaway,
+                              pseudonym_key=throwaway))
     document: dict[str, Any] = spec_document(app)
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
