@@ -19,17 +19,12 @@ from .settings import Settings
 COMMITTED = Path(__file__).resolve().parents[4] / "docs" / "openapi.json"
 
 
-def throwaway_client_secret() -> str:
-    """A client secret for the development provider's entry, used for nothing."""
-    return secrets.token_hex(16)
-
-
 def generated() -> str:
     """The document as the routes declare it (stable JSON: sorted keys, two-space indent)."""
     # The document depends on no surroundings; a gateway with placeholder keys and an
     # unreachable broker declares the same routes as a deployed one.
     os.environ.setdefault("LOKET_DEV_IDP_URL", "http://127.0.0.1:9")
-    os.environ.setdefault("LOKET_DEV_IDP_SECRET", throwaway_client_secret())
+    os.environ.setdefault("LOKET_DEV_IDP_SECRET", secrets.token_hex(16))
     from ..app import create_app
 
     throwaway = secrets.token_hex(16)  # keys nothing is ever signed with
