@@ -34,11 +34,17 @@ class FakeServices:
 
     ``mock_calls`` lists every call to any service in the order made, e.g.
     ``[call.profile.get_profile("musterstadt", "r-1")]``; ``[]`` means no RPC at all.
+    ``FakeServices(profile=OtherProfileRpc)`` fakes a service from another Protocol (e.g. a
+    changed contract, to show which gateway tests it breaks).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, **protocols: type) -> None:
+        unknown = set(protocols) - set(PROTOCOLS)
+        if unknown:
+            raise TypeError(f"No service named {', '.join(sorted(unknown))}.")
         self._all = mock.Mock(name="services")
-        self._fakes = {name: fake(protocol) for name, protocol in PROTOCOLS.items()}
+        self._fakes = {name: fake(protocol)
+                       for name, protocol in {**PROTOCOLS, **protocols}.items()}
         for name, service in self._fakes.items():
             self._all.attach_mock(service, name)
 

@@ -83,3 +83,18 @@ def test_shaped_passes_the_services_answer_shape_and_refuses_others():
             shaped(ConsentSchema, wrong)
     with pytest.raises(ValueError, match="EnteredSchema"):
         shaped(EnteredSchema, {**entered, "entry": {"reference": "X", "secret": 1}})
+
+
+def test_fake_services_can_fake_a_service_from_a_changed_protocol():
+    from typing import Protocol
+
+    class RenamedProfileRpc(Protocol):
+        def read_profile(self, tenant: str, subject: str) -> dict: ...
+
+    services = FakeServices(profile=RenamedProfileRpc)
+    services.profile.read_profile("musterstadt", "r-1")
+    with pytest.raises(AttributeError):
+        services.profile.get_profile("musterstadt", "r-1")
+    services.permits.get_case("musterstadt", "a-1")  # the others keep their contract
+    with pytest.raises(TypeError, match="payments"):
+        FakeServices(payments=RenamedProfileRpc)
