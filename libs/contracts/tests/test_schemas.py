@@ -1,7 +1,12 @@
 """The contract's schemas: what services dump, the gateway can dump again unchanged."""
 from datetime import UTC, date, datetime
 
-from loket_contracts.appointments.lottery import EntryFormSchema, EntryRequestSchema, ReleaseSchema
+from loket_contracts.appointments.lottery import (
+    EntryFormSchema,
+    EntryRequestSchema,
+    EntrySchema,
+    ReleaseSchema,
+)
 from loket_contracts.appointments.schemas import (
     BookingSchema,
     ContactFormSchema,
@@ -27,6 +32,21 @@ def test_a_dumped_release_dumps_to_itself():
                                    "draw_at": START})
     assert dumped["day"] == "2026-05-04"
     assert ReleaseSchema().dump(dumped) == dumped
+
+
+def test_a_dumped_lottery_entry_dumps_to_itself_with_its_booking():
+    stored = {"reference": "LOTT-ERY1", "state": "allocated", "service_id": "passport",
+              "day": "2026-05-04", "office_id": None, "draw_at": START, "language": "de",
+              "booking_reference": "ABCD-EFGH",
+              "booking": {"office_id": "rathaus", "start": START, "end": START}}
+    dumped = EntrySchema().dump(stored)
+    assert dumped["booking"] == {"reference": "ABCD-EFGH", "office_id": "rathaus",
+                                 "start": "2026-05-04T08:30:00+00:00",
+                                 "end": "2026-05-04T08:30:00+00:00"}
+    assert EntrySchema().dump(dumped) == dumped
+    pending = EntrySchema().dump({"reference": "LOTT-ERY2", "state": "pending"})
+    assert pending["booking"] is None
+    assert EntrySchema().dump(pending) == pending
 
 
 def test_hold_details_show_only_the_public_parts_of_office_and_service():

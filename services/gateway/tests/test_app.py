@@ -77,7 +77,7 @@ def test_lottery_routes_are_documented_with_the_why_of_each_field(client):
     spec = client.get("/openapi.json").get_json()
     assert "/api/v1/tenants/{tenant}/lottery-entries" in spec["paths"]
     assert "statusToken" in spec["components"]["securitySchemes"]
-    entry = spec["components"]["schemas"]["EntryRequest"]["properties"]
+    entry = spec["components"]["schemas"]["EntryForm"]["properties"]
     assert {"service_id", "office_id", "name", "email", "language"} <= set(entry)
 
 

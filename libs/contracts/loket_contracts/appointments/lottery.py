@@ -50,7 +50,11 @@ class EntrySchema(Schema):
         "description": "allocated only: reference, office_id, start, end (AllocatedSchema)."})
 
     def _booking(self, entry: dict[str, Any]) -> dict[str, Any] | None:
-        return AllocatedSchema().dump(entry) if entry.get("state") == "allocated" else None
+        if entry.get("state") != "allocated":
+            return None
+        if "booking_reference" not in entry:  # dumped already (the gateway dumps it again)
+            return entry.get("booking")
+        return AllocatedSchema().dump(entry)
 
 
 class EnteredSchema(Schema):

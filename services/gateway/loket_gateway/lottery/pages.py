@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
 
+from loket_contracts.appointments.lottery import EntryFormSchema
 from loket_contracts.appointments.schemas import ContactFormSchema
 
 from ..appointments.anti_bot.hold_guard import person_key
@@ -28,7 +29,6 @@ from ..core.pages import pages_blueprint
 from ..core.rate_limits import BOOKING_PERSON_LIMIT, HOLD_LIMIT, limit_address, limit_person
 from ..identity.access import page_resident
 from ..identity.signed_in import prefilled_contact, with_subject
-from . import schemas as lottery_schemas
 
 blueprint = pages_blueprint("lottery", __name__)
 
@@ -87,7 +87,7 @@ def _entry_request(service: dict[str, Any], values: dict[str, str]) -> dict[str,
     office_id = values["office"] or None
     if office_id and office_id not in {office["id"] for office in service["offices"]}:
         raise PageError(400, "validation_failed", {"invalid_params": [{"name": "office"}]})
-    return load_form(lottery_schemas.EntryRequestSchema(), {
+    return load_form(EntryFormSchema(), {
         "service_id": service["id"], "office_id": office_id, "name": values["name"],
         "email": values["email"], "language": values["language"]})
 

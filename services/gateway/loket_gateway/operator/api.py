@@ -5,16 +5,19 @@ No personal data; every tenant's personal-data routes refuse the operator.
 """
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from typing import Any
+
+from flask import current_app
 from marshmallow import Schema, fields
 
+from ..core.api_helpers import api_blueprint
 from ..core.errors import Forbidden, NotAuthenticated
-from ..core.legacy_openapi import legacy_api_blueprint, operation
 from ..identity.access import bearer_token, validated
 from ..identity.providers import registry
 from ..identity.staff_roles import is_operator
 
-blueprint = legacy_api_blueprint("operator_api", __name__)
+blueprint = api_blueprint("operator", __name__,
+                          "The platform operator: tenants and their sign-in providers")
 
 
 class ProviderSummarySchema(Schema):
@@ -34,12 +37,11 @@ class TenantSummarySchema(Schema):
     identity_providers = fields.List(fields.Nested(ProviderSummarySchema), required=True)
 
 
-@blueprint.get("/operator/tenants")
-@operation("Tenants and their sign-in providers (platform operator only)",
-           {200: ("The tenants", TenantSummarySchema(many=True)),
-            401: ("No valid staff token", None), 403: ("Not the operator", None)},
-           tags=("operator",), security="staffToken")
-def operator_tenants():
+@blueprint.route("/operator/tenants", methods=["GET"], security="staffToken",
+                 summary="Tenants and their sign-in providers (platform operator only)",
+                 refuses={403: "Not the platform operator"}, calls_services=False)
+@blueprint.response(200, TenantSummarySchema(many=True), description="The tenants")
+def operator_tenants() -> Any:
     """For the ``*:operator`` role: tenants, hosts and provider ids."""
     providers = registry(current_app)
     found = validated(bearer_token(), [item for item in providers.providers
@@ -49,10 +51,10 @@ def operator_tenants():
     if not is_operator(found[1].get("loket_roles")):
         raise Forbidden("Only the platform operator may do this.")
     tenants = current_app.extensions["loket_tenants"].by_id.values()
-    return jsonify(TenantSummarySchema(many=True).dump([
+    return [
         {"id": tenant.id, "hosts": list(tenant.hosts),
          "identity_providers": [
              {"id": item.id, "audience": item.audience, "issuer": item.issuer,
               "development": item.development}
              for item in providers.for_tenant(tenant.id)]}
-        for tenant in tenants]))
+        for tenant in tenants]
