@@ -4,16 +4,12 @@
 Offices, services, closures and the audit trail are defined once in
 :mod:`loket_contracts.appointments.catalogue`; here is what only HTTP has: the audit
 trail's query and what a PUT body leaves to the path (the id) or keeps (closures).
-``ActorSchema`` is the contract's, named here for the permits area's
-schemas until they import it from the contract.
 """
 from marshmallow import Schema, fields, validate
 
 from loket_contracts.appointments import catalogue as contract
-from loket_contracts.appointments.catalogue import ActorSchema
 from loket_contracts.common import SLUG
 
-__all__ = ["ActorSchema", "ChangesQuerySchema", "OfferedServiceBodySchema", "OfficeBodySchema"]
 PATH_ID = {"description": "Optional; must equal the path's id."}
 
 

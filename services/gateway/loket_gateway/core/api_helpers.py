@@ -89,10 +89,7 @@ def register_api(app: Flask, blueprint: ApiBlueprint) -> None:
 
     Bearer tokens, never cookies: another site cannot make a browser send them.
     """
-    if isinstance(blueprint, ApiBlueprint):
-        app.extensions["loket_api"].register_blueprint(blueprint)
-    else:  # TEMPORARY: an area not yet declared the flask-smorest way (legacy_openapi)
-        app.register_blueprint(blueprint)
+    app.extensions["loket_api"].register_blueprint(blueprint)
     app.extensions["csrf"].exempt(blueprint)
 
 
