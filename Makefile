@@ -6,7 +6,7 @@ PACKAGES := -e libs/common -e libs/contracts -e services/appointments -e service
 CATALOGUES := services/gateway/loket_gateway/translations
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(CATALOGUES)/*/LC_MESSAGES/messages.po))
 
-.PHONY: setup run test test-unit test-integration test-e2e lint bench translations clean
+.PHONY: setup run test test-unit test-integration test-e2e lint bench translations openapi clean
 
 setup: $(BIN)/.installed $(MO_FILES)
 
@@ -22,6 +22,9 @@ $(BIN)/.installed: constraints.txt requirements-dev.txt libs/common/pyproject.to
 translations: $(BIN)/.installed  ## re-extract messages after changing texts
 	cd services/gateway && ../../$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -w 100 -o loket_gateway/translations/messages.pot .
 	cd services/gateway && ../../$(BIN)/pybabel update --ignore-obsolete -N -w 100 -i loket_gateway/translations/messages.pot -d loket_gateway/translations
+
+openapi: setup  ## write docs/openapi.json from the routes (a test fails when it is stale)
+	$(BIN)/python -m loket_gateway.core.openapi_document
 
 run: setup
 	$(BIN)/python -m deploy.local.run

@@ -156,6 +156,19 @@ def documented(system) -> dict[tuple[str, str], list[str]]:
             if method in {"get", "post", "put", "patch", "delete"}}
 
 
+DOCUMENTED_STATUSES: dict[tuple[str, str], set[str]] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def documented_statuses(system):
+    """Each operation's documented statuses, as the probes below check them."""
+    spec = requests.get(system.url + "/openapi.json", timeout=10).json()
+    DOCUMENTED_STATUSES.update({(method.upper(), path): set(operation["responses"])
+                                for path, item in spec["paths"].items()
+                                for method, operation in item.items()
+                                if method in {"get", "post", "put", "patch", "delete"}})
+
+
 def test_every_operation_has_an_authorization_rule(system):
     operations = documented(system)
     missing = sorted(operation for operation in operations if operation not in RULES)
@@ -241,6 +254,10 @@ def assert_refused(response, who: str, operation: tuple[str, str], ids: dict) ->
     assert response.status_code in REFUSED, (
         f"{who} got {response.status_code} on {operation}: {response.text[:300]}")
     assert_not_annas(response, who, operation, ids)
+    # the document lists every refusal a client can meet (a generated contract that lies
+    # about its errors is a defect: see docs/openapi.json)
+    assert str(response.status_code) in DOCUMENTED_STATUSES[operation], (
+        f"{who} got {response.status_code} on {operation}, which /openapi.json does not list")
 
 
 def probes(system, rule: Rule) -> dict[str, dict[str, str]]:

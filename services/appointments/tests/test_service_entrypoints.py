@@ -62,6 +62,7 @@ def test_event_handlers_and_the_timer_are_found_on_the_mixins():
 
 def test_the_dependencies_are_declared_once_on_the_service():
     container = ServiceContainer(AppointmentsService, CONFIG)
+    # request_context comes with HealthMixin (every service has it: request ids in logs)
     assert sorted(dependency.attr_name for dependency in container.dependencies) == [
-        "relay", "store"]
+        "relay", "request_context", "store"]
     assert {"store", "relay"} <= set(vars(AppointmentsService))

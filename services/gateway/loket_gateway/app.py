@@ -2,16 +2,17 @@
 """The gateway's WSGI application factory: the core first, then each area's ``register(app)``."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import appointments, catalogue, identity, lottery, my_data, operator, permits
 from .core import home_pages
+from .core.api_helpers import register_api
 from .core.csrf import init_csrf
-from .core.health import health
+from .core.health import health, liveness
 from .core.i18n import init_i18n
-from .core.openapi import build_spec
+from .core.openapi import init_openapi
 from .core.problems import from_exception
 from .core.rate_limits import init_rate_limits
 from .core.request_ids import init_request_ids
@@ -56,13 +57,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_i18n(app)
     init_rate_limits(app)
     init_csrf(app)
-    app.register_blueprint(health)
+    init_openapi(app)
+    app.register_blueprint(liveness)
+    register_api(app, health)
     for area in AREAS:
         area.register(app)
     app.after_request(with_sign_in_origins(provider_origins(app)))
     app.register_error_handler(Exception, _render_error)
-    spec = build_spec(app)
-    app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(spec))
     return app
 
 
@@ -73,4 +74,6 @@ def _render_error(error: Exception):
     response = from_exception(error)
     if request.path.startswith(MACHINE_PREFIXES) or request.path == "/":
         return response
-    return render_template("error.html", status=response.status_code), response.status_code
+    headers = {name: value for name, value in response.headers.items() if name == "Retry-After"}
+    status = response.status_code
+    return render_template("error.html", status=status), status, headers

@@ -1,12 +1,22 @@
+"""Fixtures of the gateway's unit tests: the app, tokens, CSRF, and fakes of the services.
+
+The services are fakes built from the contract's Protocols (``loket_contracts.fakes``): a
+route that calls an RPC the service lacks, or with arguments it does not take, fails.
+"""
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import session
 from flask_wtf.csrf import generate_csrf
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
+from nameko.exceptions import RemoteError, deserialize, serialize
 
+from loket_common.errors import LoketError
+from loket_contracts.fakes import FakeServices
 from loket_gateway.app import create_app
 from loket_gateway.core.settings import Settings
 from loket_gateway.identity.bearer_tokens import KeyCache
@@ -34,6 +44,39 @@ def app():
     app.extensions["loket_key_cache"] = cache = KeyCache()
     cache.put(TEST_ISSUER, KeySet([SIGNING_KEY]).as_dict(private=False))
     return app
+
+
+class FakePool:
+    """Stands in for the gateway's ``RpcPool``: every request borrows the same fakes."""
+
+    def __init__(self, fakes: FakeServices | None = None) -> None:
+        self.fakes = fakes or FakeServices()
+
+    @contextmanager
+    def services(self) -> Iterator[FakeServices]:
+        yield self.fakes
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+@pytest.fixture
+def services(app) -> FakeServices:
+    """The services as the app's routes reach them: ``services.permits.get_case`` etc.
+
+    Set answers (``.return_value``, ``.side_effect``) per test; each is an autospec fake of
+    the service's Protocol. ``services.mock_calls == []`` means no RPC was made.
+    """
+    pool = FakePool()
+    app.extensions["loket_rpc"] = pool
+    return pool.fakes
+
+
+def remote(error: LoketError) -> RemoteError:
+    """``error`` as the gateway receives it when a service raises it (nameko's own round trip)."""
+    received = deserialize(serialize(error))
+    assert isinstance(received, RemoteError)
+    return received
 
 
 @pytest.fixture

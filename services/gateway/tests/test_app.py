@@ -63,6 +63,14 @@ def test_api_without_broker_is_503_not_500(client):
     response = client.get("/api/v1/tenants/musterstadt/offices")
     assert response.status_code == 503
     assert response.get_json()["code"] == "service_unavailable"
+    assert response.headers["Retry-After"] == "5"
+
+
+def test_a_page_without_broker_is_503_with_retry_after(client):
+    response = client.get("/de/appointments/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "text/html" in response.content_type
 
 
 def test_lottery_routes_are_documented_with_the_why_of_each_field(client):

@@ -10,6 +10,8 @@ from loket_gateway.identity import sessions
 from loket_gateway.identity.providers import IdentityProvider, check_environment
 from loket_gateway.identity.subjects import resident_subject
 
+from . import answers
+
 API = "/api/v1/tenants/musterstadt"
 ISSUER = "http://127.0.0.1:9"
 
@@ -20,28 +22,22 @@ def applications(client, token, tenant="musterstadt"):
 
 
 @pytest.fixture
-def rpc(app):
-    class Permits:
-        def my_applications(self, tenant, subject):
-            return [{"id": "a1", "subject": subject}]
-
-    class Fake:
-        permits = Permits()
-
-        def services(self):
-            from contextlib import nullcontext
-            return nullcontext(self)
-    app.extensions["loket_rpc"] = Fake()
+def rpc(services):
+    services.permits.my_applications.return_value = answers.application_summaries()
+    return services
 
 
 def test_a_valid_resident_token_opens_the_residents_own_data(client, tokens, rpc):
     response = applications(client, tokens.resident())
     assert response.status_code == 200
+    assert response.get_json() == answers.application_summaries()
     # the services see only the pseudonym, never the provider's sub
-    assert response.get_json()[0]["subject"] == resident_subject(
-        "test-pseudonym-key", "musterstadt", ISSUER, "demo-anna")
-    assert response.get_json()[0]["subject"].startswith("r-")
-    assert len(response.get_json()[0]["subject"]) == 34
+    rpc.permits.my_applications.assert_called_once_with("musterstadt", resident_subject(
+        "test-pseudonym-key", "musterstadt", ISSUER, "demo-anna"))
+    tenant, subject = rpc.permits.my_applications.call_args.args
+    assert subject.startswith("r-")
+    assert len(subject) == 34
+    assert "demo-anna" not in subject
 
 
 @pytest.mark.parametrize("case", ["expired", "wrong_audience", "wrong_issuer",
@@ -78,43 +74,36 @@ def test_staff_tokens_do_not_open_residents_data(client, tokens, rpc):
         response = applications(client, tokens.staff(*roles))
         assert response.status_code == 403
         assert response.get_json()["code"] == "forbidden"
+    assert rpc.mock_calls == []
 
 
-def test_a_permit_type_can_require_a_higher_trust_level(client, tokens, app):
-    calls = []
-
-    class Permits:
-        def get_permit_type(self, tenant, type_id):
-            return {"id": type_id, "minimum_trust_level": "substantial"}
-
-        def create_application(self, *args):
-            calls.append(args)
-            return {"id": "a1"}
-
-    class Fake:
-        permits = Permits()
-
-        def services(self):
-            from contextlib import nullcontext
-            return nullcontext(self)
-    app.extensions["loket_rpc"] = Fake()
+def test_a_permit_type_can_require_a_higher_trust_level(client, tokens, services):
+    permits = services.permits
+    permits.get_permit_type.return_value = answers.permit_type(
+        minimum_trust_level="substantial")
+    applicant = {"subject": resident_subject("test-pseudonym-key", "musterstadt", ISSUER,
+                                             "demo-anna"), "name": "Anna Schmidt"}
+    permits.create_application.return_value = answers.application(applicant)
     body = {"type_id": "residents-parking", "data": {}}
     low = client.post(API + "/applications", json=body,
                       headers=tokens.bearer(tokens.resident(level="low")))
     assert low.status_code == 403
     assert low.get_json()["code"] == "trust_level_too_low"
     assert low.get_json()["required_level"] == "substantial"
-    assert calls == []
+    permits.get_permit_type.assert_called_once_with("musterstadt", "residents-parking")
+    permits.create_application.assert_not_called()
     ok = client.post(API + "/applications", json=body,
                      headers=tokens.bearer(tokens.resident(level="substantial")))
     assert ok.status_code == 201
-    assert len(calls) == 1
+    permits.create_application.assert_called_once_with(
+        "musterstadt", applicant, "residents-parking", {}, None)
 
 
 def test_a_resident_of_another_municipality_is_known_but_refused_403(client, tokens, rpc):
     response = applications(client, tokens.resident(tenant="beispielstadt"))
     assert response.status_code == 403
     assert response.get_json()["code"] == "forbidden"
+    assert rpc.mock_calls == []
 
 
 def test_felix_of_beispielstadt_may_not_work_musterstadts_cases(client, tokens):
@@ -301,28 +290,17 @@ def test_a_session_of_another_tenant_counts_as_signed_out(client, clock):
     assert response.headers["Location"].startswith("/en/sign-in?next=")
 
 
-def test_step_up_asks_the_provider_for_the_higher_level(client, clock):
+def test_step_up_asks_the_provider_for_the_higher_level(client, clock, services):
     resident_session(client, clock, level="low")
-
-    class Permits:
-        def get_permit_type(self, tenant, type_id):
-            return {"id": type_id, "minimum_trust_level": "substantial", "fields": []}
-
-        def list_permit_types(self, tenant):
-            return []
-
-    class Fake:
-        permits = Permits()
-
-        def services(self):
-            from contextlib import nullcontext
-            return nullcontext(self)
-    client.application.extensions["loket_rpc"] = Fake()
+    services.permits.get_permit_type.return_value = answers.permit_type(
+        minimum_trust_level="substantial", fields=[])
+    services.permits.list_permit_types.return_value = []
     response = client.get("/en/permits/residents-parking/apply")
     assert response.status_code == 303
     location = response.headers["Location"]
     assert location.startswith("/en/sign-in?") and "level=substantial" in location
     assert "next=/en/permits/residents-parking/apply" in location
+    services.permits.get_permit_type.assert_called_once_with("musterstadt", "residents-parking")
 
 
 def test_sign_in_keeps_only_local_next_paths():

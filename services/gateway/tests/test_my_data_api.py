@@ -2,64 +2,57 @@
 
 The resident comes from :func:`loket_gateway.identity.access.api_resident` (replaced here by a
 fixed resident, so no identity provider is needed); the body -> RPC mapping is checked
-against a fake of the services' RPC interface (not of the broker).
+against the conftest's fakes of the services' Protocols (not of the broker).
 """
 import json
-from contextlib import contextmanager
+from unittest.mock import call
 
 import pytest
 
 from loket_gateway.identity.access import Resident
 from loket_gateway.my_data import api as my_data_api
+from loket_profile.exceptions import ProfileNotFound
+
+from . import answers
+from .conftest import remote
 
 API = "/api/v1/tenants/musterstadt"
 ANNA = Resident(tenant="musterstadt", subject="s-anna", trust_level="substantial",
                 name="Anna Schmidt", email="anna.schmidt@example.org")
-CONSENTS = [{"purpose": "newsletter", "title_de": "Newsletter", "title_en": "Newsletter",
-             "text_de": "", "text_en": "", "given": True, "given_at": "2026-11-23T10:00:00",
-             "withdrawn_at": None}]
-ANSWERS = {
-    "profile": {"get_profile": {"subject": "s-anna", "given_name": "Anna"},
-                "list_consents": CONSENTS, "give_consent": CONSENTS[0],
-                "withdraw_consent": {**CONSENTS[0], "given": False},
-                "export_subject": {"profile": {"given_name": "Anna"}},
-                "request_erasure": {"id": "e1", "state": "in_progress"},
-                "erasure_status": None},
-    "appointments": {"export_subject": {"bookings": [{"reference": "ABCD"}]},
-                     "list_own_bookings": [{"reference": "ABCD"}]},
-    "permits": {"export_subject": {"applications": []}},
-}
+EXPORTS = {"profile": {"profile": {"given_name": "Anna"}},
+           "appointments": {"bookings": [{"reference": "ABCD"}]},
+           "permits": {"applications": []}}
 
 
-class FakeService:
-    """Records calls; answers each with ``answers[name]`` or the call itself."""
-
-    def __init__(self, service, calls, answers):
-        self.service, self.calls, self.answers = service, calls, answers
-
-    def __getattr__(self, name):
-        def call(*args):
-            self.calls.append((f"{self.service}.{name}", args))
-            return self.answers.get(name, {"called": name})
-        return call
+def changed_profile(tenant, subject, change):
+    """The profile service's answer to ``update_profile``: the profile with ``change``."""
+    if change.get("address"):
+        change = {**change, "address": {"country": "DE", **change["address"]}}
+    return answers.profile(subject, **change)
 
 
-class FakeRpc:
-    def __init__(self):
-        self.calls = []
-        for service, answers in ANSWERS.items():
-            setattr(self, service, FakeService(service, self.calls, dict(answers)))
-
-    @contextmanager
-    def services(self):
-        yield self
+def saved_business(tenant, subject, business_id, payload):
+    """The profile service's answer to ``save_business``: a new one gets an id."""
+    return answers.business(business_id or "b2", subject, **payload)
 
 
 @pytest.fixture
-def rpc(app):
-    fake = FakeRpc()
-    app.extensions["loket_rpc"] = fake
-    return fake
+def rpc(services):
+    """The services' fakes, answering as the real services do for Anna."""
+    profile = services.profile
+    profile.get_profile.return_value = answers.profile()
+    profile.update_profile.side_effect = changed_profile
+    profile.save_business.side_effect = saved_business
+    profile.list_consents.return_value = [answers.consent()]
+    profile.give_consent.return_value = answers.consent()
+    profile.withdraw_consent.return_value = answers.consent(given=False)
+    profile.access_log.return_value = answers.access_log()
+    profile.request_erasure.return_value = answers.erasure("in_progress")
+    profile.erasure_status.return_value = None
+    services.appointments.list_own_bookings.return_value = [answers.booking("ABCD")]
+    for service, exported in EXPORTS.items():
+        getattr(services, service).export_subject.return_value = exported
+    return services
 
 
 @pytest.fixture
@@ -105,7 +98,7 @@ def test_every_me_route_needs_a_token_before_any_rpc(client, rpc, method, path):
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["code"] == "not_authenticated"
-    assert rpc.calls == []
+    assert rpc.mock_calls == []
 
 
 def test_unknown_tenant_is_404_before_the_token(client, rpc):
@@ -118,7 +111,7 @@ def test_my_profile_is_the_tokens_subjects(client, rpc, levels):
     response = client.get(API + "/me")
     assert response.status_code == 200
     assert response.get_json()["given_name"] == "Anna"
-    assert rpc.calls == [("profile.get_profile", ("musterstadt", "s-anna"))]
+    assert rpc.mock_calls == [call.profile.get_profile("musterstadt", "s-anna")]
     assert levels == [("musterstadt", "low")]
 
 
@@ -133,7 +126,7 @@ def test_a_profile_change_is_checked_field_by_field_before_any_rpc(client, rpc, 
         "given_name", "email", "preferred_language", "notification_channel",
         "address.street", "address.house_number", "address.postal_code", "address.city",
         "subject"}
-    assert rpc.calls == []
+    assert rpc.mock_calls == []
 
 
 def test_a_profile_change_passes_only_the_sent_fields(client, rpc, levels):
@@ -142,7 +135,8 @@ def test_a_profile_change_passes_only_the_sent_fields(client, rpc, levels):
         "city": "Musterstadt"}}
     response = client.patch(API + "/me", json=change)
     assert response.status_code == 200
-    assert rpc.calls == [("profile.update_profile", ("musterstadt", "s-anna", change))]
+    assert rpc.mock_calls == [call.profile.update_profile("musterstadt", "s-anna", change)]
+    assert response.get_json()["family_name"] == "Schmidt-Weber"
 
 
 def test_a_body_that_is_not_json_is_a_400(client, rpc, levels):
@@ -155,8 +149,9 @@ def test_businesses_are_created_and_replaced_as_mine(client, rpc, levels):
     business = {"company_name": "Schmidt GmbH", "legal_form": "GmbH"}
     assert client.post(API + "/me/businesses", json=business).status_code == 201
     assert client.put(API + "/me/businesses/b1", json=business).status_code == 200
-    assert rpc.calls == [("profile.save_business", ("musterstadt", "s-anna", None, business)),
-                         ("profile.save_business", ("musterstadt", "s-anna", "b1", business))]
+    assert rpc.mock_calls == [
+        call.profile.save_business("musterstadt", "s-anna", None, business),
+        call.profile.save_business("musterstadt", "s-anna", "b1", business)]
     missing = client.post(API + "/me/businesses", json={"legal_form": "GmbH"})
     assert missing.status_code == 400
     assert [p["name"] for p in missing.get_json()["invalid_params"]] == ["company_name"]
@@ -167,22 +162,26 @@ def test_consents_are_given_and_withdrawn_for_the_paths_purpose(client, rpc, lev
     assert given.status_code == 200 and given.get_json()["purpose"] == "newsletter"
     withdrawn = client.delete(API + "/me/consents/newsletter")
     assert withdrawn.status_code == 200 and withdrawn.get_json()["given"] is False
-    assert rpc.calls == [("profile.give_consent", ("musterstadt", "s-anna", "newsletter")),
-                         ("profile.withdraw_consent", ("musterstadt", "s-anna", "newsletter"))]
+    assert rpc.mock_calls == [
+        call.profile.give_consent("musterstadt", "s-anna", "newsletter"),
+        call.profile.withdraw_consent("musterstadt", "s-anna", "newsletter")]
 
 
 def test_a_purpose_that_is_no_slug_is_a_400_before_any_rpc(client, rpc, levels):
     bad = client.put(API + "/me/consents/NEWS%20letter")
     assert bad.status_code == 400
     assert bad.get_json()["invalid_params"][0]["name"] == "purpose"
-    assert rpc.calls == []
+    assert rpc.mock_calls == []
 
 
 def test_access_log_and_appointments_are_read_for_the_subject(client, rpc, levels):
-    assert client.get(API + "/me/access-log").status_code == 200
-    assert client.get(API + "/me/appointments").get_json() == [{"reference": "ABCD"}]
-    assert rpc.calls == [("profile.access_log", ("musterstadt", "s-anna")),
-                         ("appointments.list_own_bookings", ("musterstadt", "s-anna"))]
+    access_log = client.get(API + "/me/access-log")
+    assert access_log.status_code == 200
+    assert access_log.get_json() == answers.access_log()
+    appointments = client.get(API + "/me/appointments").get_json()
+    assert [booking["reference"] for booking in appointments] == ["ABCD"]
+    assert rpc.mock_calls == [call.profile.access_log("musterstadt", "s-anna"),
+                              call.appointments.list_own_bookings("musterstadt", "s-anna")]
 
 
 def test_the_export_is_one_json_file_with_every_services_part(client, rpc, levels):
@@ -193,10 +192,9 @@ def test_the_export_is_one_json_file_with_every_services_part(client, rpc, level
     document = json.loads(response.get_data(as_text=True))
     assert document["tenant"] == "musterstadt" and document["subject"] == "s-anna"
     assert document["generated_at"]
-    assert document["services"] == {
-        "profile": {"profile": {"given_name": "Anna"}},
-        "appointments": {"bookings": [{"reference": "ABCD"}]},
-        "permits": {"applications": []}}
+    assert document["services"] == EXPORTS
+    for service in EXPORTS:
+        getattr(rpc, service).export_subject.assert_called_once_with("musterstadt", "s-anna")
     assert levels == [("musterstadt", "substantial")]
 
 
@@ -207,56 +205,37 @@ def test_erasure_is_accepted_at_the_erasure_level_and_its_progress_readable(clie
     assert requested.status_code == 202
     assert requested.get_json()["state"] == "in_progress"
     assert levels == [("musterstadt", "low"), ("musterstadt", "substantial")]
-    rpc.profile.answers["erasure_status"] = {"id": "e1", "state": "completed"}
+    rpc.profile.request_erasure.assert_called_once_with("musterstadt", "s-anna")
+    rpc.profile.erasure_status.return_value = answers.erasure("completed")
     assert client.get(API + "/me/erasure").get_json()["state"] == "completed"
 
 
 def test_a_resident_who_only_used_the_api_gets_a_profile_from_the_tokens_claims(
-        app, client, tokens, monkeypatch):
+        app, client, tokens, monkeypatch, services):
     """No profile yet (never signed in on the pages): sign_in makes one, then it is read."""
-    from nameko.exceptions import RemoteError
-
-    from loket_profile.exceptions import ProfileNotFound
-
-    class Profile:
-        def __init__(self):
-            self.calls, self.signed_in = [], False
-
-        def get_profile(self, tenant, subject):
-            self.calls.append("get_profile")
-            if not self.signed_in:
-                raise RemoteError("ProfileNotFound", str(ProfileNotFound("No profile.")))
-            return {"subject": subject, "given_name": "Anna"}
-
-        def sign_in(self, tenant, subject, claims):
-            self.calls.append(("sign_in", claims))
-            self.signed_in = True
-
-    class Rpc:
-        profile = Profile()
-
-        @contextmanager
-        def services(self):
-            yield self
-
-    fake = Rpc()
-    app.extensions["loket_rpc"] = fake
+    profile = services.profile
+    profile.get_profile.side_effect = [remote(ProfileNotFound("No profile.")),
+                                       answers.profile(ANNA.subject)]
+    profile.sign_in.return_value = answers.profile(ANNA.subject)
     monkeypatch.setattr(my_data_api, "api_resident", lambda tenant, minimum="low": ANNA)
     response = client.get(API + "/me", headers=tokens.bearer(tokens.resident()))
     assert response.status_code == 200 and response.get_json()["given_name"] == "Anna"
-    assert fake.profile.calls == ["get_profile", ("sign_in", {
-        "given_name": "Anna", "family_name": "Schmidt", "email": ANNA.email,
-        "trust_level": "substantial"}), "get_profile"]
+    assert services.mock_calls == [
+        call.profile.get_profile("musterstadt", ANNA.subject),
+        call.profile.sign_in("musterstadt", ANNA.subject, {
+            "given_name": "Anna", "family_name": "Schmidt", "email": ANNA.email,
+            "trust_level": "substantial"}),
+        call.profile.get_profile("musterstadt", ANNA.subject)]
 
 
 def test_real_tokens_decide_who_is_asking(client, rpc, tokens):
     """Signed access tokens: a resident's subject is derived from it; staff and low are refused."""
     anna = client.get(API + "/me", headers=tokens.bearer(tokens.resident()))
     assert anna.status_code == 200
-    subject = rpc.calls[0][1][1]
+    tenant, subject = rpc.profile.get_profile.call_args.args
     assert subject.startswith("r-") and len(subject) == 34
     ben = client.get(API + "/me", headers=tokens.bearer(tokens.resident(sub="demo-ben")))
-    assert rpc.calls[1][1][1] != subject and ben.status_code == 200
+    assert rpc.profile.get_profile.call_args.args[1] != subject and ben.status_code == 200
     staff = client.get(API + "/me", headers=tokens.bearer(tokens.staff("case_worker")))
     assert staff.status_code == 403 and staff.get_json()["code"] == "forbidden"
     other_town = client.get(API + "/me", headers=tokens.bearer(
@@ -264,4 +243,4 @@ def test_real_tokens_decide_who_is_asking(client, rpc, tokens):
     assert other_town.status_code == 403
     low = client.get(API + "/me/export", headers=tokens.bearer(tokens.resident(level="low")))
     assert low.status_code == 403 and low.get_json()["code"] == "trust_level_too_low"
-    assert len(rpc.calls) == 2
+    assert len(rpc.mock_calls) == 2

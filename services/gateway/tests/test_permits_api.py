@@ -1,22 +1,27 @@
 """The permit application API at the gateway's edge.
 
 Failures answered before any RPC need no services. The body -> RPC mapping is checked
-against a fake of the permits and profile services' RPC interface (not of the broker).
+against the conftest's fakes of the services' Protocols (not of the broker).
 """
 import base64
 import io
-from contextlib import contextmanager
+from unittest.mock import call
 
 import pytest
 
+from loket_common.errors import NotFound
 from loket_gateway.identity.staff_roles import ROLES
 from loket_gateway.identity.subjects import resident_subject, staff_subject
+from loket_permits.exceptions import DraftIncomplete, TransitionNotAllowed
+
+from . import answers
+from .answers import PNG
+from .conftest import remote
 
 API = "/api/v1/tenants/musterstadt"
 ISSUER, KEY = "http://127.0.0.1:9", "test-pseudonym-key"  # conftest's provider and key
 APPLICANT = {"subject": resident_subject(KEY, "musterstadt", ISSUER, "demo-anna"),
              "name": "Anna Schmidt"}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
 
 def actor(sub, role):
@@ -24,41 +29,27 @@ def actor(sub, role):
             "role": role}
 
 
-class FakeService:
-    """Records calls; answers each with ``answers[name]`` or the call itself."""
-
-    def __init__(self, calls, answers):
-        self.calls, self.answers = calls, answers
-
-    def __getattr__(self, name):
-        def call(*args, **kwargs):
-            self.calls.append((name, args, kwargs))
-            return self.answers.get(name, {"called": name})
-        return call
-
-
-class FakeRpc:
-    def __init__(self):
-        self.calls = []
-        self.profile = FakeService(self.calls, {})
-        self.permits = FakeService(self.calls, {
-            "get_attachment": {"filename": "plan \"1\".png", "content_type": "image/png",
-                               "content_base64": base64.b64encode(PNG).decode()},
-            "remove_attachment": None})
-
-    @contextmanager
-    def services(self):
-        yield self
-
-    def permits_calls(self):
-        return list(self.calls)
-
-
 @pytest.fixture
-def rpc(app):
-    fake = FakeRpc()
-    app.extensions["loket_rpc"] = fake
-    return fake
+def rpc(services):
+    """The permits service's fake, answering Anna's requests as the real service does."""
+    permits = services.permits
+    permits.get_permit_type.return_value = answers.permit_type()
+    permits.create_application.return_value = answers.application(APPLICANT)
+    permits.my_applications.return_value = answers.application_summaries()
+    for name in ("get_application", "update_draft", "get_case"):
+        getattr(permits, name).return_value = answers.application(APPLICANT)
+    permits.submit_application.return_value = answers.application(APPLICANT,
+                                                                  state="submitted")
+    permits.answer_information_request.return_value = permits.submit_application.return_value
+    permits.withdraw_application.return_value = answers.application(APPLICANT,
+                                                                    state="withdrawn")
+    permits.add_attachment.return_value = answers.attachment()
+    permits.remove_attachment.return_value = None
+    permits.get_attachment.return_value = answers.stored_file()
+    permits.case_queue.return_value = answers.case_page()
+    permits.assign_case.return_value = answers.application(APPLICANT, state="in_review")
+    permits.transition_case.return_value = answers.application(APPLICANT, state="approved")
+    return services
 
 
 @pytest.fixture
@@ -157,37 +148,57 @@ def test_a_new_application_names_the_profile_as_applicant(client, auth, rpc):
             "on_behalf_of": {"company_name": "Beispiel GmbH", "role": "director"}}
     response = client.post(API + "/applications", json=body, headers=auth["resident"])
     assert response.status_code == 201
-    assert rpc.permits_calls() == [
-        ("get_permit_type", ("musterstadt", "residents-parking"), {}),
-        ("create_application", (
-        "musterstadt", APPLICANT, "residents-parking", body["data"],
-        body["on_behalf_of"]), {})]
+    assert rpc.mock_calls == [
+        call.permits.get_permit_type("musterstadt", "residents-parking"),
+        call.permits.create_application("musterstadt", APPLICANT, "residents-parking",
+                                        body["data"], body["on_behalf_of"])]
+    assert response.get_json()["id"] == "a1"
 
 
-@pytest.mark.parametrize("method, path, body, call", [
-    ("GET", "/applications", None, ("my_applications", ("musterstadt", APPLICANT["subject"]))),
+@pytest.mark.parametrize("method, path, body, expected", [
+    ("GET", "/applications", None, call.permits.my_applications(
+        "musterstadt", APPLICANT["subject"])),
     ("GET", "/applications/a1", None,
-     ("get_application", ("musterstadt", APPLICANT["subject"], "a1"))),
+     call.permits.get_application("musterstadt", APPLICANT["subject"], "a1")),
     ("PATCH", "/applications/a1", {"data": {"a": 1}},
-     ("update_draft", ("musterstadt", APPLICANT, "a1", {"a": 1}))),
+     call.permits.update_draft("musterstadt", APPLICANT, "a1", {"a": 1})),
     ("POST", "/applications/a1/submission", None,
-     ("submit_application", ("musterstadt", APPLICANT, "a1"))),
+     call.permits.submit_application("musterstadt", APPLICANT, "a1")),
     ("POST", "/applications/a1/withdrawal", {"reason": "moved"},
-     ("withdraw_application", ("musterstadt", APPLICANT, "a1", "moved"))),
+     call.permits.withdraw_application("musterstadt", APPLICANT, "a1", "moved")),
     ("POST", "/applications/a1/answer", {"data": {"a": 2}, "message": "here"},
-     ("answer_information_request", ("musterstadt", APPLICANT, "a1", {"a": 2}, "here"))),
+     call.permits.answer_information_request("musterstadt", APPLICANT, "a1", {"a": 2},
+                                             "here")),
 ])
-def test_applicant_requests_map_onto_the_contract(client, auth, rpc, method, path, body, call):
+def test_applicant_requests_map_onto_the_contract(client, auth, rpc, method, path, body,
+                                                  expected):
     response = client.open(API + path, method=method, json=body, headers=auth["resident"])
     assert response.status_code == 200
-    assert rpc.permits_calls() == [(*call, {})]
+    assert rpc.mock_calls == [expected]
+
+
+@pytest.mark.parametrize("error, status, code", [
+    (DraftIncomplete("Incomplete.", invalid_params=[{"name": "licence_plate",
+                                                     "reason": "Required."}]),
+     400, "application_incomplete"),
+    (TransitionNotAllowed("Already submitted."), 409, "transition_not_allowed"),
+    (NotFound("No such application."), 404, "not_found"),
+])
+def test_the_services_refusal_reaches_the_applicant_by_its_code(client, auth, rpc, error,
+                                                                status, code):
+    rpc.permits.submit_application.side_effect = remote(error)
+    response = client.post(API + "/applications/a1/submission", headers=auth["resident"])
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == code
+    assert response.get_json().get("invalid_params") == error.extra.get("invalid_params")
 
 
 def test_removing_an_attachment_is_204(client, auth, rpc):
     response = client.delete(API + "/applications/a1/attachments/t1", headers=auth["resident"])
     assert response.status_code == 204
-    assert rpc.permits_calls() == [("remove_attachment",
-                                    ("musterstadt", APPLICANT, "a1", "t1"), {})]
+    assert rpc.mock_calls == [call.permits.remove_attachment("musterstadt", APPLICANT, "a1",
+                                                             "t1")]
 
 
 def test_an_upload_goes_to_the_service_as_base64(client, auth, rpc):
@@ -196,9 +207,10 @@ def test_an_upload_goes_to_the_service_as_base64(client, auth, rpc):
                            data={"document_id": "vehicle_registration",
                                  "file": (io.BytesIO(PNG), "car.png")})
     assert response.status_code == 201
-    assert rpc.permits_calls() == [("add_attachment", (
+    assert rpc.mock_calls == [call.permits.add_attachment(
         "musterstadt", APPLICANT, "a1", "vehicle_registration", "car.png",
-        base64.b64encode(PNG).decode()), {})]
+        base64.b64encode(PNG).decode())]
+    assert response.get_json()["id"] == "t1"
 
 
 @pytest.mark.parametrize("data, fields", [({"document_id": "x"}, {"file"}),
@@ -208,7 +220,7 @@ def test_an_upload_needs_a_document_id_and_a_file(client, auth, rpc, data, field
                            content_type="multipart/form-data", data=data)
     assert response.status_code == 400
     assert {param["name"] for param in response.get_json()["invalid_params"]} == fields
-    assert rpc.permits_calls() == []
+    assert rpc.mock_calls == []
 
 
 def test_a_too_large_upload_is_413_problem(app, client, auth, rpc):
@@ -220,7 +232,7 @@ def test_a_too_large_upload_is_413_problem(app, client, auth, rpc):
     assert response.status_code == 413
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["code"] == "request_too_large"
-    assert rpc.permits_calls() == []
+    assert rpc.mock_calls == []
 
 
 @pytest.mark.parametrize("path, who, kwargs", [
@@ -234,7 +246,7 @@ def test_downloads_are_attachments_never_sniffed(client, rpc, auth, path, who, k
     assert response.mimetype == "image/png"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    assert rpc.permits_calls() == [("get_attachment", ("musterstadt", "a1", "t1"), kwargs)]
+    assert rpc.mock_calls == [call.permits.get_attachment("musterstadt", "a1", "t1", **kwargs)]
 
 
 def test_the_queue_resolves_me_and_passes_the_filters(client, auth, rpc):
@@ -243,9 +255,10 @@ def test_the_queue_resolves_me_and_passes_the_filters(client, auth, rpc):
                           headers=auth["admin"])
     assert response.status_code == 200
     me = actor("demo-admin", "case_worker")["subject"]
-    assert rpc.permits_calls() == [("case_queue", ("musterstadt", {
+    assert rpc.mock_calls == [call.permits.case_queue("musterstadt", {
         "type_id": "residents-parking", "state": "submitted", "assigned_to": me,
-        "overdue": False, "after": "c1", "limit": 50}), {})]
+        "overdue": False, "after": "c1", "limit": 50})]
+    assert [case["id"] for case in response.get_json()["items"]] == ["a1"]
 
 
 def test_assignment_and_transitions_carry_the_actor(client, auth, rpc):
@@ -259,26 +272,25 @@ def test_assignment_and_transitions_carry_the_actor(client, auth, rpc):
                 json={"to": "information_requested", "information_request": request})
     client.post(API + "/cases/a1/transitions", headers=auth["case"],
                 json={"to": "approved", "reason": "All there."})
-    assert rpc.permits_calls() == [
-        ("assign_case", ("musterstadt", "a1", worker["subject"], worker), {}),
-        ("assign_case", ("musterstadt", "a1", "token:0123456789abcdef", worker), {}),
-        ("transition_case", ("musterstadt", "a1", "information_requested", None, worker),
-         {"information_request": request}),
-        ("transition_case", ("musterstadt", "a1", "approved", "All there.", worker),
-         {"information_request": None}),
+    assert rpc.mock_calls == [
+        call.permits.assign_case("musterstadt", "a1", worker["subject"], worker),
+        call.permits.assign_case("musterstadt", "a1", "token:0123456789abcdef", worker),
+        call.permits.transition_case("musterstadt", "a1", "information_requested", None,
+                                     worker, information_request=request),
+        call.permits.transition_case("musterstadt", "a1", "approved", "All there.", worker,
+                                     information_request=None),
     ]
 
 
 def test_permit_types_are_public(client, rpc):
     assert client.get(API + "/permit-types/residents-parking").status_code == 200
-    assert rpc.permits_calls() == [("get_permit_type", ("musterstadt", "residents-parking"),
-                                    {})]
+    assert rpc.mock_calls == [call.permits.get_permit_type("musterstadt", "residents-parking")]
 
 
 def test_unknown_tenant_is_404_before_any_service(client, auth, rpc):
     response = client.get("/api/v1/tenants/atlantis/applications", headers=auth["resident"])
     assert response.status_code == 404
-    assert rpc.calls == []
+    assert rpc.mock_calls == []
 
 
 def test_openapi_documents_every_permit_route(client):

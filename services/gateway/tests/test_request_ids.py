@@ -50,7 +50,7 @@ def test_a_valid_incoming_id_is_echoed_and_logged(client, logged):
     line, = logged.requests()
     assert line["request_id"] == "client-trace.0001"
     assert (line["method"], line["route"], line["endpoint"], line["status"]) == (
-        "GET", "/livez", "health.livez", response.status_code)
+        "GET", "/livez", "liveness.livez", response.status_code)
     assert isinstance(line["duration_ms"], float)
 
 

@@ -11,5 +11,6 @@ from . import api, booking_pages, counter_pages
 def register(app: Flask) -> None:
     """Add the appointment API, the residents' booking pages and the counter staff pages."""
     register_api(app, api.blueprint)
+    register_api(app, api.staff)
     app.register_blueprint(booking_pages.blueprint)
     app.register_blueprint(counter_pages.blueprint)

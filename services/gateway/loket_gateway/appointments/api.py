@@ -1,13 +1,20 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The appointments API: slots, holds, bookings by manage link, iCalendar, counter staff."""
+"""The appointments API: slots, holds, bookings by manage link, iCalendar, counter staff.
+
+Answers are dumped through the contract's schemas (:mod:`loket_contracts.appointments`);
+see :mod:`..core.openapi` for how a route declares its request, answer and errors.
+"""
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, request, url_for
+from typing import Any
 
-from ..core import api_schemas
-from ..core.api_helpers import api_blueprint, json_body, known_tenant, query_args, request_secret
+from flask import Response, current_app, request, url_for
+
+from loket_contracts.appointments import schemas as contract
+from loket_contracts.appointments.catalogue import OfficeWithServicesSchema
+
+from ..core.api_helpers import api_blueprint, request_secret
 from ..core.errors import NoFreeSlot
-from ..core.openapi import operation
 from ..core.rate_limits import (
     BOOKING_PERSON_LIMIT,
     CHALLENGE_LIMIT,
@@ -23,176 +30,159 @@ from . import schemas
 from .anti_bot.hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
 from .ics import booking_to_ics
 
-blueprint = api_blueprint("appointments_api", __name__)
-
-TAGS = ("appointments",)
-STAFF_TAGS = ("appointments: counter staff",)
+blueprint = api_blueprint("appointments", __name__,
+                          "Citizens' offices, free slots, holds and bookings")
+staff = api_blueprint("counter_staff", __name__,
+                      "The counter's day list, check-in, no-show, call next, walk-ins")
 
 
 def _manage_token() -> str:
     return request_secret("X-Manage-Token", "the secret of your manage link")
 
 
-@blueprint.get("/tenants/<tenant>/offices")
-@operation("Citizens' offices and the services offered there",
-           {200: ("The offices", api_schemas.OfficeSchema(many=True))}, tags=TAGS)
-def list_offices(tenant: str):
+@blueprint.route("/tenants/<tenant>/offices", methods=["GET"],
+                 summary="Citizens' offices and the services offered there")
+@blueprint.response(200, OfficeWithServicesSchema(many=True), description="The offices")
+def list_offices(tenant: str) -> Any:
     """Offices with services, from appointments."""
-    tenant = known_tenant(tenant)
     with services() as rpc:
-        offices = rpc.appointments.list_offices(tenant)
-    return jsonify(api_schemas.OfficeSchema(many=True).dump(offices))
+        return rpc.appointments.list_offices(tenant)
 
 
-@blueprint.get("/tenants/<tenant>/slots")
-@operation("Free slots of a service, at one office or any, earliest first",
-           {200: ("Free slots", schemas.SlotSchema(many=True)),
-            429: ("Too many searches from this address", None)},
-           query=schemas.SlotQuerySchema, tags=TAGS)
+@blueprint.route("/tenants/<tenant>/slots", methods=["GET"],
+                 summary="Free slots of a service, at one office or any, earliest first")
+@blueprint.response(200, contract.SlotSchema(many=True), description="Free slots")
 @limit_address(SEARCH_LIMIT, scope="search")
-def search_slots(tenant: str):
+@blueprint.arguments(contract.SearchSchema, location="query")
+def search_slots(query: dict[str, Any], tenant: str) -> Any:
     """Availability search."""
-    tenant = known_tenant(tenant)
-    query = query_args(schemas.SlotQuerySchema())
     with services() as rpc:
-        slots = rpc.appointments.search_slots(tenant, _jsonable(query))
-    return jsonify(slots)
+        return rpc.appointments.search_slots(tenant, _jsonable(query))
 
 
-@blueprint.get("/tenants/<tenant>/slots/first")
-@operation("The first free slot of a service across offices",
-           {200: ("The first free slot", schemas.SlotSchema), 404: ("No free slot", None),
-            429: ("Too many searches from this address", None)},
-           query=schemas.SlotQuerySchema, tags=TAGS)
+@blueprint.route("/tenants/<tenant>/slots/first", methods=["GET"],
+                 summary="The first free slot of a service across offices",
+                 refuses={404: "Unknown municipality or service, or no free slot"})
+@blueprint.response(200, contract.SlotSchema, description="The first free slot")
 @limit_address(SEARCH_LIMIT, scope="search")
-def first_free_slot(tenant: str):
+@blueprint.arguments(contract.SearchSchema, location="query")
+def first_free_slot(query: dict[str, Any], tenant: str) -> Any:
     """The earliest free slot."""
-    tenant = known_tenant(tenant)
-    query = {**query_args(schemas.SlotQuerySchema()), "limit": 1}
     with services() as rpc:
-        slots = rpc.appointments.search_slots(tenant, _jsonable(query))
+        slots = rpc.appointments.search_slots(tenant, _jsonable({**query, "limit": 1}))
     if not slots:
         raise NoFreeSlot(
             "No slot is free in the released period; new slots are released daily.")
-    return jsonify(slots[0])
+    return slots[0]
 
 
-@blueprint.get("/tenants/<tenant>/contact-fields")
-@operation("The personal data a booking asks for, and why",
-           {200: ("Fields", schemas.FieldWhySchema(many=True))}, tags=TAGS)
-def contact_fields(tenant: str):
+@blueprint.route("/tenants/<tenant>/contact-fields", methods=["GET"],
+                 summary="The personal data a booking asks for, and why", calls_services=False)
+@blueprint.response(200, schemas.FieldWhySchema(many=True), description="Fields")
+def contact_fields(tenant: str) -> Any:
     """Every requested field explains why it is needed."""
-    known_tenant(tenant)
-    return jsonify([{"name": name, "required": field.required, "why": field.metadata["why"]}
-                    for name, field in schemas.ContactSchema().fields.items()])
+    return [{"name": name, "required": field.required, "why": field.metadata["why"]}
+            for name, field in contract.ContactFormSchema().fields.items()]
 
 
-@blueprint.post("/tenants/<tenant>/challenges")
-@operation("A proof-of-work challenge to solve before a hold",
-           {201: ("Solve it (or wait until not_before) and send it with the hold",
-                  schemas.ChallengeSchema),
-            204: ("This municipality asks for no proof of work", None),
-            429: ("Too many challenges from this address", None)},
-           tags=TAGS)
+@blueprint.route("/tenants/<tenant>/challenges", methods=["POST"],
+                 summary="A proof-of-work challenge to solve before a hold",
+                 calls_services=False)
+@blueprint.response(201, schemas.ChallengeSchema,
+                    description="Solve it (or wait until not_before) and send it with the hold")
+@blueprint.alt_response(204, description="This municipality asks for no proof of work",
+                        success=True)
 @limit_address(CHALLENGE_LIMIT)
-def new_challenge(tenant: str):
+def new_challenge(tenant: str) -> Any:
     """Self-hosted proof of work (ALTCHA v1); nothing leaves the server."""
-    challenge = new_hold_challenge(_registry(known_tenant(tenant)))
-    return (jsonify(challenge), 201) if challenge else Response(status=204)
+    challenge = new_hold_challenge(_registry(tenant))
+    return (challenge, 201) if challenge else Response(status=204)
 
 
-@blueprint.post("/tenants/<tenant>/holds")
-@operation("Hold a slot for a few minutes",
-           {201: ("Held; confirm before expires_at", schemas.HoldSchema),
-            403: ("No valid proof of work, or it was used before", None),
-            409: ("The slot is taken", None), 429: ("Too many holds", None)},
-           request=schemas.HoldRequestSchema, tags=TAGS)
+@blueprint.route("/tenants/<tenant>/holds", methods=["POST"],
+                 summary="Hold a slot for a few minutes",
+                 refuses={403: "No valid proof of work, or it was used before",
+                          409: "The slot is taken",
+                          429: "Too many holds from this address"})
+@blueprint.response(201, contract.HoldSchema, description="Held; confirm before expires_at")
 @limit_address(HOLD_LIMIT, scope="hold")
-def hold_slot(tenant: str):
+@blueprint.arguments(schemas.HoldWithProofSchema)
+def hold_slot(body: dict[str, Any], tenant: str) -> Any:
     """Place a hold (the slot's units are claimed atomically)."""
-    tenant = known_tenant(tenant)
-    body = json_body(schemas.HoldRequestSchema())
     challenge_id = proven_challenge_id(_registry(tenant), body.get("pow_solution"),
                                        body.get("pow_token"))
-    wanted = {key: body[key] for key in ("service_id", "office_id", "start")}
+    wanted = _jsonable({key: body[key] for key in ("service_id", "office_id", "start")})
     with services() as rpc:
-        held = rpc.appointments.hold_slot(tenant, wanted, client_key(tenant), challenge_id)
-    return jsonify(held), 201
+        return rpc.appointments.hold_slot(tenant, wanted, client_key(tenant), challenge_id), 201
 
 
-@blueprint.delete("/tenants/<tenant>/holds/<hold_id>")
-@operation("Let a hold go", {204: ("Released", None)}, tags=TAGS)
-def release_hold(tenant: str, hold_id: str):
+@blueprint.route("/tenants/<tenant>/holds/<hold_id>", methods=["DELETE"],
+                 summary="Let a hold go")
+@blueprint.response(204, description="Released")
+def release_hold(tenant: str, hold_id: str) -> Any:
     """The slot is free again at once."""
-    tenant = known_tenant(tenant)
     with services() as rpc:
         rpc.appointments.release_hold(tenant, hold_id)
     return Response(status=204)
 
 
-@blueprint.post("/tenants/<tenant>/holds/<hold_id>/confirmation")
-@operation("Confirm a hold with the contact data",
-           {201: ("Booked; keep the manage link", schemas.ConfirmedSchema),
-            401: ("An access token was sent but is not valid", None),
-            409: ("The hold expired or the booking limit is reached", None),
-            429: ("Too many bookings for this person", None)},
-           request=schemas.ContactSchema, tags=TAGS)
+@blueprint.route("/tenants/<tenant>/holds/<hold_id>/confirmation", methods=["POST"],
+                 summary="Confirm a hold with the contact data",
+                 refuses={401: "An access token was sent but is not valid",
+                          409: "The hold expired or the booking limit is reached",
+                          429: "Too many bookings for this person"})
+@blueprint.response(201, schemas.ConfirmedWithLinksSchema,
+                    description="Booked; keep the manage link")
 @limit_person(person_key, BOOKING_PERSON_LIMIT, scope="booking-person")
-def confirm_hold(tenant: str, hold_id: str):
+@blueprint.arguments(contract.ContactFormSchema)
+def confirm_hold(contact: dict[str, Any], tenant: str, hold_id: str) -> Any:
     """Turn a hold into a booking."""
-    tenant = known_tenant(tenant)
     resident = api_resident_if_sent(tenant)  # signed in: the booking is theirs
-    contact = json_body(schemas.ContactSchema())
     with services() as rpc:
         confirmed = rpc.appointments.confirm_hold(tenant, hold_id,
                                                   with_subject(contact, resident))
     reference, token = confirmed["booking"]["reference"], confirmed["manage_token"]
     confirmed["manage_url"] = _manage_url(tenant, reference, token, contact["language"])
-    confirmed["calendar_url"] = url_for("appointments_api.booking_calendar", tenant=tenant,
+    confirmed["calendar_url"] = url_for("appointments.booking_calendar", tenant=tenant,
                                         reference=reference, token=token, _external=True)
-    return jsonify(confirmed), 201
+    return confirmed, 201
 
 
-@blueprint.get("/tenants/<tenant>/bookings/<reference>")
-@operation("My booking (by its manage link)", {200: ("The booking", schemas.BookingDetailsSchema),
-                                              401: ("No manage token", None)},
-           tags=TAGS, security="manageToken")
-def get_booking(tenant: str, reference: str):
+@blueprint.route("/tenants/<tenant>/bookings/<reference>", methods=["GET"],
+                 summary="My booking (by its manage link)", security="manageToken")
+@blueprint.response(200, contract.BookingDetailsSchema, description="The booking")
+def get_booking(tenant: str, reference: str) -> Any:
     """The booking with office and service."""
-    tenant = known_tenant(tenant)
     with services() as rpc:
-        return jsonify(rpc.appointments.booking_details(tenant, reference, _manage_token()))
+        return rpc.appointments.booking_details(tenant, reference, _manage_token())
 
 
-@blueprint.delete("/tenants/<tenant>/bookings/<reference>")
-@operation("Cancel my booking", {200: ("Cancelled", schemas.BookingSchema)},
-           tags=TAGS, security="manageToken")
-def cancel_booking(tenant: str, reference: str):
+@blueprint.route("/tenants/<tenant>/bookings/<reference>", methods=["DELETE"],
+                 summary="Cancel my booking", security="manageToken")
+@blueprint.response(200, contract.BookingSchema, description="Cancelled")
+def cancel_booking(tenant: str, reference: str) -> Any:
     """Cancel; the slot is free again at once."""
-    tenant = known_tenant(tenant)
     with services() as rpc:
-        return jsonify(rpc.appointments.cancel_booking(tenant, reference, _manage_token()))
+        return rpc.appointments.cancel_booking(tenant, reference, _manage_token())
 
 
-@blueprint.post("/tenants/<tenant>/bookings/<reference>/reschedule")
-@operation("Move my booking to another slot", {200: ("Moved", schemas.BookingSchema),
-                                               409: ("The new slot is taken", None)},
-           request=schemas.RescheduleSchema, tags=TAGS, security="manageToken")
-def reschedule_booking(tenant: str, reference: str):
+@blueprint.route("/tenants/<tenant>/bookings/<reference>/reschedule", methods=["POST"],
+                 summary="Move my booking to another slot", security="manageToken",
+                 refuses={409: "The new slot is taken"})
+@blueprint.response(200, contract.BookingSchema, description="Moved")
+@blueprint.arguments(schemas.RescheduleSchema)
+def reschedule_booking(body: dict[str, Any], tenant: str, reference: str) -> Any:
     """The new slot is taken before the old one is freed."""
-    tenant = known_tenant(tenant)
-    token = _manage_token()  # the secret before the body: without it, 401
-    body = json_body(schemas.RescheduleSchema())
     with services() as rpc:
-        return jsonify(rpc.appointments.reschedule_booking(tenant, reference, token, body))
+        return rpc.appointments.reschedule_booking(tenant, reference, _manage_token(), body)
 
 
-@blueprint.get("/tenants/<tenant>/bookings/<reference>/calendar.ics")
-@operation("My booking as iCalendar (RFC 5545)", {200: ("text/calendar", None)},
-           tags=TAGS, security="manageToken")
-def booking_calendar(tenant: str, reference: str):
+@blueprint.route("/tenants/<tenant>/bookings/<reference>/calendar.ics", methods=["GET"],
+                 summary="My booking as iCalendar (RFC 5545)", security="manageToken")
+@blueprint.response(200, description="The booking as text/calendar",
+                    content_type="text/calendar")
+def booking_calendar(tenant: str, reference: str) -> Any:
     """Download the booking for a calendar app."""
-    tenant = known_tenant(tenant)
     token = _manage_token()
     with services() as rpc:
         booking = rpc.appointments.booking_details(tenant, reference, token)
@@ -201,76 +191,70 @@ def booking_calendar(tenant: str, reference: str):
     body = booking_to_ics(booking, language=language,
                           organizer_name=registry_tenant.name.get(language, tenant),
                           manage_url=_manage_url(tenant, booking["reference"], token,
-                                                     language))
+                                                 language))
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="termin-{booking["reference"]}.ics"'})
 
 
 # -- counter staff ----------------------------------------------------------------------
 
-@blueprint.get("/tenants/<tenant>/offices/<office_id>/day-list")
-@operation("The day list of an office (counter staff)",
-           {200: ("Bookings of the day", schemas.DayListEntrySchema(many=True)),
-            401: ("No staff token", None), 403: ("Not allowed", None)},
-           query=schemas.DayListQuerySchema, tags=STAFF_TAGS, security="staffToken")
+@staff.route("/tenants/<tenant>/offices/<office_id>/day-list", methods=["GET"],
+             summary="The day list of an office (counter staff)", security="staffToken")
+@staff.response(200, contract.DayListEntrySchema(many=True), description="Bookings of the day")
 @require_role("counter_staff")
-def day_list(tenant: str, office_id: str):
+@staff.arguments(schemas.DayListQuerySchema, location="query")
+def day_list(query: dict[str, Any], tenant: str, office_id: str) -> Any:
     """Bookings at the office on a day."""
-    tenant = known_tenant(tenant)
-    query = query_args(schemas.DayListQuerySchema())
     with services() as rpc:
-        return jsonify(rpc.appointments.day_list(tenant, office_id, query["date"].isoformat(),
-                                                 query.get("counter_id"), current_actor()))
+        return rpc.appointments.day_list(tenant, office_id, query["date"].isoformat(),
+                                         query.get("counter_id"), current_actor())
 
 
-@blueprint.post("/tenants/<tenant>/bookings/<reference>/check-in")
-@operation("Check a resident in (counter staff)", {200: ("Checked in", schemas.BookingSchema)},
-           tags=STAFF_TAGS, security="staffToken")
+@staff.route("/tenants/<tenant>/bookings/<reference>/check-in", methods=["POST"],
+             summary="Check a resident in (counter staff)", security="staffToken")
+@staff.response(200, contract.BookingSchema, description="Checked in")
 @require_role("counter_staff")
-def check_in(tenant: str, reference: str):
+def check_in(tenant: str, reference: str) -> Any:
     """The resident arrived."""
     with services() as rpc:
-        return jsonify(rpc.appointments.check_in(known_tenant(tenant), reference, current_actor()))
+        return rpc.appointments.check_in(tenant, reference, current_actor())
 
 
-@blueprint.post("/tenants/<tenant>/bookings/<reference>/no-show")
-@operation("Mark a no-show (counter staff)", {200: ("Marked", schemas.BookingSchema)},
-           tags=STAFF_TAGS, security="staffToken")
+@staff.route("/tenants/<tenant>/bookings/<reference>/no-show", methods=["POST"],
+             summary="Mark a no-show (counter staff)", security="staffToken")
+@staff.response(200, contract.BookingSchema, description="Marked")
 @require_role("counter_staff")
-def no_show(tenant: str, reference: str):
+def no_show(tenant: str, reference: str) -> Any:
     """The resident did not come."""
     with services() as rpc:
-        return jsonify(rpc.appointments.mark_no_show(known_tenant(tenant), reference,
-                                                     current_actor()))
+        return rpc.appointments.mark_no_show(tenant, reference, current_actor())
 
 
-@blueprint.post("/tenants/<tenant>/offices/<office_id>/counters/<counter_id>/call-next")
-@operation("Call the next checked-in resident to a counter (counter staff)",
-           {200: ("Called", schemas.DayListEntrySchema), 204: ("Nobody waiting", None)},
-           tags=STAFF_TAGS, security="staffToken")
+@staff.route("/tenants/<tenant>/offices/<office_id>/counters/<counter_id>/call-next",
+             methods=["POST"], security="staffToken",
+             summary="Call the next checked-in resident to a counter (counter staff)")
+@staff.response(200, contract.DayListEntrySchema, description="Called")
+@staff.alt_response(204, description="Nobody waiting", success=True)
 @require_role("counter_staff")
-def call_next(tenant: str, office_id: str, counter_id: str):
+def call_next(tenant: str, office_id: str, counter_id: str) -> Any:
     """Who is next."""
     with services() as rpc:
-        called = rpc.appointments.call_next(known_tenant(tenant), office_id, counter_id,
-                                            current_actor())
-    return jsonify(called) if called else Response(status=204)
+        called = rpc.appointments.call_next(tenant, office_id, counter_id, current_actor())
+    return called if called else Response(status=204)
 
 
-@blueprint.post("/tenants/<tenant>/offices/<office_id>/walk-ins")
-@operation("Book for someone at the counter (counter staff)",
-           {201: ("Booked", schemas.BookingSchema)}, request=schemas.WalkInSchema,
-           tags=STAFF_TAGS, security="staffToken")
+@staff.route("/tenants/<tenant>/offices/<office_id>/walk-ins", methods=["POST"],
+             summary="Book for someone at the counter (counter staff)", security="staffToken")
+@staff.response(201, contract.BookingSchema, description="Booked")
 @require_role("counter_staff")
-def walk_in(tenant: str, office_id: str):
+@staff.arguments(schemas.WalkInSchema)
+def walk_in(body: dict[str, Any], tenant: str, office_id: str) -> Any:
     """A walk-in booking."""
-    tenant = known_tenant(tenant)
-    body = json_body(schemas.WalkInSchema())
     with services() as rpc:
         booked = rpc.appointments.book_walk_in(
             tenant, {"office_id": office_id, "service_id": body["service_id"],
                      "start": body["start"]}, body["name"])
-    return jsonify(booked), 201
+    return booked, 201
 
 
 def _jsonable(query: dict) -> dict:

@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import g, redirect, render_template, request, url_for
 
+from loket_contracts.appointments.schemas import ContactFormSchema
+
 from ..core.page_helpers import (
     PageError,
     day_label,
@@ -36,13 +38,12 @@ from ..core.rate_limits import (
 from ..identity.access import page_resident
 from ..identity.signed_in import prefilled_contact, with_subject
 from ..lottery.pages import lottery_release
-from . import schemas
 from .anti_bot.hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
 
 blueprint = pages_blueprint("booking", __name__)
 
 # The contact form's fields are the contract's (name, email, language).
-CONTACT_FIELDS = tuple(schemas.ContactSchema().fields)
+CONTACT_FIELDS = tuple(ContactFormSchema().fields)
 
 SLOTS_SHOWN = 40
 
@@ -158,7 +159,7 @@ def contact_details(hold_id: str):
 
 
 def _render_contact(held: dict, values: dict, error: PageError | None):
-    fields = schemas.ContactSchema().fields
+    fields = ContactFormSchema().fields
     return render_template("appointments/contact.html", held=held, values=values, error=error,
                            fields=fields, status=error.status if error else 200), (
         error.status if error else 200)
@@ -178,7 +179,7 @@ def confirm_appointment(hold_id: str):
     except Exception as error:  # noqa: BLE001
         return _expired(page_error(error))
     try:
-        contact = load_form(schemas.ContactSchema(), values)
+        contact = load_form(ContactFormSchema(), values)
     except PageError as error:
         return _render_contact(held, values, error)
     try:
@@ -215,7 +216,7 @@ def manage_booking(reference: str):
 
 
 def _render_manage(booking: dict, token: str, error: PageError | None):
-    calendar_url = url_for("appointments_api.booking_calendar", tenant=g.tenant.id,
+    calendar_url = url_for("appointments.booking_calendar", tenant=g.tenant.id,
                            reference=booking["reference"], token=token, lang=g.lang)
     return render_template("appointments/manage.html", booking=booking, token=token, error=error,
                            done=request.args.get("done", ""),

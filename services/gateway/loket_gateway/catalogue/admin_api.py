@@ -13,14 +13,14 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from ..core.api_helpers import api_blueprint, json_body, known_tenant, query_args
+from ..core.api_helpers import json_body, known_tenant, query_args
 from ..core.errors import PreconditionRequired, UnusableIfMatch
-from ..core.openapi import operation
+from ..core.legacy_openapi import legacy_api_blueprint, operation
 from ..core.rpc import services
 from ..identity.access import current_actor, require_role
 from . import admin_schemas as schemas
 
-blueprint = api_blueprint("catalogue_api", __name__)
+blueprint = legacy_api_blueprint("catalogue_api", __name__)
 
 TAGS = ("appointments: tenant admin",)
 ADMIN = "tenant_admin"

@@ -9,13 +9,14 @@ from flask import Blueprint, current_app, jsonify
 from kombu import Connection
 
 from . import api_schemas
-from .openapi import operation
+from .api_helpers import api_blueprint
 
 log = logging.getLogger(__name__)
 
 SERVICES = ("appointments", "permits", "profile")
 
-health = Blueprint("health", __name__)
+health = api_blueprint("operations", __name__, "The gateway's own state", url_prefix="")
+liveness = Blueprint("liveness", __name__)  # undocumented: for orchestrators and benchmarks
 
 
 def broker_state(amqp_uri: str, timeout: float) -> str:
@@ -45,10 +46,11 @@ def services_state(pool: Any) -> dict[str, dict[str, str]]:
     return states
 
 
-@health.get("/health")
-@operation("State of the broker, each service and its database",
-           {200: ("Everything answers", api_schemas.HealthSchema),
-            503: ("Something does not answer", api_schemas.HealthSchema)}, tags=("operations",))
+@health.route("/health", methods=["GET"], summary="State of the broker, each service and its "
+              "database", calls_services=False)
+@health.response(200, api_schemas.HealthSchema, description="Everything answers")
+@health.alt_response(503, schema=api_schemas.HealthSchema, description="Something does not "
+                     "answer")
 def get_health():
     """200 when the broker, every service and its database answer; else 503."""
     settings = current_app.extensions["loket_settings"]
@@ -59,10 +61,10 @@ def get_health():
     healthy = broker == "ok" and all(
         state == {"service": "ok", "database": "ok"} for state in services.values())
     body = {"status": "ok" if healthy else "degraded", "broker": broker, "services": services}
-    return jsonify(body), 200 if healthy else 503
+    return body, 200 if healthy else 503
 
 
-@health.get("/livez")
+@liveness.get("/livez")
 def livez():
     """The gateway process itself answers (the bare endpoint benchmarks compare against)."""
     return jsonify({"status": "ok"})

@@ -1,114 +1,177 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The OpenAPI 3 document, generated from the routes and their marshmallow schemas.
+"""The JSON API's contract as flask-smorest declares it, and ``/openapi.json`` from it.
 
-Each API view is marked with :func:`operation`; :func:`build_spec` walks Flask's
-URL map, so a route cannot exist without appearing in ``/openapi.json``.
+Every API route is declared on an :class:`ApiBlueprint`: its request schema
+(``@blueprint.arguments``, loaded and validated before the view runs), its answer
+(``@blueprint.response``, which dumps what the view returns through the schema, so the
+gateway cannot send what the document does not describe) and, through
+:meth:`ApiBlueprint.route`, every error status it can give. The statuses come from what
+the route declares it does (a tenant in the path, a credential, a body, a rate limit,
+service calls) plus what the view names itself (``refuses``), each answered as
+``application/problem+json``. The document is flask-smorest's, served at
+``/openapi.json`` and committed as ``docs/openapi.json`` (``make openapi``; a test fails
+when they differ).
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+import http
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from apispec import APISpec
+import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask
+from marshmallow import Schema
+from webargs.flaskparser import FlaskParser
+
+from loket_common.errors import invalid_params
 
 from . import api_schemas
+from .errors import ValidationFailed
 
-OPERATION_ATTR = "_openapi_operation"
-PROBLEM = {"application/problem+json": {"schema": "Problem"}}
-RULE_ARGUMENT = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
-
-
-def operation(summary: str, responses: dict[int, tuple[str, Any]], *,
-              request: Any = None, query: Any = None, tags: tuple[str, ...] = (),
-              security: bool | str = False,
-              headers: dict[str, str] | None = None,
-              request_media: str = "application/json") -> Callable:
-    """Describe an API view: ``responses`` maps status -> (description, schema or None).
-
-    ``query`` is a schema whose fields are the query parameters; ``security`` names
-    the security scheme (True: the profile token); ``headers`` maps request header
-    names to their descriptions; ``request_media`` is the request body's media type.
-    """
-    def mark(view: Callable) -> Callable:
-        setattr(view, OPERATION_ATTR, {"summary": summary, "responses": responses,
-                                       "request": request, "query": query, "tags": tags,
-                                       "security": security, "headers": headers or {},
-                                       "request_media": request_media})
-        return view
-    return mark
-
-
-def _operation_object(view: Callable, rule_arguments: list[str]) -> dict[str, Any]:
-    meta = getattr(view, OPERATION_ATTR)
-    responses: dict[str, Any] = {}
-    for status, (description, schema) in meta["responses"].items():
-        responses[str(status)] = {"description": description}
-        if schema is not None:
-            responses[str(status)]["content"] = {"application/json": {"schema": schema}}
-    for status, description in ((400, "Invalid request"), (404, "Unknown tenant or resource"),
-                                (503, "A service is unavailable"),
-                                (504, "A service did not answer in time")):
-        responses.setdefault(str(status), {"description": description, "content": PROBLEM})
-    result: dict[str, Any] = {
-        "summary": meta["summary"],
-        "operationId": view.__name__,
-        "tags": list(meta["tags"]),
-        "parameters": [{"in": "path", "name": name, "required": True,
-                        "schema": {"type": "string"}} for name in rule_arguments],
-        "responses": responses,
-    }
-    result["parameters"].extend({"in": "header", "name": name, "required": False,
-                                 "description": description, "schema": {"type": "string"}}
-                                for name, description in meta["headers"].items())
-    if meta["query"] is not None:
-        result["parameters"].append({"in": "query", "schema": meta["query"]})
-    if meta["request"] is not None:
-        result["requestBody"] = {"required": True,
-                                 "content": {meta["request_media"]: {"schema": meta["request"]}}}
-    if meta["security"]:
-        scheme = "residentToken" if meta["security"] is True else meta["security"]
-        result["security"] = [{scheme: []}]
-    return result
-
-
-def build_spec(app: Flask) -> dict[str, Any]:
-    """The OpenAPI document of every marked route of ``app``."""
-    spec = APISpec(
-        title="Loket API",
-        version="1.0.0",
-        openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
-        info={"description": "Digital counter of a municipality: appointments, permits, "
-                             "profile. Errors are application/problem+json with a stable "
-                             "`code`.",
-              "license": {"name": "EUPL-1.2",
-                          "url": "https://interoperable-europe.ec.europa.eu/collection/eupl"}},
-    )
-    spec.components.schema("Problem", schema=api_schemas.ProblemSchema)
-    spec.components.security_scheme("residentToken", {
+PROBLEM_MEDIA = "application/problem+json"
+RATE_LIMITED = "_loket_rate_limited"
+# What each error status means across the API; a route may say more in ``refuses``.
+MEANING = {
+    400: "Invalid request: `invalid_params` names each field",
+    401: "No valid credentials",
+    403: "Valid credentials, but not allowed here (another municipality, the wrong role, "
+         "or a trust level too low)",
+    404: "Unknown municipality, or no such resource here",
+    409: "Not possible in the current state",
+    412: "Changed meanwhile: the `If-Match` version is stale",
+    413: "The request is too large",
+    428: "Send the version you read as `If-Match`",
+    429: "Too many requests: wait as `Retry-After` says",
+    502: "A service failed",
+    503: "A service is unavailable: try again after `Retry-After`",
+    504: "A service did not answer in time",
+}
+# Statuses a kind of credential brings: missing or invalid (401); not this one's (403);
+# a secret link's token that opens nothing looks like an unknown resource (404).
+SECURITY_STATUSES = {"residentToken": (401, 403), "staffToken": (401, 403),
+                     "manageToken": (401, 404), "statusToken": (401, 404)}
+SERVICE_STATUSES = (502, 503, 504)
+SECURITY_SCHEMES = {
+    "residentToken": {
         "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
         "description": "A resident's access token from the municipality's sign-in "
-                       "(OpenID Connect; see docs/identity.md)."})
-    spec.components.security_scheme("manageToken", {
-        "type": "apiKey", "in": "header", "name": "X-Manage-Token",
-        "description": "The secret of a booking's manage link."})
-    spec.components.security_scheme("statusToken", {
-        "type": "apiKey", "in": "header", "name": "X-Status-Token",
-        "description": "The secret of a lottery entry's status link."})
-    spec.components.security_scheme("staffToken", {
+                       "(OpenID Connect; see docs/identity.md)."},
+    "manageToken": {"type": "apiKey", "in": "header", "name": "X-Manage-Token",
+                    "description": "The secret of a booking's manage link."},
+    "statusToken": {"type": "apiKey", "in": "header", "name": "X-Status-Token",
+                    "description": "The secret of a lottery entry's status link."},
+    "staffToken": {
         "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
         "description": "A staff member's access token from the municipality's staff sign-in "
-                       "(OpenID Connect; roles in the `loket_roles` claim)."})
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        view = app.view_functions[rule.endpoint]
-        if not hasattr(view, OPERATION_ATTR):
-            continue
-        arguments = RULE_ARGUMENT.findall(rule.rule)
-        path = RULE_ARGUMENT.sub(r"{\1}", rule.rule)
-        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
-        spec.path(path=path, operations={
-            method.lower(): _operation_object(view, arguments) for method in methods})
-    return spec.to_dict()
+                       "(OpenID Connect; roles in the `loket_roles` claim)."},
+}
+
+
+class RequestParser(FlaskParser):
+    """webargs' Flask parser answering Loket's way: a bad request is ``400 validation_failed``."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+    # Unknown query parameters are the schema's business (as for bodies), not dropped.
+    DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+    def load_json(self, req: Any, schema: Schema) -> Any:
+        """The body as JSON; anything else (no body, another type, broken JSON) is refused."""
+        body = req.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise ValidationFailed(
+                "The body must be a JSON object (Content-Type: application/json).",
+                invalid_params=[])
+        return body
+
+    def handle_error(self, error: Any, req: Any, schema: Schema, *, error_status_code: Any,
+                     error_headers: Any) -> None:
+        """Raise :class:`ValidationFailed` naming each invalid field (rendered as problem+json)."""
+        messages = error.messages
+        # webargs nests the messages under the location ("json", "query", ...)
+        if isinstance(messages, dict) and len(messages) == 1:
+            (inner,) = messages.values()
+            messages = inner if isinstance(inner, dict) else {"_": inner}
+        raise ValidationFailed("The request has invalid fields.",
+                               invalid_params=invalid_params(messages))
+
+
+def error_statuses(rule: str, view: Callable, security: str | None,
+                   refuses: Mapping[int, str] | None, calls_services: bool) -> dict[int, str]:
+    """Every error status a route can give, with what it means there.
+
+    From what the route declares: an id in the path (404), a body or query schema (400),
+    a credential (``SECURITY_STATUSES``), a rate limit (429), service calls (502-504);
+    ``refuses`` adds or explains others. Statuses the view documents itself are left as
+    they are.
+    """
+    statuses: set[int] = set()
+    apidoc = getattr(view, "_apidoc", {})
+    if "<" in rule:  # a tenant or an id in the path that may name nothing
+        statuses.add(404)
+    if "arguments" in apidoc:
+        statuses.add(400)
+    if security:
+        statuses.update(SECURITY_STATUSES[security])
+    if getattr(view, RATE_LIMITED, False):
+        statuses.add(429)
+    if calls_services:
+        statuses.update(SERVICE_STATUSES)
+    documented = {int(status) for status in apidoc.get("response", {}).get("responses", {})}
+    found = {status: MEANING[status] for status in statuses - documented}
+    found.update(refuses or {})
+    return found
+
+
+class LoketApi(flask_smorest.Api):
+    """flask-smorest's Api: the document only; errors are the gateway's own handler's."""
+
+    DEFAULT_ERROR_RESPONSE_NAME = None
+    ERROR_SCHEMA = api_schemas.ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        """Every error is rendered by the app's one handler (``app._render_error``)."""
+
+    def _register_responses(self) -> None:
+        """Shared error responses are problem+json (the 400 of ``arguments`` refers to one)."""
+        for status in http.HTTPStatus:
+            if status >= 400:
+                self.spec.components.response(status.name, {
+                    "description": MEANING.get(status, status.phrase),
+                    "content": {PROBLEM_MEDIA: {"schema": "Problem"}}}, lazy=True)
+
+
+def schema_name(schema: Any) -> str | None:
+    """A component's name: the class name without ``Schema``; a view (``only``) is inlined."""
+    if getattr(schema, "only", None) or getattr(schema, "exclude", None):
+        return None
+    cls = resolve_schema_cls(schema)
+    cls = cls[0] if isinstance(cls, list) else cls
+    return cls.__name__.removesuffix("Schema")
+
+
+def init_openapi(app: Flask) -> LoketApi:
+    """The app's API document (``/openapi.json``); areas add their blueprints to it."""
+    app.config.update(
+        API_TITLE="Loket API", API_VERSION="1.0.0", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={"info": {
+            "description": "Digital counter of a municipality: appointments, permits, "
+                           "profile. Errors are application/problem+json with a stable "
+                           "`code`.",
+            "license": {"name": "EUPL-1.2",
+                        "url": "https://interoperable-europe.ec.europa.eu/collection/eupl"}}})
+    api = LoketApi(app, spec_kwargs={
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    api.spec.components.schema("Problem", schema=api_schemas.ProblemSchema)
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
+    app.extensions["loket_api"] = api
+    return api
+
+
+def spec_document(app: Flask) -> dict[str, Any]:
+    """The OpenAPI document of ``app``, as ``/openapi.json`` serves it."""
+    return app.extensions["loket_api"].spec.to_dict()

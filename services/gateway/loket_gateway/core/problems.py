@@ -29,6 +29,8 @@ UPSTREAM = (502, "upstream_error", "A service failed")
 METHOD_MISSING = (502, "service_method_missing", "Service does not offer this")
 TIMEOUT = (504, "service_timeout", "Service did not answer in time")
 BROKER_DOWN = (503, "service_unavailable", "Service unavailable")
+# A 503 says when to try again: about how long a service takes to restart and reconnect.
+RETRY_AFTER_SECONDS = 5
 
 
 def problem_response(status: int, code: str, title: str, detail: str = "",
@@ -38,7 +40,10 @@ def problem_response(status: int, code: str, title: str, detail: str = "",
     if detail:
         body["detail"] = detail
     body.update(extra)
-    return Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def declared(payload: dict[str, Any]) -> tuple[int, str, str] | None:

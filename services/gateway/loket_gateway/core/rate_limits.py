@@ -23,6 +23,7 @@ from flask import Flask, Response
 from flask_limiter import Limiter, RateLimitExceeded, RouteLimit
 from flask_limiter.util import get_remote_address
 
+from .openapi import RATE_LIMITED
 from .problems import problem_response
 from .settings import Settings
 
@@ -57,16 +58,16 @@ def init_rate_limits(app: Flask, storage_uri: str = STORAGE_URI) -> Limiter:
     return limiter
 
 
-def limit_address(limit: str, scope: str | None = None) -> RouteLimit:
+def limit_address(limit: str, scope: str | None = None) -> Callable[[Callable], Callable]:
     """Decorator for a view: at most ``limit`` requests per client address.
 
     Views given the same ``scope`` share one count (e.g. every kind of search).
     """
-    return limiter.shared_limit(limit, scope) if scope else limiter.limit(limit)
+    return _documented(limiter.shared_limit(limit, scope) if scope else limiter.limit(limit))
 
 
 def limit_person(key_func: Callable[[], str], limit: str = HOLD_LIMIT,
-                 scope: str | None = None) -> RouteLimit:
+                 scope: str | None = None) -> Callable[[Callable], Callable]:
     """Decorator for a view: at most ``limit`` requests per person, named by ``key_func``.
 
     ``key_func`` returns a stable pseudonym (e.g. a hash of the email address), never
@@ -77,8 +78,17 @@ def limit_person(key_func: Callable[[], str], limit: str = HOLD_LIMIT,
     def key() -> str:
         return "person:" + key_func()
     if scope:
-        return limiter.shared_limit(limit, scope, key_func=key)
-    return limiter.limit(limit, key_func=key)
+        return _documented(limiter.shared_limit(limit, scope, key_func=key))
+    return _documented(limiter.limit(limit, key_func=key))
+
+
+def _documented(limit: RouteLimit) -> Callable[[Callable], Callable]:
+    """``limit``, marking the view so its API document lists 429 (:mod:`.openapi`)."""
+    def decorate(view: Callable) -> Callable:
+        limited = limit(view)
+        setattr(limited, RATE_LIMITED, True)
+        return limited
+    return decorate
 
 
 def retry_after_seconds(error: RateLimitExceeded) -> int:

@@ -202,7 +202,7 @@ def require_role(role: str) -> Callable:
             if role not in roles_in(claims.get("loket_roles"), tenant):
                 raise Forbidden("Your role does not allow this here.")
             g.staff = _actor(provider, claims, tenant, role)
-            return view(tenant, **kwargs)
+            return view(tenant=tenant, **kwargs)
         return checked
     return wrap
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import jsonify, url_for
 
 from ..appointments.anti_bot.hold_guard import person_key
-from ..core.api_helpers import api_blueprint, json_body, known_tenant, request_secret
-from ..core.openapi import operation
+from ..core.api_helpers import json_body, known_tenant, request_secret
+from ..core.legacy_openapi import legacy_api_blueprint, operation
 from ..core.rate_limits import BOOKING_PERSON_LIMIT, HOLD_LIMIT, limit_address, limit_person
 from ..core.rpc import services
 from ..identity.signed_in import api_resident_if_sent, with_subject
 from . import schemas
 
-blueprint = api_blueprint("lottery_api", __name__)
+blueprint = legacy_api_blueprint("lottery_api", __name__)
 
 TAGS = ("appointments: fair release",)
 

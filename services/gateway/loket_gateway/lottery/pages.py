@@ -11,7 +11,8 @@ from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
 
-from ..appointments import schemas as appointment_schemas
+from loket_contracts.appointments.schemas import ContactFormSchema
+
 from ..appointments.anti_bot.hold_guard import person_key
 from ..core.page_helpers import (
     PageError,
@@ -33,7 +34,7 @@ blueprint = pages_blueprint("lottery", __name__)
 
 LOTTERY = "lottery"
 # The office, then the booking contact form's fields (the contract's ContactSchema).
-ENTRY_FIELDS = ("office", *appointment_schemas.ContactSchema().fields)
+ENTRY_FIELDS = ("office", *ContactFormSchema().fields)
 
 
 def lottery_release(service: dict[str, Any]) -> dict[str, Any] | None:
@@ -71,7 +72,7 @@ def _render_entry(service: dict[str, Any], release: dict[str, Any], values: dict
     status = error.status if error else 200
     return render_template(
         "lottery/lottery_entry.html", service=service, release=release, values=values, error=error,
-        fields=appointment_schemas.ContactSchema().fields), status
+        fields=ContactFormSchema().fields), status
 
 
 @blueprint.get("/<lang>/appointments/<service_id>/lottery")

@@ -2,7 +2,8 @@
 """The public contract of the fair-release (lottery) API."""
 from marshmallow import Schema, fields, validate
 
-from ..appointments.schemas import SLUG, ContactSchema
+from loket_contracts.appointments.schemas import ContactFormSchema as ContactSchema
+from loket_contracts.common import SLUG
 
 
 class ReleaseSchema(Schema):

@@ -21,15 +21,15 @@ from flask import Response, jsonify
 from marshmallow import Schema
 from nameko.exceptions import RemoteError
 
-from ..core.api_helpers import api_blueprint, json_body, known_tenant
+from ..core.api_helpers import json_body, known_tenant
 from ..core.errors import NoErasureRequest, ValidationFailed
-from ..core.openapi import operation
+from ..core.legacy_openapi import legacy_api_blueprint, operation
 from ..core.problems import remote_code
 from ..core.rpc import services
 from ..identity.access import Resident, api_resident, bearer_token, required_level
 from . import schemas
 
-blueprint = api_blueprint("my_data_api", __name__)
+blueprint = legacy_api_blueprint("my_data_api", __name__)
 
 TAGS = ("my data",)
 ME = "/tenants/<tenant>/me"

@@ -6,7 +6,7 @@ sends says why it is asked for.
 """
 from marshmallow import Schema, fields, validate
 
-from ..appointments.schemas import why
+from loket_contracts.common import why
 
 LANGUAGES = ("de", "en")
 CHANNELS = ("email", "post", "none")

@@ -8,14 +8,13 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from marshmallow import Schema, fields
 
-from ..core.api_helpers import api_blueprint
 from ..core.errors import Forbidden, NotAuthenticated
-from ..core.openapi import operation
+from ..core.legacy_openapi import legacy_api_blueprint, operation
 from ..identity.access import bearer_token, validated
 from ..identity.providers import registry
 from ..identity.staff_roles import is_operator
 
-blueprint = api_blueprint("operator_api", __name__)
+blueprint = legacy_api_blueprint("operator_api", __name__)
 
 
 class ProviderSummarySchema(Schema):

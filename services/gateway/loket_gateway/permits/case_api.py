@@ -12,14 +12,14 @@ from flask import jsonify, request
 
 from loket_common.validation import load
 
-from ..core.api_helpers import api_blueprint, json_body, known_tenant
-from ..core.openapi import operation
+from ..core.api_helpers import json_body, known_tenant
+from ..core.legacy_openapi import legacy_api_blueprint, operation
 from ..core.rpc import services
 from ..identity.access import current_actor, require_role
 from . import schemas
 from .resident_api import attachment_response
 
-blueprint = api_blueprint("cases_api", __name__)
+blueprint = legacy_api_blueprint("cases_api", __name__)
 
 TAGS = ("permits: case workers",)
 ROLE = "case_worker"

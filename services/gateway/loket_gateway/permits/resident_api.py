@@ -17,16 +17,16 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from loket_common.validation import load
 
-from ..core.api_helpers import api_blueprint, json_body, known_tenant
+from ..core.api_helpers import json_body, known_tenant
 from ..core.errors import RequestTooLarge, TrustLevelTooLow, ValidationFailed
-from ..core.openapi import operation
+from ..core.legacy_openapi import legacy_api_blueprint, operation
 from ..core.rate_limits import APPLICATION_LIMIT, UPLOAD_LIMIT, limit_address
 from ..core.rpc import services
 from ..identity.access import Resident, api_resident
 from ..identity.trust_levels import reaches
 from . import schemas
 
-blueprint = api_blueprint("permits_api", __name__)
+blueprint = legacy_api_blueprint("permits_api", __name__)
 
 TAGS = ("permits",)
 PATH = "/tenants/<tenant>/applications"
