@@ -43,7 +43,7 @@ def test_every_me_route_of_the_openapi_document_is_probed_here(system):
     documented = {(method.upper(), path.removeprefix("/api/v1/tenants/{tenant}"))
                   for path, operations in paths.items()
                   if path.startswith("/api/v1/tenants/{tenant}/me")
-                  for method in operations}
+                  for method in operations if method != "parameters"}  # the path's, not a route
     assert documented == set(ME_ROUTES)
 
 

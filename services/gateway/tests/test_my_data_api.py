@@ -85,7 +85,7 @@ def test_every_me_route_is_documented_with_the_profile_token(client):
 
 def test_openapi_explains_why_each_profile_and_business_field_is_asked(client):
     schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
-    for name in ("ProfileUpdate", "BusinessRequest", "PostalAddress"):
+    for name in ("ProfileUpdate", "BusinessPayload", "PostalAddress"):
         for field, described in schemas[name]["properties"].items():
             assert described.get("description"), (name, field)
     assert "/api/v1/tenants/{tenant}/profiles" not in client.get("/openapi.json").get_json()[

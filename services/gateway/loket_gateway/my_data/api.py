@@ -3,68 +3,76 @@
 
 Profile, businesses, consents, who read my data, my appointments, export and erasure.
 
-Every route identifies the resident by the bearer access token
-(:func:`identity.access.api_resident`); the subject comes only from the token, never from the
-path or body, so nobody can address another person's data. Export and erasure need the
-tenant's trust level for them.
+Every route identifies the resident by the bearer access token (:func:`as_resident`, before
+the body is read); the subject comes only from the token, never from the path or body, so
+nobody can address another person's data. Export and erasure need the tenant's trust level
+for them. Answers are dumped through the contract's schemas (:mod:`loket_contracts.profile`);
+see :mod:`..core.openapi` for how a route declares its request, answer and errors.
 """
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from functools import wraps
+from typing import Any
 
-from flask import Response, jsonify
-from marshmallow import Schema
+from flask import Response, request
 from nameko.exceptions import RemoteError
 
-from ..core.api_helpers import json_body, known_tenant
+from loket_contracts.appointments.schemas import BookingSchema
+from loket_contracts.profile import rights
+from loket_contracts.profile import schemas as contract
+
+from ..core.api_helpers import api_blueprint
 from ..core.errors import NoErasureRequest, ValidationFailed
-from ..core.legacy_openapi import legacy_api_blueprint, operation
 from ..core.problems import remote_code
 from ..core.rpc import services
 from ..identity.access import Resident, api_resident, bearer_token, required_level
 from . import schemas
 
-blueprint = legacy_api_blueprint("my_data_api", __name__)
+blueprint = api_blueprint(
+    "own_data", __name__, "A resident's own data: profile, businesses, consents, who read "
+    "it, appointments, export and erasure (GDPR art. 15-17 and 20)")
 
-TAGS = ("my data",)
 ME = "/tenants/<tenant>/me"
-AUTH = {401: ("No valid access token", None),
-        403: ("Not a resident of this municipality, or the trust level is too low", None)}
+RESIDENT = "residentToken"
+NOT_A_PURPOSE = {400: "Not a purpose the municipality asks consent for"}
 EXPORTED_BY = ("profile", "appointments", "permits")
 
 
-class AsResident(NamedTuple):
-    """What a resident's request works with."""
+def as_resident(action: str | None = None) -> Callable[[Callable], Callable]:
+    """Let the view run for the token's resident (``resident=``), checked before the body.
 
-    rpc: Any
-    tenant: str
-    resident: Resident
-    body: Any
-
-
-@contextmanager
-def _as_resident(tenant: str, read: Callable[[], Any] = lambda: None, *,
-                 action: str | None = None) -> Iterator[AsResident]:
-    """The tenant, then the token (and the trust level ``action`` needs), then the body."""
-    tenant = known_tenant(tenant)
-    resident = api_resident(tenant, required_level(tenant, action) if action else "low")
-    body = read()
-    with services() as rpc:
-        yield AsResident(rpc, tenant, resident, body)
+    ``action`` (export, erasure) asks for the trust level the tenant sets for it (403
+    ``trust_level_too_low`` below it). Goes above ``arguments``: who asks comes first.
+    """
+    def wrap(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(*args: Any, tenant: str, **kwargs: Any) -> Any:
+            minimum = required_level(tenant, action) if action else "low"
+            resident = api_resident(tenant, minimum)
+            return view(*args, tenant=tenant, resident=resident, **kwargs)
+        return checked
+    return wrap
 
 
-def _body(schema: type[Schema]) -> Callable[[], dict]:
-    return lambda: json_body(schema())
+def as_sent(loaded: dict[str, Any], sent: Any = None) -> dict[str, Any]:
+    """``loaded`` with only the fields the resident sent (``request``'s JSON).
+
+    The contract fills in defaults on loading (an address's country, a business's empty
+    fields); the service loads the body again and applies them itself, so a change carries
+    only what was sent.
+    """
+    sent = request.get_json(silent=True) if sent is None else sent
+    return {key: as_sent(value, sent[key]) if isinstance(value, dict) else value
+            for key, value in loaded.items() if key in sent}
 
 
 def checked_purpose(purpose: str) -> str:
     """A consent purpose from the path (a slug; anything else is a 400 before any RPC)."""
-    if not schemas.PURPOSE.regex.match(purpose):
+    if not schemas.CONSENT_PURPOSE.regex.match(purpose):
         raise ValidationFailed("Unknown consent purpose.",
                                invalid_params=[{"name": "purpose", "reason": "Not a purpose."}])
     return purpose
@@ -77,7 +85,7 @@ def _token_claims() -> dict[str, Any]:
     return claims if isinstance(claims, dict) else {}
 
 
-def own_profile(call: AsResident, read: Callable[[], dict]) -> dict:
+def own_profile(rpc: Any, tenant: str, resident: Resident, read: Callable[[], dict]) -> dict:
     """``read()``; a resident who only ever used the API gets the profile sign-in creates."""
     try:
         return read()
@@ -85,128 +93,134 @@ def own_profile(call: AsResident, read: Callable[[], dict]) -> dict:
         if remote_code(error) != "profile_not_found":
             raise
     claims = _token_claims()
-    call.rpc.profile.sign_in(call.tenant, call.resident.subject, {
+    rpc.profile.sign_in(tenant, resident.subject, {
         "given_name": claims.get("given_name"), "family_name": claims.get("family_name"),
-        "email": call.resident.email, "trust_level": call.resident.trust_level})
+        "email": resident.email, "trust_level": resident.trust_level})
     return read()
 
 
-@blueprint.get(ME)
-@operation("My profile", {200: ("My profile", schemas.ProfileSchema), **AUTH},
-           tags=TAGS, security=True)
-def my_profile(tenant: str):
+@blueprint.route(ME, methods=["GET"], summary="My profile", security=RESIDENT)
+@blueprint.response(200, contract.ProfileSchema, description="My profile")
+@as_resident()
+def my_profile(tenant: str, resident: Resident) -> Any:
     """The profile the profile service holds for the token's subject."""
-    with _as_resident(tenant) as call:
-        return jsonify(own_profile(call, lambda: call.rpc.profile.get_profile(
-            call.tenant, call.resident.subject)))
-
-
-@blueprint.patch(ME)
-@operation("Change my profile (only the fields sent)",
-           {200: ("The changed profile", schemas.ProfileSchema), **AUTH},
-           request=schemas.ProfileUpdateSchema, tags=TAGS, security=True)
-def change_my_profile(tenant: str):
-    """Partial update; every field is checked here and again by the service."""
-    with _as_resident(tenant, _body(schemas.ProfileUpdateSchema)) as call:
-        return jsonify(own_profile(call, lambda: call.rpc.profile.update_profile(
-            call.tenant, call.resident.subject, call.body)))
-
-
-@blueprint.get("/tenants/<tenant>/profile-fields")
-@operation("The fields of a profile, which are required, and why each is asked for",
-           {200: ("Fields", schemas.ProfileFieldSchema(many=True))}, tags=TAGS)
-def profile_fields(tenant: str):
-    """Public: what a profile holds and why."""
-    tenant = known_tenant(tenant)
     with services() as rpc:
-        return jsonify(rpc.profile.profile_fields())
+        return own_profile(rpc, tenant, resident,
+                           lambda: rpc.profile.get_profile(tenant, resident.subject))
 
 
-@blueprint.get(ME + "/businesses")
-@operation("The businesses I represent",
-           {200: ("Mine", schemas.BusinessSchema(many=True)), **AUTH}, tags=TAGS, security=True)
-def my_businesses(tenant: str):
+@blueprint.route(ME, methods=["PATCH"], summary="Change my profile (only the fields sent)",
+                 security=RESIDENT)
+@blueprint.response(200, contract.ProfileSchema, description="The changed profile")
+@as_resident()
+@blueprint.arguments(contract.ProfileUpdateSchema)
+def change_my_profile(change: dict[str, Any], tenant: str, resident: Resident) -> Any:
+    """Partial update; every field is checked here and again by the service."""
+    change = as_sent(change)
+    with services() as rpc:
+        return own_profile(rpc, tenant, resident, lambda: rpc.profile.update_profile(
+            tenant, resident.subject, change))
+
+
+@blueprint.route("/tenants/<tenant>/profile-fields", methods=["GET"],
+                 summary="The fields of a profile, which are required, and why each is "
+                         "asked for")
+@blueprint.response(200, rights.ProfileFieldSchema(many=True), description="Fields")
+def profile_fields(tenant: str) -> Any:
+    """Public: what a profile holds and why."""
+    with services() as rpc:
+        return rpc.profile.profile_fields()
+
+
+@blueprint.route(ME + "/businesses", methods=["GET"], summary="The businesses I represent",
+                 security=RESIDENT)
+@blueprint.response(200, contract.BusinessSchema(many=True), description="Mine")
+@as_resident()
+def my_businesses(tenant: str, resident: Resident) -> Any:
     """Business profiles the token's subject represents."""
-    with _as_resident(tenant) as call:
-        return jsonify(call.rpc.profile.list_businesses(call.tenant, call.resident.subject))
+    with services() as rpc:
+        return rpc.profile.list_businesses(tenant, resident.subject)
 
 
-@blueprint.post(ME + "/businesses")
-@operation("Add a business I represent",
-           {201: ("Added", schemas.BusinessSchema), **AUTH},
-           request=schemas.BusinessRequestSchema, tags=TAGS, security=True)
-def add_business(tenant: str):
+@blueprint.route(ME + "/businesses", methods=["POST"], summary="Add a business I represent",
+                 security=RESIDENT)
+@blueprint.response(201, contract.BusinessSchema, description="Added")
+@as_resident()
+@blueprint.arguments(contract.BusinessPayloadSchema)
+def add_business(business: dict[str, Any], tenant: str, resident: Resident) -> Any:
     """A new business profile with me as its representative."""
-    with _as_resident(tenant, _body(schemas.BusinessRequestSchema)) as call:
-        saved = call.rpc.profile.save_business(call.tenant, call.resident.subject, None,
-                                               call.body)
-    return jsonify(saved), 201
+    with services() as rpc:
+        return rpc.profile.save_business(tenant, resident.subject, None,
+                                         as_sent(business)), 201
 
 
-@blueprint.put(ME + "/businesses/<business_id>")
-@operation("Replace one of my businesses",
-           {200: ("Saved", schemas.BusinessSchema), **AUTH},
-           request=schemas.BusinessRequestSchema, tags=TAGS, security=True)
-def save_business(tenant: str, business_id: str):
+@blueprint.route(ME + "/businesses/<business_id>", methods=["PUT"],
+                 summary="Replace one of my businesses", security=RESIDENT,
+                 refuses={404: "Unknown municipality, or no business of mine with this id "
+                               "(`business_not_found`)"})
+@blueprint.response(200, contract.BusinessSchema, description="Saved")
+@as_resident()
+@blueprint.arguments(contract.BusinessPayloadSchema)
+def save_business(business: dict[str, Any], tenant: str, resident: Resident,
+                  business_id: str) -> Any:
     """Only businesses I represent; others' are 404."""
-    with _as_resident(tenant, _body(schemas.BusinessRequestSchema)) as call:
-        return jsonify(call.rpc.profile.save_business(call.tenant, call.resident.subject,
-                                                      business_id, call.body))
+    with services() as rpc:
+        return rpc.profile.save_business(tenant, resident.subject, business_id,
+                                         as_sent(business))
 
 
-@blueprint.get(ME + "/consents")
-@operation("My consents: each purpose, given or not, and when",
-           {200: ("Consents", schemas.ConsentSchema(many=True)), **AUTH},
-           tags=TAGS, security=True)
-def my_consents(tenant: str):
+@blueprint.route(ME + "/consents", methods=["GET"],
+                 summary="My consents: each purpose, given or not, and when", security=RESIDENT)
+@blueprint.response(200, rights.ConsentSchema(many=True), description="Consents")
+@as_resident()
+def my_consents(tenant: str, resident: Resident) -> Any:
     """Every purpose the municipality asks consent for, with my answer and its times."""
-    with _as_resident(tenant) as call:
-        return jsonify(call.rpc.profile.list_consents(call.tenant, call.resident.subject))
+    with services() as rpc:
+        return rpc.profile.list_consents(tenant, resident.subject)
 
 
-@blueprint.put(ME + "/consents/<purpose>")
-@operation("Give my consent for a purpose",
-           {200: ("The consent, given", schemas.ConsentSchema), **AUTH,
-            400: ("Not a purpose the municipality asks consent for", None)},
-           tags=TAGS, security=True)
-def give_consent(tenant: str, purpose: str):
+@blueprint.route(ME + "/consents/<purpose>", methods=["PUT"],
+                 summary="Give my consent for a purpose", security=RESIDENT,
+                 refuses=NOT_A_PURPOSE)
+@blueprint.response(200, rights.ConsentSchema, description="The consent, given")
+@as_resident()
+def give_consent(tenant: str, resident: Resident, purpose: str) -> Any:
     """Recorded with the time; giving it again changes nothing."""
-    with _as_resident(tenant, lambda: checked_purpose(purpose)) as call:
-        return jsonify(call.rpc.profile.give_consent(call.tenant, call.resident.subject,
-                                                     purpose))
+    purpose = checked_purpose(purpose)
+    with services() as rpc:
+        return rpc.profile.give_consent(tenant, resident.subject, purpose)
 
 
-@blueprint.delete(ME + "/consents/<purpose>")
-@operation("Withdraw my consent for a purpose",
-           {200: ("The consent, withdrawn", schemas.ConsentSchema), **AUTH,
-            400: ("Not a purpose the municipality asks consent for", None)},
-           tags=TAGS, security=True)
-def withdraw_consent(tenant: str, purpose: str):
+@blueprint.route(ME + "/consents/<purpose>", methods=["DELETE"],
+                 summary="Withdraw my consent for a purpose", security=RESIDENT,
+                 refuses=NOT_A_PURPOSE)
+@blueprint.response(200, rights.ConsentSchema, description="The consent, withdrawn")
+@as_resident()
+def withdraw_consent(tenant: str, resident: Resident, purpose: str) -> Any:
     """Recorded with the time; the history stays visible to me."""
-    with _as_resident(tenant, lambda: checked_purpose(purpose)) as call:
-        return jsonify(call.rpc.profile.withdraw_consent(call.tenant, call.resident.subject,
-                                                         purpose))
+    purpose = checked_purpose(purpose)
+    with services() as rpc:
+        return rpc.profile.withdraw_consent(tenant, resident.subject, purpose)
 
 
-@blueprint.get(ME + "/access-log")
-@operation("Who read my data: when, who, in which role, for what purpose, where",
-           {200: ("Newest first", schemas.AccessLogEntrySchema(many=True)), **AUTH},
-           tags=TAGS, security=True)
-def my_access_log(tenant: str):
+@blueprint.route(ME + "/access-log", methods=["GET"], security=RESIDENT,
+                 summary="Who read my data: when, who, in which role, for what purpose, where")
+@blueprint.response(200, rights.AccessLogEntrySchema(many=True), description="Newest first")
+@as_resident()
+def my_access_log(tenant: str, resident: Resident) -> Any:
     """Every staff read of my data, from the profile service's log."""
-    with _as_resident(tenant) as call:
-        return jsonify(call.rpc.profile.access_log(call.tenant, call.resident.subject))
+    with services() as rpc:
+        return rpc.profile.access_log(tenant, resident.subject)
 
 
-@blueprint.get(ME + "/appointments")
-@operation("My appointments (booked while signed in)",
-           {200: ("Mine", schemas.OwnBookingSchema(many=True)), **AUTH},
-           tags=TAGS, security=True)
-def my_appointments(tenant: str):
+@blueprint.route(ME + "/appointments", methods=["GET"], security=RESIDENT,
+                 summary="My appointments (booked while signed in)")
+@blueprint.response(200, BookingSchema(many=True), description="Mine")
+@as_resident()
+def my_appointments(tenant: str, resident: Resident) -> Any:
     """Bookings that carry my subject."""
-    with _as_resident(tenant) as call:
-        return jsonify(call.rpc.appointments.list_own_bookings(call.tenant,
-                                                               call.resident.subject))
+    with services() as rpc:
+        return rpc.appointments.list_own_bookings(tenant, resident.subject)
 
 
 def export_document(rpc: Any, tenant: str, subject: str) -> dict[str, Any]:
@@ -228,37 +242,47 @@ def download(document: dict[str, Any], tenant: str) -> Response:
     return response
 
 
-@blueprint.get(ME + "/export")
-@operation("Everything held about me, by every service, as one JSON file",
-           {200: ("The file (Content-Disposition: attachment)", schemas.ExportSchema), **AUTH},
-           tags=TAGS, security=True)
-def export_my_data(tenant: str):
+TOO_LOW = {403: "Not a resident of this municipality, or the sign-in's trust level is below "
+                "what this needs (`trust_level_too_low`)"}
+DOWNLOAD_HEADERS = {
+    "Content-Disposition": {"description": "attachment; filename=loket-<tenant>-my-data-"
+                                           "<day>.json", "schema": {"type": "string"}},
+    "Cache-Control": {"description": "no-store", "schema": {"type": "string"}}}
+
+
+@blueprint.route(ME + "/export", methods=["GET"], security=RESIDENT, refuses=TOO_LOW,
+                 summary="Everything held about me, by every service, as one JSON file")
+@blueprint.response(200, schemas.ExportSchema, headers=DOWNLOAD_HEADERS,
+                    description="The file (Content-Disposition: attachment)")
+@as_resident("export")
+def export_my_data(tenant: str, resident: Resident) -> Any:
     """Profile, appointments and permits each export their part."""
-    with _as_resident(tenant, action="export") as call:
-        document = export_document(call.rpc, call.tenant, call.resident.subject)
-    return download(document, call.tenant)
+    with services() as rpc:
+        document = export_document(rpc, tenant, resident.subject)
+    return download(document, tenant)
 
 
-@blueprint.post(ME + "/erasure")
-@operation("Erase my data in every service",
-           {202: ("Requested; each service confirms when done", schemas.ErasureSchema),
-            **AUTH}, tags=TAGS, security=True)
-def request_erasure(tenant: str):
+@blueprint.route(ME + "/erasure", methods=["POST"], security=RESIDENT, refuses=TOO_LOW,
+                 summary="Erase my data in every service")
+@blueprint.response(202, rights.ErasureSchema,
+                    description="Requested; each service confirms when done")
+@as_resident("erasure")
+def request_erasure(tenant: str, resident: Resident) -> Any:
     """The request travels as an event; GET shows each service's progress."""
-    with _as_resident(tenant, action="erasure") as call:
-        requested = call.rpc.profile.request_erasure(call.tenant, call.resident.subject)
-    return jsonify(requested), 202
+    with services() as rpc:
+        return rpc.profile.request_erasure(tenant, resident.subject), 202
 
 
-@blueprint.get(ME + "/erasure")
-@operation("The progress of my erasure request",
-           {200: ("The request", schemas.ErasureSchema), **AUTH,
-            404: ("No erasure requested (no_erasure_request)", None)},
-           tags=TAGS, security=True)
-def erasure_progress(tenant: str):
+@blueprint.route(ME + "/erasure", methods=["GET"], security=RESIDENT,
+                 summary="The progress of my erasure request",
+                 refuses={404: "Unknown municipality, or no erasure requested "
+                               "(`no_erasure_request`)"})
+@blueprint.response(200, rights.ErasureSchema, description="The request")
+@as_resident()
+def erasure_progress(tenant: str, resident: Resident) -> Any:
     """in_progress until every service confirmed, then completed."""
-    with _as_resident(tenant) as call:
-        found = call.rpc.profile.erasure_status(call.tenant, call.resident.subject)
+    with services() as rpc:
+        found = rpc.profile.erasure_status(tenant, resident.subject)
     if found is None:
         raise NoErasureRequest("You have not asked to erase your data.")
-    return jsonify(found)
+    return found

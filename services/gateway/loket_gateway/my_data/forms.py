@@ -12,8 +12,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError
 
 from loket_common.errors import invalid_params
-
-from .schemas import BusinessRequestSchema, ProfileUpdateSchema
+from loket_contracts.profile.schemas import BusinessPayloadSchema, ProfileUpdateSchema
 
 ADDRESS_PARTS = ("street", "house_number", "postal_code", "city", "country")
 PROFILE_FIELDS = ("given_name", "family_name", "address", "email", "phone",
@@ -86,7 +85,7 @@ def profile_body(values: dict[str, str], required: set[str]) -> dict[str, Any]:
 
 def business_body(values: dict[str, str]) -> dict[str, Any]:
     """A business profile."""
-    return _body(values, BUSINESS_FIELDS, {"company_name"}, BusinessRequestSchema())
+    return _body(values, BUSINESS_FIELDS, {"company_name"}, BusinessPayloadSchema())
 
 
 def input_name(param: str) -> str:
