@@ -8,7 +8,7 @@ from loket_contracts.appointments.schemas import (
     ContactSchema,
     HoldDetailsSchema,
 )
-from loket_contracts.permits.applications import HistoryEntrySchema
+from loket_contracts.permits.applications import CasePageSchema, HistoryEntrySchema
 from loket_contracts.profile.schemas import AddressSchema, ProfileUpdateSchema
 
 START = datetime(2026, 5, 4, 8, 30, tzinfo=UTC)
@@ -63,3 +63,15 @@ def test_the_case_history_documents_its_action():
     assert dumped["action"] == "in_review"
     assert dumped["from"] == "submitted"
     assert HistoryEntrySchema().dump(dumped) == dumped
+
+
+def test_a_dumped_case_page_dumps_to_itself():
+    company = {"company_name": "Beispiel GmbH", "role": "director"}
+    rows = [{"id": "a1", "reference": "P-1", "state": "submitted", "submitted_at": START,
+             "on_behalf_of": company, "applicant": {"name": "Anna"}},
+            {"id": "a2", "reference": "P-2", "state": "submitted", "on_behalf_of": None}]
+    dumped = CasePageSchema().dump({"items": rows, "next": None, "total": 2})
+    assert [row["for_company"] for row in dumped["items"]] == [True, False]
+    assert "applicant" not in dumped["items"][0]
+    assert CasePageSchema().dump(dumped) == dumped
+    assert CasePageSchema().dump({"next": None}) == {"next": None}  # not dict.items

@@ -299,7 +299,13 @@ def test_openapi_documents_every_permit_route(client):
     upload = paths[prefix + "/applications/{application_id}/attachments"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"]
     assert upload["security"] == [{"residentToken": []}]
+    assert "413" in upload["responses"]
     assert paths[prefix + "/cases"]["get"]["security"] == [{"staffToken": []}]
+    download = paths[prefix + "/applications/{application_id}/attachments/{attachment_id}"]
+    assert "image/png" in download["get"]["responses"]["200"]["content"]
+    created = paths[prefix + "/applications"]["post"]
+    assert created["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Application"}
     for method, path in APPLICANT_ROUTES + CASE_ROUTES:
         templated = prefix + path.replace("a1", "{application_id}").replace(
             "t1", "{attachment_id}")

@@ -2,6 +2,8 @@
 """Applications (cases) as the permits service gives them: to applicants and case workers."""
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields
 
 from ..common import Instant, TextSchema
@@ -84,6 +86,13 @@ class ApplicationSchema(ApplicationSummarySchema):
     history = fields.List(fields.Nested(HistoryEntrySchema))
 
 
+def _for_company(case: dict) -> bool:
+    """From the stored case's company, or the flag itself when dumping a dumped row again."""
+    if "for_company" in case:
+        return bool(case["for_company"])
+    return bool(case.get("on_behalf_of"))
+
+
 class CaseSummarySchema(Schema):
     """A row of the case workers' queue: no names (data minimisation).
 
@@ -95,8 +104,9 @@ class CaseSummarySchema(Schema):
     reference = fields.String()
     type_id = fields.String()
     state = fields.String()
-    for_company = fields.Function(lambda case: bool(case.get("on_behalf_of")),
-                                  metadata={"description": "Made on behalf of a company."})
+    for_company = fields.Function(_for_company,
+                                  metadata={"type": "boolean",
+                                            "description": "Made on behalf of a company."})
     submitted_at = Instant(allow_none=True)
     due_at = Instant(allow_none=True)
     overdue = fields.Boolean()
@@ -110,3 +120,9 @@ class CasePageSchema(Schema):
     next = fields.String(allow_none=True, metadata={"description": "Cursor for `after`."})
     total = fields.Integer(allow_none=True, metadata={
         "description": "Matching cases; null when counting would be slow (overdue filters)."})
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        """Keys only: a dict's own ``items`` method is not the page's ``items``."""
+        if isinstance(obj, dict):
+            return obj.get(attr, default)
+        return super().get_attribute(obj, attr, default)

@@ -46,28 +46,6 @@ class OfficeSchema(Schema):
     services = fields.List(fields.Nested(OfferedServiceSchema), required=True)
 
 
-class FormFieldSchema(Schema):
-    """A field of an application form and why it is needed."""
-
-    name = fields.String(required=True)
-    type = fields.String(required=True)
-    required = fields.Boolean(required=True)
-    label = fields.Nested(TextSchema, required=True)
-    why = fields.Nested(TextSchema, required=True)
-
-
-class PermitTypeSchema(Schema):
-    """An application type, e.g. a residents' parking permit."""
-
-    id = fields.String(required=True)
-    name = fields.Nested(TextSchema, required=True)
-    description = fields.Nested(TextSchema, required=True)
-    fee_cents = fields.Integer(required=True)
-    processing_days = fields.Integer(required=True)
-    fields_ = fields.List(fields.Nested(FormFieldSchema), required=True, data_key="fields",
-                          attribute="fields")
-
-
 class ProblemSchema(Schema):
     """An error (RFC 9457 problem details) with a stable ``code``."""
 

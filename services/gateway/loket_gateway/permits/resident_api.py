@@ -3,6 +3,9 @@
 
 Applicants identify with an access token from the tenant's sign-in (``Authorization:
 Bearer``, :func:`identity.access.api_resident`). Case workers' routes are in :mod:`.case_api`.
+Answers are dumped through the contract's schemas (:mod:`loket_contracts.permits`); the
+token is checked before a body is read, so bodies are read in the view (``json_body``)
+and documented with :func:`json_request`.
 """
 from __future__ import annotations
 
@@ -11,29 +14,45 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from flask import Response, g, jsonify, request
+from flask import Response, g, request
 from marshmallow import Schema
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from loket_common.validation import load
+from loket_contracts.permits import applications as contract
+from loket_contracts.permits.catalogue import TypeSchema, TypeSummarySchema
 
-from ..core.api_helpers import json_body, known_tenant
+from ..core.api_helpers import api_blueprint, json_body
 from ..core.errors import RequestTooLarge, TrustLevelTooLow, ValidationFailed
-from ..core.legacy_openapi import legacy_api_blueprint, operation
 from ..core.rate_limits import APPLICATION_LIMIT, UPLOAD_LIMIT, limit_address
 from ..core.rpc import services
 from ..identity.access import Resident, api_resident
 from ..identity.trust_levels import reaches
 from . import schemas
 
-blueprint = legacy_api_blueprint("permits_api", __name__)
+blueprint = api_blueprint("permit_applications", __name__,
+                          "Permit types, and residents' applications: drafts, documents, "
+                          "submission, withdrawal, answers to questions")
 
-TAGS = ("permits",)
 PATH = "/tenants/<tenant>/applications"
-AUTH = {401: ("No valid access token", None),
-        403: ("A staff token, or a trust level too low (trust_level_too_low)", None)}
-WRITE = {**AUTH, 429: ("Too many applications or changes from this address", None)}
-STATE_ERRORS = {409: ("Not possible in this state (transition_not_allowed)", None)}
+RESIDENT = "residentToken"
+INVALID_BODY = {400: "Invalid body: `invalid_params` names each field"}
+STATE_ERRORS = {409: "Not possible in this state (transition_not_allowed)"}
+# What the service stores and answers downloads with (the types' definitions allow these).
+FILE_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+def json_request(schema: type[Schema]) -> dict[str, Any]:
+    """The ``doc`` of a JSON body the view reads itself (after the token is checked)."""
+    return {"requestBody": {"required": True,
+                            "content": {"application/json": {"schema": schema}}}}
+
+
+def file_answer(description: str) -> dict[str, Any]:
+    """The ``doc`` of a 200 that is a stored document (one of :data:`FILE_TYPES`)."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"responses": {"200": {"description": description,
+                                  "content": {kind: binary for kind in FILE_TYPES}}}}
 
 
 class AsApplicant(NamedTuple):
@@ -49,9 +68,9 @@ class AsApplicant(NamedTuple):
 def _as_applicant(tenant: str, read: Callable[[], Any] = lambda: None) -> Iterator[AsApplicant]:
     """A borrowed RPC proxy with the token's applicant and the request's input.
 
-    The tenant, then the token, then the input (``read``) are checked before any RPC.
+    The token, then the input (``read``) are checked before any RPC (the route checked
+    the tenant).
     """
-    tenant = known_tenant(tenant)
     resident = api_resident(tenant)
     body = read()
     with services() as rpc:
@@ -77,32 +96,32 @@ def _body(schema: type[Schema]) -> Callable[[], dict]:
     return lambda: json_body(schema())
 
 
-@blueprint.get("/tenants/<tenant>/permit-types")
-@operation("Application types the municipality offers",
-           {200: ("The permit types", schemas.PermitTypeSummarySchema(many=True))}, tags=TAGS)
-def list_permit_types(tenant: str):
+@blueprint.route("/tenants/<tenant>/permit-types", methods=["GET"],
+                 summary="Application types the municipality offers")
+@blueprint.response(200, TypeSummarySchema(many=True), description="The permit types")
+def list_permit_types(tenant: str) -> Any:
     """Permit types, from permits."""
-    tenant = known_tenant(tenant)
     with services() as rpc:
-        return jsonify(rpc.permits.list_permit_types(tenant))
+        return rpc.permits.list_permit_types(tenant)
 
 
-@blueprint.get("/tenants/<tenant>/permit-types/<type_id>")
-@operation("One application type: its form, documents, fee and workflow",
-           {200: ("The permit type", schemas.PermitTypeDetailSchema)}, tags=TAGS)
-def get_permit_type(tenant: str, type_id: str):
+@blueprint.route("/tenants/<tenant>/permit-types/<type_id>", methods=["GET"],
+                 summary="One application type: its form, documents, fee and workflow")
+@blueprint.response(200, TypeSchema, description="The permit type")
+def get_permit_type(tenant: str, type_id: str) -> Any:
     """A permit type with every field and why it is needed."""
-    tenant = known_tenant(tenant)
     with services() as rpc:
-        return jsonify(rpc.permits.get_permit_type(tenant, type_id))
+        return rpc.permits.get_permit_type(tenant, type_id)
 
 
-@blueprint.post(PATH)
-@operation("Start an application (a draft)",
-           {201: ("The draft", schemas.ApplicationSchema), **WRITE},
-           request=schemas.NewApplicationSchema, tags=TAGS, security=True)
+@blueprint.route(PATH, methods=["POST"], summary="Start an application (a draft)",
+                 security=RESIDENT, refuses={
+                     **INVALID_BODY, 403: "A staff token, or a trust level too low for "
+                                          "this type (trust_level_too_low)"})
+@blueprint.response(201, contract.ApplicationSchema, description="The draft")
+@blueprint.doc(**json_request(schemas.NewApplicationSchema))
 @limit_address(APPLICATION_LIMIT, scope="application")
-def create_application(tenant: str):
+def create_application(tenant: str) -> Any:
     """A draft; its data is checked for types only until it is submitted."""
     with _as_applicant(tenant, _body(schemas.NewApplicationSchema)) as call:
         check_trust_level(call.rpc.permits.get_permit_type(call.tenant, call.body["type_id"]),
@@ -110,62 +129,66 @@ def create_application(tenant: str):
         created = call.rpc.permits.create_application(
             call.tenant, call.who, call.body["type_id"], call.body["data"],
             call.body["on_behalf_of"])
-    return jsonify(created), 201
+    return created, 201
 
 
-@blueprint.get(PATH)
-@operation("My applications", {200: ("Mine", schemas.ApplicationSummarySchema(many=True)),
-                               **AUTH}, tags=TAGS, security=True)
-def my_applications(tenant: str):
+@blueprint.route(PATH, methods=["GET"], summary="My applications", security=RESIDENT)
+@blueprint.response(200, contract.ApplicationSummarySchema(many=True), description="Mine")
+def my_applications(tenant: str) -> Any:
     """The applicant's own applications."""
     with _as_applicant(tenant) as call:
-        return jsonify(call.rpc.permits.my_applications(call.tenant, call.who["subject"]))
+        return call.rpc.permits.my_applications(call.tenant, call.who["subject"])
 
 
-@blueprint.get(PATH + "/<application_id>")
-@operation("One of my applications", {200: ("The application", schemas.ApplicationSchema),
-                                      **AUTH}, tags=TAGS, security=True)
-def get_application(tenant: str, application_id: str):
+@blueprint.route(PATH + "/<application_id>", methods=["GET"],
+                 summary="One of my applications", security=RESIDENT)
+@blueprint.response(200, contract.ApplicationSchema, description="The application")
+def get_application(tenant: str, application_id: str) -> Any:
     """Own applications only; others' are 404."""
     with _as_applicant(tenant) as call:
-        return jsonify(call.rpc.permits.get_application(call.tenant, call.who["subject"],
-                                                        application_id))
+        return call.rpc.permits.get_application(call.tenant, call.who["subject"],
+                                                application_id)
 
 
-@blueprint.patch(PATH + "/<application_id>")
-@operation("Change fields of my draft (or while information is requested)",
-           {200: ("Changed", schemas.ApplicationSchema), **WRITE, **STATE_ERRORS},
-           request=schemas.DraftUpdateSchema, tags=TAGS, security=True)
+@blueprint.route(PATH + "/<application_id>", methods=["PATCH"], security=RESIDENT,
+                 summary="Change fields of my draft (or while information is requested)",
+                 refuses={**INVALID_BODY, **STATE_ERRORS})
+@blueprint.response(200, contract.ApplicationSchema, description="Changed")
+@blueprint.doc(**json_request(schemas.DraftUpdateSchema))
 @limit_address(APPLICATION_LIMIT, scope="application")
-def update_draft(tenant: str, application_id: str):
+def update_draft(tenant: str, application_id: str) -> Any:
     """Merge the sent fields into the draft."""
     with _as_applicant(tenant, _body(schemas.DraftUpdateSchema)) as call:
-        return jsonify(call.rpc.permits.update_draft(call.tenant, call.who, application_id,
-                                                     call.body["data"]))
+        return call.rpc.permits.update_draft(call.tenant, call.who, application_id,
+                                             call.body["data"])
 
 
-@blueprint.post(PATH + "/<application_id>/attachments")
-@operation("Attach a document (multipart/form-data: document_id, file)",
-           {201: ("Attached", schemas.AttachmentSchema),
-            400: ("Missing field, or the document was rejected (attachment_rejected)", None),
-            413: ("The upload is too large", None), **WRITE},
-           request=schemas.UploadSchema, request_media="multipart/form-data",
-           tags=TAGS, security=True)
+@blueprint.route(PATH + "/<application_id>/attachments", methods=["POST"],
+                 summary="Attach a document (multipart/form-data: document_id, file)",
+                 security=RESIDENT, refuses={
+                     400: "A missing field, or the document was rejected "
+                          "(attachment_rejected: its type or size)",
+                     413: "The upload is larger than this server accepts",
+                     **STATE_ERRORS})
+@blueprint.response(201, contract.AttachmentSchema, description="Attached")
+@blueprint.doc(requestBody={"required": True, "content": {
+    "multipart/form-data": {"schema": schemas.UploadFormSchema}}})
 @limit_address(UPLOAD_LIMIT, scope="upload")
 @limit_address(APPLICATION_LIMIT, scope="application")
-def add_attachment(tenant: str, application_id: str):
+def add_attachment(tenant: str, application_id: str) -> Any:
     """The content goes to the service as base64; it detects the type."""
     with _as_applicant(tenant, _upload) as call:
         added = call.rpc.permits.add_attachment(call.tenant, call.who, application_id,
                                                 *call.body)
-    return jsonify(added), 201
+    return added, 201
 
 
-@blueprint.delete(PATH + "/<application_id>/attachments/<attachment_id>")
-@operation("Remove a document from my draft", {204: ("Removed", None), **WRITE,
-                                               **STATE_ERRORS}, tags=TAGS, security=True)
+@blueprint.route(PATH + "/<application_id>/attachments/<attachment_id>", methods=["DELETE"],
+                 summary="Remove a document from my draft", security=RESIDENT,
+                 refuses=STATE_ERRORS)
+@blueprint.response(204, description="Removed")
 @limit_address(APPLICATION_LIMIT, scope="application")
-def remove_attachment(tenant: str, application_id: str, attachment_id: str):
+def remove_attachment(tenant: str, application_id: str, attachment_id: str) -> Any:
     """Only while the application can still be changed."""
     with _as_applicant(tenant) as call:
         call.rpc.permits.remove_attachment(call.tenant, call.who, application_id,
@@ -173,10 +196,11 @@ def remove_attachment(tenant: str, application_id: str, attachment_id: str):
     return Response(status=204)
 
 
-@blueprint.get(PATH + "/<application_id>/attachments/<attachment_id>")
-@operation("Download a document of my application",
-           {200: ("The document, as an attachment", None), **AUTH}, tags=TAGS, security=True)
-def download_attachment(tenant: str, application_id: str, attachment_id: str):
+@blueprint.route(PATH + "/<application_id>/attachments/<attachment_id>", methods=["GET"],
+                 summary="Download a document of my application", security=RESIDENT)
+@blueprint.response(200, description="The document, as an attachment")
+@blueprint.doc(**file_answer("The document, as an attachment (its detected type)"))
+def download_attachment(tenant: str, application_id: str, attachment_id: str) -> Any:
     """The stored bytes with the detected content type, never rendered inline."""
     with _as_applicant(tenant) as call:
         stored = call.rpc.permits.get_attachment(call.tenant, application_id, attachment_id,
@@ -184,41 +208,44 @@ def download_attachment(tenant: str, application_id: str, attachment_id: str):
     return attachment_response(stored)
 
 
-@blueprint.post(PATH + "/<application_id>/submission")
-@operation("Submit my application",
-           {200: ("Submitted, with fee and due date", schemas.ApplicationSchema),
-            400: ("Incomplete (application_incomplete, invalid_params name the fields)", None),
-            **WRITE, **STATE_ERRORS}, tags=TAGS, security=True)
+@blueprint.route(PATH + "/<application_id>/submission", methods=["POST"],
+                 summary="Submit my application", security=RESIDENT, refuses={
+                     400: "Incomplete (application_incomplete; `invalid_params` names "
+                          "the fields)", **STATE_ERRORS})
+@blueprint.response(200, contract.ApplicationSchema,
+                    description="Submitted, with fee and due date")
 @limit_address(APPLICATION_LIMIT, scope="application")
-def submit_application(tenant: str, application_id: str):
+def submit_application(tenant: str, application_id: str) -> Any:
     """Full validation; the fee and due date are fixed now."""
     with _as_applicant(tenant) as call:
-        return jsonify(call.rpc.permits.submit_application(call.tenant, call.who,
-                                                           application_id))
+        return call.rpc.permits.submit_application(call.tenant, call.who, application_id)
 
 
-@blueprint.post(PATH + "/<application_id>/withdrawal")
-@operation("Withdraw my application", {200: ("Withdrawn", schemas.ApplicationSchema),
-                                       **WRITE, **STATE_ERRORS},
-           request=schemas.WithdrawalSchema, tags=TAGS, security=True)
+@blueprint.route(PATH + "/<application_id>/withdrawal", methods=["POST"],
+                 summary="Withdraw my application", security=RESIDENT,
+                 refuses={**INVALID_BODY, **STATE_ERRORS})
+@blueprint.response(200, contract.ApplicationSchema, description="Withdrawn")
+@blueprint.doc(**json_request(schemas.WithdrawalSchema))
 @limit_address(APPLICATION_LIMIT, scope="application")
-def withdraw_application(tenant: str, application_id: str):
+def withdraw_application(tenant: str, application_id: str) -> Any:
     """Until it is decided."""
     with _as_applicant(tenant, _body(schemas.WithdrawalSchema)) as call:
-        return jsonify(call.rpc.permits.withdraw_application(
-            call.tenant, call.who, application_id, call.body["reason"]))
+        return call.rpc.permits.withdraw_application(call.tenant, call.who, application_id,
+                                                     call.body["reason"])
 
 
-@blueprint.post(PATH + "/<application_id>/answer")
-@operation("Answer a request for information",
-           {200: ("Answered; back with the case worker", schemas.ApplicationSchema),
-            **WRITE, **STATE_ERRORS}, request=schemas.AnswerSchema, tags=TAGS, security=True)
+@blueprint.route(PATH + "/<application_id>/answer", methods=["POST"],
+                 summary="Answer a request for information", security=RESIDENT,
+                 refuses={**INVALID_BODY, **STATE_ERRORS})
+@blueprint.response(200, contract.ApplicationSchema,
+                    description="Answered; back with the case worker")
+@blueprint.doc(**json_request(schemas.AnswerSchema))
 @limit_address(APPLICATION_LIMIT, scope="application")
-def answer_information_request(tenant: str, application_id: str):
+def answer_information_request(tenant: str, application_id: str) -> Any:
     """Changed fields and a message; the application is submitted again."""
     with _as_applicant(tenant, _body(schemas.AnswerSchema)) as call:
-        return jsonify(call.rpc.permits.answer_information_request(
-            call.tenant, call.who, application_id, call.body["data"], call.body["message"]))
+        return call.rpc.permits.answer_information_request(
+            call.tenant, call.who, application_id, call.body["data"], call.body["message"])
 
 
 def attachment_response(stored: dict[str, Any]) -> Response:
@@ -237,8 +264,8 @@ def _upload() -> tuple[str, str, str]:
     except RequestEntityTooLarge:
         raise _too_large() from None
     sent = {"document_id": form.get("document_id"), "file": files.get("file")}
-    body = load(schemas.UploadSchema(), {key: value for key, value in sent.items()
-                                         if value is not None})
+    body = load(schemas.UploadFormSchema(), {key: value for key, value in sent.items()
+                                             if value is not None})
     upload = body["file"]
     if not getattr(upload, "filename", ""):
         raise ValidationFailed("Send the file to attach.",
