@@ -41,8 +41,9 @@ test-integration: setup
 test-e2e: setup
 	$(BIN)/python -m deploy.local.test --only e2e
 
-lint: setup
+lint: setup  ## ruff, then mypy over the packages [tool.mypy] in pyproject.toml names
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python -m bench.run

@@ -96,7 +96,7 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 
 
 def _timed(fetch: Fetch, query: dict[str, Any], repeats: int) -> tuple[dict[str, float], Any]:
-    samples, page = [], None
+    samples: list[float] = []
     for _ in range(repeats):
         started = time.perf_counter()
         page = fetch(query)
@@ -164,7 +164,7 @@ def main() -> None:
         _through_gateway(args)
         return
     with (secantusdb() if not args.mongo_uri else _given(args.mongo_uri)) as uri:
-        client = MongoClient(uri, tz_aware=True)
+        client: MongoClient[dict[str, Any]] = MongoClient(uri, tz_aware=True)
         database = client[f"bench_queue_{os.getpid()}"]
         try:
             print(seed(database, args.cases, args.others), flush=True)
@@ -179,7 +179,7 @@ def _through_gateway(args: argparse.Namespace) -> None:
     from bench.run import running_system
 
     with running_system() as (system, _):
-        client = MongoClient(system.mongo_uri, tz_aware=True)
+        client: MongoClient[dict[str, Any]] = MongoClient(system.mongo_uri, tz_aware=True)
         database = client[os.environ.get("PERMITS_MONGO_DATABASE", "loket_permits")]
         print(seed(database, args.cases, args.others), flush=True)
         client.close()

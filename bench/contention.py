@@ -6,6 +6,7 @@ import json
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from pymongo import MongoClient
 
@@ -54,11 +55,11 @@ def contend(system: System, contenders: int, scarce: int) -> dict:
     with ThreadPoolExecutor(max_workers=contenders) as pool:
         statuses = list(pool.map(book, range(contenders)))
     seconds = time.monotonic() - started
-    client = MongoClient(system.mongo_uri)
+    client: MongoClient[dict[str, Any]] = MongoClient(system.mongo_uri)
     bookings = client["loket_appointments"]["bookings"]
     booked = list(bookings.find({"tenant": "musterstadt", "state": "booked"},
                                 {"office_id": 1, "counter_id": 1, "start": 1}))
-    per_slot = {}
+    per_slot: dict[tuple[str, str, Any], int] = {}
     for booking in booked:
         key = (booking["office_id"], booking["counter_id"], booking["start"])
         per_slot[key] = per_slot.get(key, 0) + 1

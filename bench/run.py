@@ -119,11 +119,11 @@ def running_system() -> Iterator[tuple[System, str]]:
 def cpu_probe(system: System) -> CpuProbe:
     """CPU per part of the system (a process with its children, e.g. gunicorn's workers)."""
     pids = {name: process.pid for name, process in system.group.children}
-    groups = {"rabbitmq": [find_by_name("beam.smp")], "secantusdb": [pids["secantusdb"]],
-              "appointments": [pids["appointments"]], "gateway": [pids["gateway"]],
-              "echo responders": [pids[ECHO_QUEUE], pids[ECHO_QUEUE_CONFIRMED],
-                                  pids["bench_echo"]],
-              "permits+profile": [pids["permits"], pids["profile"]]}
+    groups: dict[str, list[int | None]] = {
+        "rabbitmq": [find_by_name("beam.smp")], "secantusdb": [pids["secantusdb"]],
+        "appointments": [pids["appointments"]], "gateway": [pids["gateway"]],
+        "echo responders": [pids[ECHO_QUEUE], pids[ECHO_QUEUE_CONFIRMED], pids["bench_echo"]],
+        "permits+profile": [pids["permits"], pids["profile"]]}
     return CpuProbe({name: [pid for pid in group if pid] for name, group in groups.items()})
 
 

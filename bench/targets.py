@@ -28,6 +28,8 @@ class HttpClient:
 
     def __init__(self, base_url: str, path: str) -> None:
         address = urlparse(base_url)
+        if address.hostname is None:
+            raise ValueError(f"no host in {base_url!r}")
         self.path = path
         self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
         self.connection.connect()

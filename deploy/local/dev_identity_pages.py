@@ -12,7 +12,7 @@ from typing import Any
 from authlib.oauth2 import OAuth2Error
 from flask import Flask, render_template, request
 
-TEXTS = {
+TEXTS: dict[str, dict[str, Any]] = {
     "de": {
         "title": "Anmelden (Entwicklungs-Identitätsanbieter)",
         "notice": "Dies ist ein Ersatz für die Entwicklung, kein echter Identitätsanbieter: "

@@ -29,7 +29,7 @@ from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, jsonify, request
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import KeySet, KeySetSerialization, RSAKey
 
 USERS_FILE = Path(__file__).with_name("demo_users.yml")
 TRUST_LEVELS = ("low", "substantial", "high")
@@ -173,14 +173,15 @@ class Provider:
 
     def __init__(self, issuer: str, secret: str, users_file: Path = USERS_FILE) -> None:
         self.issuer = issuer.rstrip("/")
-        self.key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8),
+        self.kid = secrets.token_hex(8)
+        self.key = RSAKey.generate_key(2048, parameters={"kid": self.kid,
                                                          "use": "sig", "alg": "RS256"})
         self.users, clients = load_users(users_file)
         self.clients = {item["id"]: Client(item["id"], item["audience"], secret)
                         for item in clients}
         self.codes: dict[str, AuthorizationCode] = {}
 
-    def jwks(self) -> dict[str, Any]:
+    def jwks(self) -> KeySetSerialization:
         return KeySet([self.key]).as_dict(private=False)
 
     def access_token(self, client: Client, user: DemoUser, scope: str) -> str:
@@ -259,7 +260,7 @@ def build_server(app: Flask, provider: Provider) -> AuthorizationServer:
             return "RS256"
 
         def get_encode_header(self, client: Client) -> dict[str, str]:
-            return {"alg": "RS256", "kid": provider.key.kid}
+            return {"alg": "RS256", "kid": provider.kid}
 
         def get_client_claims(self, client: Client) -> dict[str, Any]:
             return {"iss": provider.issuer, "aud": [client.client_id]}
@@ -273,6 +274,7 @@ def build_server(app: Flask, provider: Provider) -> AuthorizationServer:
     def generate_token(grant_type: str, client: Client, user: DemoUser | None = None,
                        scope: str | None = None, expires_in: int | None = None,
                        include_refresh_token: bool = True) -> dict[str, Any]:
+        assert user is not None, "both grants registered here sign a user in"
         return {"token_type": "Bearer", "expires_in": ACCESS_TOKEN_SECONDS,
                 "scope": scope or "",
                 "access_token": provider.access_token(client, user, scope or "")}

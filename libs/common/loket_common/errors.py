@@ -54,8 +54,13 @@ class UnknownTenant(LoketError):
     status, code, title = 404, "unknown_tenant", "Unknown municipality"
 
 
-def invalid_params(messages: dict[str, Any]) -> list[dict[str, str]]:
-    """Flatten marshmallow error messages into problem+json ``invalid_params``."""
+def invalid_params(messages: dict[str, Any] | list[Any]) -> list[dict[str, str]]:
+    """Flatten marshmallow error messages into problem+json ``invalid_params``.
+
+    A list (errors of the whole input, not of a field) is named ``_``.
+    """
+    if isinstance(messages, list):
+        messages = {"_": messages}
     params: list[dict[str, str]] = []
     for name, reasons in messages.items():
         if isinstance(reasons, dict):

@@ -166,10 +166,10 @@ class TenantCollection:
         if not isinstance(operation, BULK_OPERATIONS):
             raise TypeError(f"not a pymongo write operation: {operation!r}")
         scoped = copy.copy(operation)
-        if isinstance(operation, InsertOne | ReplaceOne):
-            scoped._doc = self._stamped(operation._doc)
-        if not isinstance(operation, InsertOne):
-            scoped._filter = self._scoped(operation._filter)
+        if isinstance(scoped, InsertOne | ReplaceOne):
+            scoped._doc = self._stamped(scoped._doc)
+        if not isinstance(scoped, InsertOne):
+            scoped._filter = self._scoped(scoped._filter)
         return scoped
 
 

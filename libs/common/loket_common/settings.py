@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError, field_validator
+from pydantic.json_schema import JsonDict
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .crypto import DATA_KEYS_VARIABLE, INDEX_KEY_VARIABLE, parse_data_keys
@@ -40,8 +41,8 @@ def variable(name: str, default: Any, meaning: str, *, form: str | None = None,
     configuration table shows a default that is not a plain value (``(required)``); a
     ``secret``'s bad value is never repeated in the message.
     """
-    extra = {key: value for key, value in (("form", form), ("shown", shown), ("secret", secret))
-             if value}
+    extra: JsonDict = {key: value for key, value in
+                       (("form", form), ("shown", shown), ("secret", secret)) if value}
     return Field(default, validation_alias=name, description=meaning,
                  json_schema_extra=extra or None, **constraints)
 

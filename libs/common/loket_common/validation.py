@@ -16,7 +16,6 @@ def load(schema: Schema, data: Any) -> Any:
     try:
         return schema.load(data)
     except ValidationError as error:
-        messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
         raise ValidationFailed(
-            "The request has invalid fields.", invalid_params=invalid_params(messages)
+            "The request has invalid fields.", invalid_params=invalid_params(error.messages)
         ) from None

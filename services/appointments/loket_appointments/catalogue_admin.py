@@ -10,10 +10,10 @@ concurrent changes to one version exactly one wins.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal, overload
 
 from pymongo import ASCENDING
 from pymongo.database import Database
@@ -58,6 +58,10 @@ def checked_kind(kind: object) -> str:
     return str(kind)
 
 
+@overload
+def checked_version(value: object, required: Literal[True] = ...) -> int: ...
+@overload
+def checked_version(value: object, required: bool) -> int | None: ...
 def checked_version(value: object, required: bool = True) -> int | None:
     """The expected version a write names (None: create, when not ``required``)."""
     if value is None and not required:
@@ -200,6 +204,7 @@ class CatalogueAdmin:
 
     def _check(self, kind: str, entry: dict[str, Any]) -> None:
         """Refuse entries that name unknown services or strand future bookings (or holds)."""
+        stranded: Sequence[Mapping[str, Any]]
         if kind == "office":
             if entry["active"]:
                 check_office_references(entry, self._active_service_ids())

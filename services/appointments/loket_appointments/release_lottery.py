@@ -85,7 +85,8 @@ class ReleaseLottery:
         """
         now = self.desk.now()
         release = release_of(service, office, now)
-        if not release.in_lottery(now):
+        draw_at = release.draw_at
+        if draw_at is None or not release.in_lottery(now):
             raise LotteryNotOpen("No lottery is open for this service now.")
         token = secrets.token_urlsafe(24)
         contact = dict(contact)
@@ -95,7 +96,7 @@ class ReleaseLottery:
                  "day": release.day.isoformat(), "office_id": office_id,
                  "contact": self.desk.seal(contact), "language": contact["language"],
                  "person_key": self.desk.person_key(contact["email"]),
-                 "state": "pending", "created_at": now, "draw_at": release.draw_at}
+                 "state": "pending", "created_at": now, "draw_at": draw_at}
         if subject:
             entry["subject"] = subject
         try:
@@ -103,7 +104,7 @@ class ReleaseLottery:
                 self.entries.insert_one(entry, session=session)
                 add_to_outbox(self.database, self._event(
                     "appointment_lottery_entered", entry, status_token=token,
-                    draw_at=release.draw_at.isoformat()), session)
+                    draw_at=draw_at.isoformat()), session)
         except DuplicateKeyError:
             raise AlreadyEntered("You already entered this release's lottery; you will "
                                  "hear the result after the draw.") from None
@@ -192,11 +193,13 @@ class ReleaseLottery:
             {**key, "state": "pending"}, {"id": 1}))
         secrets.SystemRandom().shuffle(order)
         capacity = sum(len(slot.free_counters) for slot in self._free(service, offices, day))
-        return self.draws.find_one_and_update(
+        shuffled = self.draws.find_one_and_update(
             {**key, "order": None},
             {"$set": {"order": order, "entries": len(order), "capacity": capacity,
                       "shuffled_at": self.desk.now()}},
             return_document=ReturnDocument.AFTER) or self.draws.find_one(key)
+        assert shuffled is not None, "the claimed draw document is never deleted"
+        return shuffled
 
     def _free(self, service: dict[str, Any], offices: list[dict[str, Any]], day: date):
         slots = [slot for office in offices for slot in free_slots(

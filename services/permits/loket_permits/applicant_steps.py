@@ -113,4 +113,5 @@ class ApplicantSteps(CaseSteps):
             pass
         counter = counters.find_one_and_update({"id": counter_id}, {"$inc": {"value": count}},
                                                return_document=ReturnDocument.AFTER)
+        assert counter is not None, "the counter was inserted above and is never deleted"
         return f"PA-{now.year}-{counter['value']:06d}"

@@ -46,7 +46,7 @@ def checked_file(document: dict[str, Any], content: bytes) -> str:
         raise _rejected(f"The file is larger than {document['max_bytes']} bytes.",
                         max_bytes=document["max_bytes"])
     detected = content_type(content)
-    if detected not in document["content_types"]:
+    if detected is None or detected not in document["content_types"]:
         raise _rejected(f"Files of type {detected or 'unknown'} are not accepted here; "
                         f"accepted: {', '.join(document['content_types'])}.",
                         content_type=detected)

@@ -73,7 +73,7 @@ class CaseAttachments(CaseRecords):
         meta = next((item for item in case["attachments"] if item["id"] == attachment_id), None)
         stored = meta and self.files.find_one({"id": attachment_id,
                                                "application_id": application_id})
-        if not stored:
+        if not meta or not stored:
             raise NotFound("No such attachment.")
         if actor is not None:
             self.log_access(case, actor, "case_attachment")

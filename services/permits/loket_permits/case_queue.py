@@ -142,9 +142,9 @@ def count_moves(before: dict[str, Any] | None,
     old = counted_key(before) if before else None
     new = counted_key(after) if after else None
     if old != new:
-        if old is not None:
+        if before and old is not None:
             moves[old] = (-1, before["due_at"])
-        if new is not None:
+        if after and new is not None:
             moves[new] = (1, after["due_at"])
     return moves
 

@@ -49,7 +49,8 @@ class CaseSteps(CaseRecords):
                 raise TransitionNotAllowed("The application changed meanwhile.",
                                            state=case["state"], to=to_state)
             case_queue.apply_counts(self.database, self.tenant, moves, session)
-            for make in [*events, case_events.status_changed]:
+            makers: list[Callable[..., Event]] = [*events, case_events.status_changed]
+            for make in makers:
                 event = (make(moved, permit_type, entry) if make is case_events.status_changed
                          else make(moved, permit_type))
                 add_to_outbox(self.database, event, session)

@@ -27,8 +27,9 @@ def _address(submit: bool) -> type[Schema]:
     }, name="Address")
 
 
-def _validators(field: dict[str, Any]) -> list[Any]:
-    kind, checks = field["type"], []
+def _validators(field: dict[str, Any]) -> list[validate.Validator]:
+    kind = field["type"]
+    checks: list[validate.Validator] = []
     if kind in TEXT_LIMIT:
         checks.append(validate.Length(min=1, max=field.get("max_length", TEXT_LIMIT[kind])))
     if "pattern" in field:

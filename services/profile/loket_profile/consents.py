@@ -70,9 +70,9 @@ class Consents:
     def _public(entry: dict[str, str], document: dict[str, Any] | None,
                 with_history: bool) -> dict[str, Any]:
         document = document or {}
-        public = {**entry, "given": bool(document.get("given")),
-                  "given_at": _iso(document.get("given_at")),
-                  "withdrawn_at": _iso(document.get("withdrawn_at"))}
+        public: dict[str, Any] = {**entry, "given": bool(document.get("given")),
+                                  "given_at": _iso(document.get("given_at")),
+                                  "withdrawn_at": _iso(document.get("withdrawn_at"))}
         if with_history:
             public["history"] = [{"action": change["action"], "at": _iso(change["at"])}
                                  for change in document.get("history", [])]

@@ -87,7 +87,7 @@ class Profiles:
                 now: datetime) -> dict[str, Any]:
         personal = {name: claims.get(name) for name in PERSONAL_FIELDS}
         language = claims.get("preferred_language") or "de"
-        document = {
+        document: dict[str, Any] = {
             "subject": subject,
             "preferred_language": language,
             "notification_channel": "email" if claims.get("email") else "none",

@@ -6,7 +6,7 @@ version its form was loaded with, so a change made meanwhile is shown, never ove
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -35,7 +35,8 @@ from .forms import (
 blueprint = pages_blueprint("catalogue", __name__)
 
 PLURALS = "<any(offices, services):plural>"
-KINDS: dict[str, tuple[str, Callable[[Form], dict], Callable[[dict], dict]]] = {
+ToForm = Callable[[Mapping[str, Any] | None], dict]  # stored entry (None: new) as form values
+KINDS: dict[str, tuple[str, Callable[[Form], dict], ToForm]] = {
     "offices": ("office", office_body, office_form),
     "services": ("service", service_body, service_form),
 }

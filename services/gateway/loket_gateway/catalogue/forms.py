@@ -141,9 +141,9 @@ def _counters(form: Form, bad: list[str]) -> list[dict[str, Any]]:
                    if (match := re.fullmatch(r"counters-(\d+)-id", name))})
     for row in rows:
         prefix = f"counters-{row}"
-        counter = {"id": one(form, f"{prefix}-id"), "name": _text(form, f"{prefix}-name"),
-                   "service_ids": [value for value in form.get(f"{prefix}-service_ids", [])
-                                   if value]}
+        counter: dict[str, Any] = {
+            "id": one(form, f"{prefix}-id"), "name": _text(form, f"{prefix}-name"),
+            "service_ids": [value for value in form.get(f"{prefix}-service_ids", []) if value]}
         if counter["id"] or any(counter["name"].values()):
             counters.append(counter)
     return counters

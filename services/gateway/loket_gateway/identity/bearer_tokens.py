@@ -17,7 +17,7 @@ from typing import Any
 import requests
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, KeySetSerialization
 
 from .providers import IdentityProvider
 
@@ -38,7 +38,7 @@ class KeyCache:
         self._keys: dict[str, tuple[KeySet, float]] = {}
         self._lock = threading.Lock()
 
-    def put(self, issuer: str, jwks: dict[str, Any], fetched_at: float | None = None) -> None:
+    def put(self, issuer: str, jwks: KeySetSerialization, fetched_at: float | None = None) -> None:
         """Keep ``jwks`` as ``issuer``'s keys (also how tests give keys without a provider)."""
         with self._lock:
             self._keys[issuer] = (KeySet.import_key_set(jwks),
@@ -60,7 +60,7 @@ class KeyCache:
         return self._keys[issuer][0]
 
 
-def fetch_jwks(issuer: str) -> dict[str, Any]:
+def fetch_jwks(issuer: str) -> KeySetSerialization:
     """The JWKS named by ``issuer``'s discovery document."""
     discovery = requests.get(issuer + "/.well-known/openid-configuration",
                              timeout=FETCH_TIMEOUT_SECONDS)

@@ -119,7 +119,7 @@ def with_places(bookings: list[dict]) -> list[dict]:
     """``bookings`` with their service and office, soonest first."""
     offices, catalogue = offices_and_services()
     by_id = {office["id"]: office for office in offices}
-    shown = [{**booking, "service": catalogue.get(booking.get("service_id")),
+    shown = [{**booking, "service": catalogue.get(booking.get("service_id") or ""),
               "office": by_id.get(booking.get("office_id"))} for booking in bookings]
     return sorted(shown, key=lambda booking: booking.get("start") or "")
 

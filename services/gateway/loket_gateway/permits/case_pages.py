@@ -52,7 +52,7 @@ def case_queue_page():
         error, found = page_error(failed), {"items": [], "next": None, "total": 0}
         if error.status >= 500:
             raise
-    following = {key: value for key, value in chosen.items() if key != "after"}
+    following: dict[str, Any] = {key: value for key, value in chosen.items() if key != "after"}
     return render_template("permits/case_queue.html", cases=found, chosen=chosen, error=error,
                            names=_type_names(), me=g.staff["subject"],
                            next_url=url_for("cases.case_queue_page", **following,

@@ -47,7 +47,7 @@ def _permit_type(type_id: str) -> dict:
     detail, listed = fetched_or_404(lambda rpc: (
         rpc.permits.get_permit_type(g.tenant.id, type_id),
         rpc.permits.list_permit_types(g.tenant.id)))
-    summary = next((item for item in listed if item["id"] == type_id), {})
+    summary: dict[str, Any] = next((item for item in listed if item["id"] == type_id), {})
     return {**summary, **detail}
 
 

@@ -30,12 +30,12 @@ def person_key() -> str:
     The signed-in resident's subject when there is one; else a keyed pseudonym of the email
     the request names; a request with neither counts against its address instead.
     """
-    tenant = (request.view_args or {}).get("tenant") or getattr(g.get("tenant"), "id", "")
+    tenant = (request.view_args or {}).get("tenant", "") or getattr(g.get("tenant"), "id", "")
     subject = optional_subject(tenant) if tenant else None
     if subject:
         return "subject:" + subject
     source = request.get_json(silent=True) if request.is_json else request.form
-    email = source.get("email") if hasattr(source, "get") else None
+    email = source.get("email") if isinstance(source, dict) else None
     if not isinstance(email, str) or "@" not in email:
         return "address:" + keyed_pseudonym(tenant, "address", str(request.remote_addr))
     return keyed_pseudonym(tenant, "email", email.strip().lower())

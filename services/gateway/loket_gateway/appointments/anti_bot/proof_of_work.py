@@ -25,15 +25,16 @@ import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final, cast
 from urllib.parse import parse_qs
 
 from altcha import ChallengeOptionsV1, create_challenge_v1, solve_challenge_v1, verify_solution_v1
+from altcha.v1 import PayloadType
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from loket_common.errors import LoketError
 
-ALGORITHM = "SHA-256"
+ALGORITHM: Final = "SHA-256"
 WAITED_NAMESPACE = "loket.proof-of-work.waited"
 # Rough SHA-256 rate of proof-of-work.js on a mid-range phone; sets the no-JS wait.
 PHONE_HASHES_PER_SECOND = 50_000
@@ -104,8 +105,9 @@ def verify(secret: str, payload: str, scope: str, *, clock: Clock = time.time) -
             and isinstance(solution.get("signature"), str)
             and type(solution.get("number")) is int):
         raise ProofOfWorkFailed("The solved check is incomplete; please send the form again.")
-    # Expiry is checked below, against the injectable clock.
-    valid, _ = verify_solution_v1(solution, secret, check_expires=False)
+    # Expiry is checked below, against the injectable clock. The checks above made it the
+    # library's payload type.
+    valid, _ = verify_solution_v1(cast(PayloadType, solution), secret, check_expires=False)
     if not valid:
         raise ProofOfWorkFailed("The solved check is not valid; please send the form again.")
     return _checked_id(solution["salt"], scope, clock(), waited=False)
