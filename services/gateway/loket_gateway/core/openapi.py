@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import http
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NoReturn, cast
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -87,7 +87,7 @@ class RequestParser(FlaskParser):
         return body
 
     def handle_error(self, error: Any, req: Any, schema: Schema, *, error_status_code: Any,
-                     error_headers: Any) -> None:
+                     error_headers: Any) -> NoReturn:
         """Raise :class:`ValidationFailed` naming each invalid field (rendered as problem+json)."""
         messages = error.messages
         # webargs nests the messages under the location ("json", "query", ...)
@@ -164,7 +164,9 @@ def init_openapi(app: Flask) -> LoketApi:
             "license": {"name": "EUPL-1.2",
                         "url": "https://interoperable-europe.ec.europa.eu/collection/eupl"}}})
     api = LoketApi(app, spec_kwargs={
-        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+        # apispec inlines a schema whose name is None; its annotation says str only
+        "marshmallow_plugin": MarshmallowPlugin(
+            schema_name_resolver=cast(Callable[[type[Schema]], str], schema_name))})
     api.spec.components.schema("Problem", schema=api_schemas.ProblemSchema)
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)

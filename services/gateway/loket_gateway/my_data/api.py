@@ -72,7 +72,7 @@ def as_sent(loaded: dict[str, Any], sent: Any = None) -> dict[str, Any]:
 
 def checked_purpose(purpose: str) -> str:
     """A consent purpose from the path (a slug; anything else is a 400 before any RPC)."""
-    if not schemas.CONSENT_PURPOSE.regex.match(purpose):
+    if not schemas.CONSENT_PURPOSE.match(purpose):
         raise ValidationFailed("Unknown consent purpose.",
                                invalid_params=[{"name": "purpose", "reason": "Not a purpose."}])
     return purpose

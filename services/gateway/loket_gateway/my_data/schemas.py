@@ -7,10 +7,12 @@ a resident's appointments are :class:`loket_contracts.appointments.schemas.Booki
 Here are the gateway's alone: the export file, which the gateway assembles from every
 service's part, and the consent purpose in a path.
 """
-from marshmallow import Schema, fields, validate
+import re
+
+from marshmallow import Schema, fields
 
 # A consent purpose in a path (a slug): anything else is refused before any call.
-CONSENT_PURPOSE = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+CONSENT_PURPOSE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
 class ExportSchema(Schema):
