@@ -1,49 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The public API's contract: request and response schemas (the OpenAPI document's source).
-
-The gateway validates requests with these before calling a service; the
-services validate again at their own edge.
-"""
+"""The gateway's own answers: problem details and health (everything else is loket_contracts)."""
 from marshmallow import Schema, fields
-
-LANGUAGES = ("de", "en")
-
-
-class TextSchema(Schema):
-    """A text in German and English."""
-
-    de = fields.String(required=True)
-    en = fields.String(required=True)
-
-
-class OfferedServiceSchema(Schema):
-    """A service that can be booked at a citizens' office."""
-
-    id = fields.String(required=True)
-    name = fields.Nested(TextSchema, required=True)
-    description = fields.Nested(TextSchema, required=True)
-    duration_minutes = fields.Integer(required=True)
-    fee_cents = fields.Integer(required=True)
-    required_documents = fields.List(fields.Nested(TextSchema), required=True)
-
-
-class AddressSchema(Schema):
-    """A postal address."""
-
-    street = fields.String(required=True)
-    postal_code = fields.String(required=True)
-    city = fields.String(required=True)
-
-
-class OfficeSchema(Schema):
-    """A citizens' office with the services offered there."""
-
-    id = fields.String(required=True)
-    name = fields.Nested(TextSchema, required=True)
-    address = fields.Nested(AddressSchema, required=True)
-    accessibility = fields.Nested(TextSchema, required=True)
-    service_ids = fields.List(fields.String(), required=True)
-    services = fields.List(fields.Nested(OfferedServiceSchema), required=True)
 
 
 class ProblemSchema(Schema):
