@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""What every area's JSON API under ``/api/v1`` shares: its blueprints, tenant, body, query, secret.
+"""What every area's JSON API under ``/api/v1`` shares: its blueprint, tenant and secret checks.
 
-Each area makes its API blueprint with :func:`api_blueprint` and adds it with
-:func:`register_api`; its views read the request with :func:`known_tenant`,
-:func:`json_body`, :func:`query_args` and :func:`request_secret`.
+Each area makes its API blueprint with :func:`api_blueprint` (an :class:`ApiBlueprint`:
+flask-smorest's, whose ``route`` also checks the tenant and a secret link's token first
+and documents every error status) and adds it with :func:`register_api`. A view that must
+check who asks before reading its body reads it with :func:`json_body`.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from marshmallow import Schema
 from loket_common.validation import load
 
 from . import api_schemas
-from .errors import NotAuthenticated, UnknownTenant, ValidationFailed
+from .errors import NotAuthenticated, UnknownTenant
 from .openapi import PROBLEM_MEDIA, RequestParser, error_statuses
 
 API_PREFIX = "/api/v1"
@@ -102,17 +103,7 @@ def known_tenant(tenant: str) -> str:
 
 def json_body(schema: Schema) -> dict:
     """The request's JSON object loaded by ``schema`` (400 ``validation_failed`` otherwise)."""
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ValidationFailed(
-            "The body must be a JSON object (Content-Type: application/json).",
-            invalid_params=[])
-    return load(schema, body)
-
-
-def query_args(schema: Schema) -> dict[str, Any]:
-    """The query string loaded by ``schema`` (400 ``validation_failed`` otherwise)."""
-    return load(schema, request.args.to_dict())
+    return load(schema, ApiBlueprint.ARGUMENTS_PARSER.load_json(request, schema))
 
 
 def request_secret(header: str, what: str) -> str:

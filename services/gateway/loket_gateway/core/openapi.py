@@ -1,16 +1,15 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The JSON API's contract as flask-smorest declares it, and ``/openapi.json`` from it.
 
-Every API route is declared on an :class:`ApiBlueprint`: its request schema
-(``@blueprint.arguments``, loaded and validated before the view runs), its answer
+Every API route is declared on an :class:`~.api_helpers.ApiBlueprint`: its request
+schema (``@blueprint.arguments``, loaded and validated before the view runs), its answer
 (``@blueprint.response``, which dumps what the view returns through the schema, so the
-gateway cannot send what the document does not describe) and, through
-:meth:`ApiBlueprint.route`, every error status it can give. The statuses come from what
-the route declares it does (a tenant in the path, a credential, a body, a rate limit,
-service calls) plus what the view names itself (``refuses``), each answered as
-``application/problem+json``. The document is flask-smorest's, served at
-``/openapi.json`` and committed as ``docs/openapi.json`` (``make openapi``; a test fails
-when they differ).
+gateway cannot send what the document does not describe) and, through its ``route``,
+every error status it can give (:func:`error_statuses`): what the route declares it does
+(a tenant in the path, a credential, a body, a rate limit, service calls) plus what the
+view names itself (``refuses``), each answered as ``application/problem+json``. The
+document is flask-smorest's, served at ``/openapi.json`` and committed as
+``docs/openapi.json`` (``make openapi``; a test fails when they differ).
 """
 from __future__ import annotations
 
