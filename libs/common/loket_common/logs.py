@@ -10,8 +10,8 @@ Logs hold no personal data: log ids, codes and counts, never names, emails,
 addresses, tokens or an error's message that may echo input (a remote error is
 logged by its type only, see :func:`render_exception`).
 
-- a Nameko service: its ``config.yml`` ``LOGGING`` section names
-  :func:`json_formatter` (or takes :func:`logging_config`);
+- a Nameko service: its settings put :func:`logging_config` into the Nameko config's
+  ``LOGGING`` (``ServiceSettings.nameko_config``);
 - any other process (the gateway under gunicorn, tools, tests): :func:`configure`.
 """
 from __future__ import annotations

@@ -68,7 +68,7 @@ def issue_challenge(secret: str, difficulty: int, scope: str, ttl_seconds: int =
     """A new challenge for ``scope`` (e.g. ``"hold:musterstadt"``), valid ``ttl_seconds``.
 
     Returns ``{"challenge": {algorithm, challenge, maxnumber, salt, signature}, "token",
-    "not_before"}`` (the shape of ``appointment_schemas.ChallengeSchema``).
+    "not_before"}`` (the shape of ``appointments.schemas.ChallengeSchema``).
     """
     _require_secret(secret)
     if difficulty < 1:
