@@ -9,8 +9,8 @@ from unittest.mock import call
 
 import pytest
 
+from loket_gateway.identity import access
 from loket_gateway.identity.access import Resident
-from loket_gateway.my_data import api as my_data_api
 from loket_profile.exceptions import ProfileNotFound
 
 from . import answers
@@ -63,7 +63,7 @@ def levels(monkeypatch):
     def resident(tenant, minimum="low"):
         asked.append((tenant, minimum))
         return ANNA
-    monkeypatch.setattr(my_data_api, "api_resident", resident)
+    monkeypatch.setattr(access, "api_resident", resident)
     return asked
 
 
@@ -217,7 +217,7 @@ def test_a_resident_who_only_used_the_api_gets_a_profile_from_the_tokens_claims(
     profile.get_profile.side_effect = [remote(ProfileNotFound("No profile.")),
                                        answers.profile(ANNA.subject)]
     profile.sign_in.return_value = answers.profile(ANNA.subject)
-    monkeypatch.setattr(my_data_api, "api_resident", lambda tenant, minimum="low": ANNA)
+    monkeypatch.setattr(access, "api_resident", lambda tenant, minimum="low": ANNA)
     response = client.get(API + "/me", headers=tokens.bearer(tokens.resident()))
     assert response.status_code == 200 and response.get_json()["given_name"] == "Anna"
     assert services.mock_calls == [

@@ -10,7 +10,7 @@ import pytest
 
 from loket_contracts.appointments.protocol import AppointmentsRpc
 from loket_contracts.fakes import FakeServices, fake
-from loket_gateway.my_data import api as my_data_api
+from loket_gateway.identity import access
 
 from . import answers
 from .conftest import FakePool
@@ -33,7 +33,7 @@ class RetypedProfileRpc(Protocol):
 
 @pytest.fixture
 def anna(monkeypatch):
-    monkeypatch.setattr(my_data_api, "api_resident", lambda tenant, minimum="low": ANNA)
+    monkeypatch.setattr(access, "api_resident", lambda tenant, minimum="low": ANNA)
 
 
 def test_the_route_works_against_the_contract_as_it_is(app, client, services, anna):

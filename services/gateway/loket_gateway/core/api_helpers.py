@@ -3,8 +3,9 @@
 
 Each area makes its API blueprint with :func:`api_blueprint` (an :class:`ApiBlueprint`:
 flask-smorest's, whose ``route`` also checks the tenant and a secret link's token first
-and documents every error status) and adds it with :func:`register_api`. A view that must
-check who asks before reading its body reads it with :func:`json_body`.
+and documents every error status) and adds it with :func:`register_api`. Who asks is
+checked above ``arguments`` (``identity.access.require_role`` / ``as_resident``), so the
+body is read only for a caller who may send it.
 """
 from __future__ import annotations
 
@@ -14,9 +15,6 @@ from typing import Any
 
 import flask_smorest
 from flask import Flask, current_app, request
-from marshmallow import Schema
-
-from loket_common.validation import load
 
 from . import api_schemas
 from .errors import NotAuthenticated, UnknownTenant
@@ -99,11 +97,6 @@ def known_tenant(tenant: str) -> str:
     if current_app.extensions["loket_tenants"].get(tenant) is None:
         raise UnknownTenant(f"No municipality '{tenant[:40]}' is served here.")
     return tenant
-
-
-def json_body(schema: Schema) -> dict:
-    """The request's JSON object loaded by ``schema`` (400 ``validation_failed`` otherwise)."""
-    return load(schema, ApiBlueprint.ARGUMENTS_PARSER.load_json(request, schema))
 
 
 def request_secret(header: str, what: str) -> str:

@@ -116,6 +116,22 @@ def api_resident(tenant: str, minimum: str = "low") -> Resident:
     return resident
 
 
+def as_resident(action: str | None = None) -> Callable[[Callable], Callable]:
+    """Let the view run for the token's resident (``resident=``), checked before the body.
+
+    ``action`` (export, erasure) asks for the trust level the tenant sets for it (403
+    ``trust_level_too_low`` below it). Goes above ``arguments``: who asks comes first.
+    """
+    def wrap(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(*args: Any, tenant: str, **kwargs: Any) -> Any:
+            minimum = required_level(tenant, action) if action else "low"
+            resident = api_resident(tenant, minimum)
+            return view(*args, tenant=tenant, resident=resident, **kwargs)
+        return checked
+    return wrap
+
+
 def optional_subject(tenant: str) -> str | None:
     """The signed-in resident's subject (bearer token or page session), else None; never raises."""
     if request.headers.get("Authorization", "").lower().startswith("bearer "):

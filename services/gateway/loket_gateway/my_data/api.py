@@ -15,7 +15,6 @@ import base64
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import wraps
 from typing import Any
 
 from flask import Response, request
@@ -29,7 +28,7 @@ from ..core.api_helpers import api_blueprint
 from ..core.errors import NoErasureRequest, ValidationFailed
 from ..core.problems import remote_code
 from ..core.rpc import services
-from ..identity.access import Resident, api_resident, bearer_token, required_level
+from ..identity.access import Resident, as_resident, bearer_token
 from . import schemas
 
 blueprint = api_blueprint(
@@ -40,22 +39,6 @@ ME = "/tenants/<tenant>/me"
 RESIDENT = "residentToken"
 NOT_A_PURPOSE = {400: "Not a purpose the municipality asks consent for"}
 EXPORTED_BY = ("profile", "appointments", "permits")
-
-
-def as_resident(action: str | None = None) -> Callable[[Callable], Callable]:
-    """Let the view run for the token's resident (``resident=``), checked before the body.
-
-    ``action`` (export, erasure) asks for the trust level the tenant sets for it (403
-    ``trust_level_too_low`` below it). Goes above ``arguments``: who asks comes first.
-    """
-    def wrap(view: Callable) -> Callable:
-        @wraps(view)
-        def checked(*args: Any, tenant: str, **kwargs: Any) -> Any:
-            minimum = required_level(tenant, action) if action else "low"
-            resident = api_resident(tenant, minimum)
-            return view(*args, tenant=tenant, resident=resident, **kwargs)
-        return checked
-    return wrap
 
 
 def as_sent(loaded: dict[str, Any], sent: Any = None) -> dict[str, Any]:

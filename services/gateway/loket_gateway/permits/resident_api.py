@@ -4,29 +4,28 @@
 Applicants identify with an access token from the tenant's sign-in (``Authorization:
 Bearer``, :func:`identity.access.api_resident`). Case workers' routes are in :mod:`.case_api`.
 Answers are dumped through the contract's schemas (:mod:`loket_contracts.permits`); the
-token is checked before a body is read, so bodies are read in the view (``json_body``)
-and documented with :func:`json_request`.
+token is checked before a body is read (:func:`identity.access.as_resident` above
+``arguments``; the multipart upload is read in its view).
 """
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from flask import Response, g, request
-from marshmallow import Schema
+from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from loket_common.validation import load
 from loket_contracts.permits import applications as contract
 from loket_contracts.permits.catalogue import TypeSchema, TypeSummarySchema
 
-from ..core.api_helpers import api_blueprint, json_body
+from ..core.api_helpers import api_blueprint
 from ..core.errors import RequestTooLarge, TrustLevelTooLow, ValidationFailed
 from ..core.rate_limits import APPLICATION_LIMIT, UPLOAD_LIMIT, limit_address
 from ..core.rpc import services
-from ..identity.access import Resident, api_resident
+from ..identity.access import Resident, as_resident
 from ..identity.trust_levels import reaches
 from . import schemas
 
@@ -36,16 +35,9 @@ blueprint = api_blueprint("permit_applications", __name__,
 
 PATH = "/tenants/<tenant>/applications"
 RESIDENT = "residentToken"
-INVALID_BODY = {400: "Invalid body: `invalid_params` names each field"}
 STATE_ERRORS = {409: "Not possible in this state (transition_not_allowed)"}
 # What the service stores and answers downloads with (the types' definitions allow these).
 FILE_TYPES = ("application/pdf", "image/jpeg", "image/png")
-
-
-def json_request(schema: type[Schema]) -> dict[str, Any]:
-    """The ``doc`` of a JSON body the view reads itself (after the token is checked)."""
-    return {"requestBody": {"required": True,
-                            "content": {"application/json": {"schema": schema}}}}
 
 
 def file_answer(description: str) -> dict[str, Any]:
@@ -61,20 +53,13 @@ class AsApplicant(NamedTuple):
     rpc: Any
     tenant: str
     who: dict[str, str]
-    body: Any
 
 
 @contextmanager
-def _as_applicant(tenant: str, read: Callable[[], Any] = lambda: None) -> Iterator[AsApplicant]:
-    """A borrowed RPC proxy with the token's applicant and the request's input.
-
-    The token, then the input (``read``) are checked before any RPC (the route checked
-    the tenant).
-    """
-    resident = api_resident(tenant)
-    body = read()
+def _as_applicant(tenant: str, resident: Resident) -> Iterator[AsApplicant]:
+    """A borrowed RPC proxy with the token's applicant (checked by ``as_resident``)."""
     with services() as rpc:
-        yield AsApplicant(rpc, tenant, applicant(resident), body)
+        yield AsApplicant(rpc, tenant, applicant(resident))
 
 
 def applicant(resident: Resident) -> dict[str, str]:
@@ -90,10 +75,6 @@ def check_trust_level(permit_type: dict, resident: Resident) -> None:
             f"This application type needs a sign-in at trust level '{minimum}' "
             f"or higher; this token has '{resident.trust_level}'.",
             required_level=minimum)
-
-
-def _body(schema: type[Schema]) -> Callable[[], dict]:
-    return lambda: json_body(schema())
 
 
 @blueprint.route("/tenants/<tenant>/permit-types", methods=["GET"],
@@ -116,51 +97,55 @@ def get_permit_type(tenant: str, type_id: str) -> Any:
 
 @blueprint.route(PATH, methods=["POST"], summary="Start an application (a draft)",
                  security=RESIDENT, refuses={
-                     **INVALID_BODY, 403: "A staff token, or a trust level too low for "
-                                          "this type (trust_level_too_low)"})
+                     403: "A staff token, or a trust level too low for this type "
+                          "(trust_level_too_low)"})
 @blueprint.response(201, contract.ApplicationSchema, description="The draft")
-@blueprint.doc(**json_request(schemas.NewApplicationSchema))
 @limit_address(APPLICATION_LIMIT, scope="application")
-def create_application(tenant: str) -> Any:
+@as_resident()
+@blueprint.arguments(schemas.NewApplicationSchema)
+def create_application(body: dict[str, Any], tenant: str, resident: Resident) -> Any:
     """A draft; its data is checked for types only until it is submitted."""
-    with _as_applicant(tenant, _body(schemas.NewApplicationSchema)) as call:
-        check_trust_level(call.rpc.permits.get_permit_type(call.tenant, call.body["type_id"]),
-                          g.resident)
+    with _as_applicant(tenant, resident) as call:
+        check_trust_level(call.rpc.permits.get_permit_type(call.tenant, body["type_id"]),
+                          resident)
         created = call.rpc.permits.create_application(
-            call.tenant, call.who, call.body["type_id"], call.body["data"],
-            call.body["on_behalf_of"])
+            call.tenant, call.who, body["type_id"], body["data"], body["on_behalf_of"])
     return created, 201
 
 
 @blueprint.route(PATH, methods=["GET"], summary="My applications", security=RESIDENT)
 @blueprint.response(200, contract.ApplicationSummarySchema(many=True), description="Mine")
-def my_applications(tenant: str) -> Any:
+@as_resident()
+def my_applications(tenant: str, resident: Resident) -> Any:
     """The applicant's own applications."""
-    with _as_applicant(tenant) as call:
+    with _as_applicant(tenant, resident) as call:
         return call.rpc.permits.my_applications(call.tenant, call.who["subject"])
 
 
 @blueprint.route(PATH + "/<application_id>", methods=["GET"],
                  summary="One of my applications", security=RESIDENT)
 @blueprint.response(200, contract.ApplicationSchema, description="The application")
-def get_application(tenant: str, application_id: str) -> Any:
+@as_resident()
+def get_application(tenant: str, resident: Resident, application_id: str) -> Any:
     """Own applications only; others' are 404."""
-    with _as_applicant(tenant) as call:
+    with _as_applicant(tenant, resident) as call:
         return call.rpc.permits.get_application(call.tenant, call.who["subject"],
                                                 application_id)
 
 
 @blueprint.route(PATH + "/<application_id>", methods=["PATCH"], security=RESIDENT,
                  summary="Change fields of my draft (or while information is requested)",
-                 refuses={**INVALID_BODY, **STATE_ERRORS})
+                 refuses=STATE_ERRORS)
 @blueprint.response(200, contract.ApplicationSchema, description="Changed")
-@blueprint.doc(**json_request(schemas.DraftUpdateSchema))
 @limit_address(APPLICATION_LIMIT, scope="application")
-def update_draft(tenant: str, application_id: str) -> Any:
+@as_resident()
+@blueprint.arguments(schemas.DraftUpdateSchema)
+def update_draft(body: dict[str, Any], tenant: str, resident: Resident,
+                 application_id: str) -> Any:
     """Merge the sent fields into the draft."""
-    with _as_applicant(tenant, _body(schemas.DraftUpdateSchema)) as call:
+    with _as_applicant(tenant, resident) as call:
         return call.rpc.permits.update_draft(call.tenant, call.who, application_id,
-                                             call.body["data"])
+                                             body["data"])
 
 
 @blueprint.route(PATH + "/<application_id>/attachments", methods=["POST"],
@@ -175,11 +160,13 @@ def update_draft(tenant: str, application_id: str) -> Any:
     "multipart/form-data": {"schema": schemas.UploadFormSchema}}})
 @limit_address(UPLOAD_LIMIT, scope="upload")
 @limit_address(APPLICATION_LIMIT, scope="application")
-def add_attachment(tenant: str, application_id: str) -> Any:
+@as_resident()
+def add_attachment(tenant: str, resident: Resident, application_id: str) -> Any:
     """The content goes to the service as base64; it detects the type."""
-    with _as_applicant(tenant, _upload) as call:
+    upload = _upload()
+    with _as_applicant(tenant, resident) as call:
         added = call.rpc.permits.add_attachment(call.tenant, call.who, application_id,
-                                                *call.body)
+                                                *upload)
     return added, 201
 
 
@@ -188,9 +175,11 @@ def add_attachment(tenant: str, application_id: str) -> Any:
                  refuses=STATE_ERRORS)
 @blueprint.response(204, description="Removed")
 @limit_address(APPLICATION_LIMIT, scope="application")
-def remove_attachment(tenant: str, application_id: str, attachment_id: str) -> Any:
+@as_resident()
+def remove_attachment(tenant: str, resident: Resident, application_id: str,
+                      attachment_id: str) -> Any:
     """Only while the application can still be changed."""
-    with _as_applicant(tenant) as call:
+    with _as_applicant(tenant, resident) as call:
         call.rpc.permits.remove_attachment(call.tenant, call.who, application_id,
                                            attachment_id)
     return Response(status=204)
@@ -200,9 +189,11 @@ def remove_attachment(tenant: str, application_id: str, attachment_id: str) -> A
                  summary="Download a document of my application", security=RESIDENT)
 @blueprint.response(200, description="The document, as an attachment")
 @blueprint.doc(**file_answer("The document, as an attachment (its detected type)"))
-def download_attachment(tenant: str, application_id: str, attachment_id: str) -> Any:
+@as_resident()
+def download_attachment(tenant: str, resident: Resident, application_id: str,
+                        attachment_id: str) -> Any:
     """The stored bytes with the detected content type, never rendered inline."""
-    with _as_applicant(tenant) as call:
+    with _as_applicant(tenant, resident) as call:
         stored = call.rpc.permits.get_attachment(call.tenant, application_id, attachment_id,
                                                  applicant=call.who)
     return attachment_response(stored)
@@ -215,37 +206,42 @@ def download_attachment(tenant: str, application_id: str, attachment_id: str) ->
 @blueprint.response(200, contract.ApplicationSchema,
                     description="Submitted, with fee and due date")
 @limit_address(APPLICATION_LIMIT, scope="application")
-def submit_application(tenant: str, application_id: str) -> Any:
+@as_resident()
+def submit_application(tenant: str, resident: Resident, application_id: str) -> Any:
     """Full validation; the fee and due date are fixed now."""
-    with _as_applicant(tenant) as call:
+    with _as_applicant(tenant, resident) as call:
         return call.rpc.permits.submit_application(call.tenant, call.who, application_id)
 
 
 @blueprint.route(PATH + "/<application_id>/withdrawal", methods=["POST"],
                  summary="Withdraw my application", security=RESIDENT,
-                 refuses={**INVALID_BODY, **STATE_ERRORS})
+                 refuses=STATE_ERRORS)
 @blueprint.response(200, contract.ApplicationSchema, description="Withdrawn")
-@blueprint.doc(**json_request(schemas.WithdrawalSchema))
 @limit_address(APPLICATION_LIMIT, scope="application")
-def withdraw_application(tenant: str, application_id: str) -> Any:
+@as_resident()
+@blueprint.arguments(schemas.WithdrawalSchema)
+def withdraw_application(body: dict[str, Any], tenant: str, resident: Resident,
+                         application_id: str) -> Any:
     """Until it is decided."""
-    with _as_applicant(tenant, _body(schemas.WithdrawalSchema)) as call:
+    with _as_applicant(tenant, resident) as call:
         return call.rpc.permits.withdraw_application(call.tenant, call.who, application_id,
-                                                     call.body["reason"])
+                                                     body["reason"])
 
 
 @blueprint.route(PATH + "/<application_id>/answer", methods=["POST"],
                  summary="Answer a request for information", security=RESIDENT,
-                 refuses={**INVALID_BODY, **STATE_ERRORS})
+                 refuses=STATE_ERRORS)
 @blueprint.response(200, contract.ApplicationSchema,
                     description="Answered; back with the case worker")
-@blueprint.doc(**json_request(schemas.AnswerSchema))
 @limit_address(APPLICATION_LIMIT, scope="application")
-def answer_information_request(tenant: str, application_id: str) -> Any:
+@as_resident()
+@blueprint.arguments(schemas.AnswerSchema)
+def answer_information_request(body: dict[str, Any], tenant: str, resident: Resident,
+                               application_id: str) -> Any:
     """Changed fields and a message; the application is submitted again."""
-    with _as_applicant(tenant, _body(schemas.AnswerSchema)) as call:
+    with _as_applicant(tenant, resident) as call:
         return call.rpc.permits.answer_information_request(
-            call.tenant, call.who, application_id, call.body["data"], call.body["message"])
+            call.tenant, call.who, application_id, body["data"], body["message"])
 
 
 def attachment_response(stored: dict[str, Any]) -> Response:
