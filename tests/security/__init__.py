@@ -1,1 +1,1 @@
-"""Security tests (issue 12): each proves one defect of the outside audit is prevented at its root."""
+"""Security tests (issue 12): each proves that a defect the audit found is prevented."""
