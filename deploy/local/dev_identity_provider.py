@@ -359,6 +359,9 @@ def main() -> None:
     issuer = f"http://127.0.0.1:{args.port}"
     from werkzeug.serving import run_simple
 
+    from loket_common.logs import configure
+
+    configure()  # werkzeug's request lines as JSON, the sign-in's state and codes redacted
     run_simple("127.0.0.1", args.port, create_app(issuer, secret, args.users), threaded=True)
 
 

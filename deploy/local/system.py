@@ -17,7 +17,7 @@ from loket_common.settings import DEFAULT_AMQP_URI
 
 from .dev_identity_provider import load_users
 from .infra import ensure_rabbitmq, start_secantusdb
-from .local_keys import local_keys
+from .local_keys import local_keys, shared_keys
 from .processes import ProcessGroup
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,7 +79,7 @@ class System:
         return {"AMQP_URI": self.amqp_uri, "MONGO_URI": self.mongo_uri,
                 "GATEWAY_BIND": f"127.0.0.1:{self.gateway_port}",
                 "LOKET_GATEWAY_SECRET": self.gateway_secret,
-                **local_keys(self.var_dir),
+                **shared_keys(self.var_dir),
                 # The development identity provider; never in production (docs/identity.md).
                 "LOKET_ENVIRONMENT": "development",
                 "LOKET_DEV_IDP_URL": self.idp_url,

@@ -18,6 +18,8 @@ accesslog = settings.access_log or None
 # gunicorn's own access line (only if asked for: the app logs a JSON "request" line with
 # the request id): the path without its query string, where status tokens travel.
 access_log_format = '%(m)s %(U)s %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
+# Secret query values and headers are redacted in any format (core/access_log.py).
+logger_class = "loket_gateway.core.access_log.RedactingLogger"
 
 # Every log line as JSON on stderr, gunicorn's and the app's (loket_common.logs).
 _level = settings.log_level.upper()

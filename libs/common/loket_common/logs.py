@@ -8,7 +8,10 @@ worker (``request_id``, ``service``, ``entrypoint``, ``event_id``, ...).
 
 Logs hold no personal data: log ids, codes and counts, never names, emails,
 addresses, tokens or an error's message that may echo input (a remote error is
-logged by its type only, see :func:`render_exception`).
+logged by its type only, see :func:`render_exception`). As a safety net,
+:func:`redact_secrets` blanks every field named like a secret and every secret a URL
+carries in its query (manage and status links, sign-in codes) in every record, whoever
+logged it; gunicorn's access line goes through :func:`redact_text` too.
 
 - a Nameko service: its settings put :func:`logging_config` into the Nameko config's
   ``LOGGING`` (``ServiceSettings.nameko_config``);
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import logging.config
+import re
 import sys
 import traceback
 from types import TracebackType
@@ -30,6 +34,39 @@ from structlog.typing import EventDict, Processor
 # service's message, which may quote input): logged by type only.
 MESSAGE_FREE_ERRORS = ("RemoteError",)
 MAX_CHAINED = 5
+
+REDACTED = "[redacted]"
+# Fields whose value opens something, whatever logs them (the names are compared lower-cased).
+SECRET_FIELDS = frozenset({
+    "token", "manage_token", "status_token", "pow_token", "access_token", "id_token",
+    "refresh_token", "authorization", "cookie", "set-cookie", "password", "client_secret",
+    "secret", "x-manage-token", "x-status-token"})
+# A secret in a URL's query: ``?token=...`` (manage and status links), ``code``/``state``
+# (the sign-in callback), access tokens; the name stays, the value goes.
+SECRET_QUERY = re.compile(
+    r"(?i)((?:^|[?&;])(?:token|code|state|access_token|id_token|pow_token|client_secret)=)"
+    r"[^&;#\s\"']*")
+
+
+def redact_text(text: str) -> str:
+    """``text`` with the value of every secret query parameter in it replaced."""
+    return SECRET_QUERY.sub(r"\1" + REDACTED, text)
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {key: REDACTED if str(key).lower() in SECRET_FIELDS else _redacted(item)
+                for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redacted(item) for item in value]
+    return value
+
+
+def redact_secrets(_: Any, __: str, event_dict: EventDict) -> EventDict:
+    """Blank secret-named fields and secret query values in a record (the last safety net)."""
+    return _redacted(event_dict)
 
 
 def _shared() -> list[Processor]:
@@ -112,6 +149,7 @@ def json_formatter() -> logging.Formatter:
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             render_exception,
             structlog.processors.UnicodeDecoder(),
+            redact_secrets,
             structlog.processors.JSONRenderer(default=str),
         ],
     )

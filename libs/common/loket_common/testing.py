@@ -27,10 +27,19 @@ from nameko.testing.services import entrypoint_waiter  # noqa: E402
 
 from .crypto import new_key  # noqa: E402
 from .mongo import connect  # noqa: E402
+from .sealing import (  # noqa: E402
+    NOTIFICATIONS_PRIVATE_KEY_VARIABLE,
+    NOTIFICATIONS_PUBLIC_KEY_VARIABLE,
+    new_keypair,
+)
 
 # Test keys for personal data at rest: a derived key per tenant, the index key per run.
 os.environ.setdefault("LOKET_DATA_KEYS", "*=" + new_key())
 os.environ.setdefault("LOKET_INDEX_KEY", new_key())
+# The notifications service's key pair, so tests can open what was sealed to it.
+if NOTIFICATIONS_PUBLIC_KEY_VARIABLE not in os.environ:
+    os.environ[NOTIFICATIONS_PUBLIC_KEY_VARIABLE], os.environ[
+        NOTIFICATIONS_PRIVATE_KEY_VARIABLE] = new_keypair()
 
 
 def _free_port() -> int:

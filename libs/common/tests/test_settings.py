@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from loket_common.crypto import new_key
+from loket_common.sealing import NOTIFICATIONS_PUBLIC_KEY_VARIABLE, new_keypair
 from loket_common.service_cli import settings_class
 from loket_common.settings import (
     DEFAULT_AMQP_URI,
@@ -93,7 +94,8 @@ def test_a_service_with_a_bad_value_does_not_start(environment):
     command = Path(sys.executable).with_name("loket-service")
     done = subprocess.run([str(command), "run", "loket_appointments.service"],
                           capture_output=True, text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", **KEYS, "HOLD_SECONDS": "five minutes"})
+                          env={"PATH": "/usr/bin:/bin", **KEYS, "HOLD_SECONDS": "five minutes",
+                               NOTIFICATIONS_PUBLIC_KEY_VARIABLE: new_keypair()[0]})
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1] == (
         "HOLD_SECONDS: expected a whole number, got 'five minutes'")

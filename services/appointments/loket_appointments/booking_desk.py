@@ -26,6 +26,7 @@ from loket_common.events import Event
 from loket_common.logs import get_logger
 from loket_common.mongo import TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
+from loket_common.sealing import Sealer
 from loket_common.tokens import token_hash
 
 from .availability import free_slots, search_days, units_of
@@ -98,12 +99,15 @@ class BookingDesk:
     """Bookings of one tenant."""
 
     def __init__(self, database: Database, tenant: str, settings: DeskSettings = DeskSettings(),
-                 now: Callable[[], datetime] = utcnow, cipher: DataCipher | None = None) -> None:
+                 now: Callable[[], datetime] = utcnow, cipher: DataCipher | None = None,
+                 sealer: Sealer | None = None) -> None:
         self.database = database
         self.tenant = tenant
         self.settings = settings
         self.now = now
         self.cipher = cipher or default_cipher()
+        # Tokens for emails travel sealed to the notifications service.
+        self.sealer = sealer or Sealer.for_notifications()
         self.bookings = TenantCollection(database["bookings"], tenant)
         self.persons = TenantCollection(database["persons"], tenant)
         self.ledger = SlotLedger(database, tenant)
@@ -161,8 +165,9 @@ class BookingDesk:
             self.quota.give_back(held.get("client_key"), hold_id, session)
             self.count_booking(changes["person_key"], held["service_id"], limit, session)
             booking = {**held, **changes}
-            add_to_outbox(self.database, self.event("appointment_booked", booking,
-                                                     manage_token=token), session)
+            add_to_outbox(self.database, self.event(
+                "appointment_booked", booking,
+                sealed_manage_token=self.sealer.seal(token)), session)
         return booking, token
 
     def active_hold(self, hold_id: str) -> dict[str, Any]:

@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 from loket_common.mongo import connect
+from loket_common.sealing import Sealer
 from loket_common.validation import load
 from loket_contracts.appointments.catalogue import OfferedServiceSchema, OfficeSchema
 
 from .dependencies import AppointmentsStore
+from .outbox_tokens import seal_plain_outbox_tokens
 from .sealing import seal_plaintext_contacts
 from .settings import Settings
 
@@ -118,8 +120,10 @@ def main() -> None:
     store = AppointmentsStore(database)
     seed(store)
     sealed = seal_plaintext_contacts(database, store.cipher)
+    tokens = seal_plain_outbox_tokens(database, Sealer(settings.notifications_public_key))
     client.close()
-    print(f"appointments: seeded tenant {TENANT}; encrypted {sealed} older contacts")
+    print(f"appointments: seeded tenant {TENANT}; encrypted {sealed} older contacts; "
+          f"sealed the tokens of {tokens} older outbox entries")
 
 
 if __name__ == "__main__":

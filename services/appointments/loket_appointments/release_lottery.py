@@ -103,7 +103,8 @@ class ReleaseLottery:
             with transaction(self.database) as session:
                 self.entries.insert_one(entry, session=session)
                 add_to_outbox(self.database, self._event(
-                    "appointment_lottery_entered", entry, status_token=token,
+                    "appointment_lottery_entered", entry,
+                    sealed_status_token=self.desk.sealer.seal(token),
                     draw_at=draw_at.isoformat()), session)
         except DuplicateKeyError:
             raise AlreadyEntered("You already entered this release's lottery; you will "
@@ -246,7 +247,8 @@ class ReleaseLottery:
             self.desk.bookings.insert_one(booking, session=session)
             self.desk.count_booking(booking["person_key"], booking["service_id"], limit,
                                     session)
-            booked = self.desk.event("appointment_booked", booking, manage_token=token)
+            booked = self.desk.event("appointment_booked", booking,
+                                     sealed_manage_token=self.desk.sealer.seal(token))
             add_to_outbox(self.database, booked, session)
             add_to_outbox(self.database, self._event(
                 "appointment_lottery_result", entry, result="allocated", reason=None,

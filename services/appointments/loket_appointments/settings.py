@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import field_validator
+
+from loket_common.sealing import NOTIFICATIONS_PUBLIC_KEY_VARIABLE, check_public_key
 from loket_common.settings import LoketSettings, ServiceSettings, variable
 
 from .booking_desk import DeskSettings
@@ -28,6 +31,18 @@ class Settings(ServiceSettings, TimerSettings):
     reminder_hours: int = variable(
         "REMINDER_HOURS", DeskSettings.reminder_hours,
         "when `appointment_reminder_due` is emitted before an appointment", ge=1)
+    notifications_public_key: str = variable(
+        NOTIFICATIONS_PUBLIC_KEY_VARIABLE, ..., "public key of the notifications service: "
+        "manage and status tokens in events are sealed to it, never sent in plain; its "
+        "private key `LOKET_NOTIFICATIONS_PRIVATE_KEY` is the notifications service's alone "
+        "([docs/data-protection.md](docs/data-protection.md))",
+        form="32 bytes in URL-safe base64",
+        shown="(required; `make run` and the tests make their own)")
+
+    @field_validator("notifications_public_key")
+    @classmethod
+    def _usable_key(cls, value: str) -> str:
+        return check_public_key(value)
 
     def nameko_config(self) -> dict[str, Any]:
         """The common config plus what ``AppointmentsDatabase`` reads."""

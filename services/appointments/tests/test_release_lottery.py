@@ -1,4 +1,5 @@
 """Lottery entries and the draw, against the real database."""
+import os
 import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from loket_appointments.dependencies import AppointmentsStore
 from loket_appointments.exceptions import AlreadyEntered, LotteryNotOpen, SlotTaken
 from loket_appointments.release_lottery import LEASE, ReleaseLottery
 from loket_common.errors import NotFound
+from loket_common.sealing import NOTIFICATIONS_PRIVATE_KEY_VARIABLE, open_sealed
 from loket_common.testing import Clock
 
 pytestmark = pytest.mark.integration
@@ -74,6 +76,11 @@ def outbox(database, event_type):
             database["outbox"].find({"message.type": event_type})]
 
 
+def opened(sealed):
+    """What the notifications service reads in a sealed token."""
+    return open_sealed(os.environ[NOTIFICATIONS_PRIVATE_KEY_VARIABLE], sealed)
+
+
 def test_an_entry_is_taken_once_per_person_and_opened_by_its_token(lottery, database, clock):
     entry, token = enter(lottery, 1)
     assert entry["state"] == "pending" and entry["day"] == DAY.isoformat()
@@ -84,7 +91,8 @@ def test_an_entry_is_taken_once_per_person_and_opened_by_its_token(lottery, data
         lottery.enter(PASSPORT, OFFICES[0], "rathaus",
                       {**contact(1), "email": " PERSON1@example.org"})
     entered = outbox(database, "appointment_lottery_entered")
-    assert len(entered) == 1 and entered[0]["status_token"] == token
+    assert len(entered) == 1 and "status_token" not in entered[0]
+    assert opened(entered[0]["sealed_status_token"]) == token  # for the email, sealed
     assert "recipient" not in entered[0]  # events carry no names or emails
     stored = str(database["lottery_entries"].find_one())
     assert token not in stored  # only its hash
@@ -116,8 +124,9 @@ def test_the_draw_allocates_each_slot_once_and_tells_everyone(lottery, database,
     assert len(results) == 10
     won = [result for result in results if result["result"] == "allocated"]
     booked = outbox(database, "appointment_booked")
-    assert {result["booking"]["manage_token"] for result in won} == {
-        event["manage_token"] for event in booked}
+    assert {opened(result["booking"]["sealed_manage_token"]) for result in won} == {
+        opened(event["sealed_manage_token"]) for event in booked}
+    assert all("manage_token" not in event for event in booked)
     assert all(result["booking"]["reference"] and "recipient" not in result
                for result in won)
     audit = database["lottery_draws"].find_one()
