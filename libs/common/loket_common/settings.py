@@ -168,9 +168,10 @@ class ServiceSettings(BrokerSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = variable(
         "LOG_LEVEL", "INFO", "log level (JSON lines on stderr)")
     data_keys: str = variable(
-        DATA_KEYS_VARIABLE, ..., "keys of personal data at rest: `tenant=KEY[,OLDER_KEY]` "
-        "separated by `;`, the current key first; `*=KEY` derives a separate key for every "
-        "other tenant; rotate with `loket-rotate-data-keys <service>` "
+        DATA_KEYS_VARIABLE, ..., "tenant keys of personal data at rest (they wrap each "
+        "person's data key): `tenant=KEY[,OLDER_KEY]` separated by `;`, the current key "
+        "first; `*=KEY` derives a separate key for every other tenant; rotate with "
+        "`loket-rotate-data-keys <service>` "
         "([docs/data-protection.md](docs/data-protection.md))",
         form="tenant=KEY[,OLDER_KEY] separated by ';'",
         shown="(required; `make run` and the tests make their own)", secret=True, repr=False)

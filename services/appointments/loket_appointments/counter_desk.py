@@ -44,6 +44,7 @@ class CounterDesk:
         if counter_id:
             query["counter_id"] = counter_id
         entries = list(self.bookings.find(query, sort=[("start", 1), ("reference", 1)]))
+        self.desk.cipher.preload(self.desk.tenant, [entry.get("contact") for entry in entries])
         for entry in entries:
             entry["name"] = self.desk.contact_of(entry).get("name")
         seen = [entry for entry in entries if entry.get("subject")]

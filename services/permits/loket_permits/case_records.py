@@ -98,6 +98,8 @@ class CaseRecords:
         now = self.now()
         result = case_queue.page(self.cases, self.counts, query, now,
                                  {"_id": 0, "history": 0, "data": 0})
+        self.sealer.cipher.preload(self.tenant, [(item.get("applicant") or {}).get("name")
+                                                 for item in result["items"]])
         result["items"] = [with_overdue(self.sealer.open(item), now)
                            for item in result["items"]]
         return result
