@@ -168,3 +168,12 @@ def test_the_cache_forgets_after_its_time_and_beyond_its_size():
     off = KeyCache(seconds=0)
     off.put(("a",), 1)
     assert off.get(("a",)) is None
+
+
+def test_a_list_fetches_its_keys_in_one_go(database, keys):
+    writer = SubjectCipher.over(database, keys)
+    sealed = [writer.encrypt(TENANT, f"r-{n:032x}", n) for n in range(5)]
+    reader = SubjectCipher.over(database, keys, cache_seconds=60)
+    reader.preload(TENANT, [*sealed, None, "plain"])
+    database[VAULT].delete_many({})  # only the preloaded keys can open them now
+    assert [reader.decrypt(TENANT, token) for token in sealed] == list(range(5))
