@@ -8,12 +8,13 @@ from loket_common.crypto import DataCipher, UndecryptableData, new_key
 from loket_common.key_vault import (
     VAULT,
     KeyCache,
+    KeyVault,
     ShreddedData,
     SubjectCipher,
     is_person_sealed,
     owner_of,
 )
-from loket_common.mongo import transaction
+from loket_common.mongo import connect, transaction
 
 pytestmark = pytest.mark.integration
 
@@ -177,3 +178,19 @@ def test_a_list_fetches_its_keys_in_one_go(database, keys):
     reader.preload(TENANT, [*sealed, None, "plain"])
     database[VAULT].delete_many({})  # only the preloaded keys can open them now
     assert [reader.decrypt(TENANT, token) for token in sealed] == list(range(5))
+
+
+def test_a_vault_on_its_own_server_destroys_at_once_even_if_the_erasure_aborts(
+        database, keys, mongo_uri):
+    apart = connect(mongo_uri)  # another client: as KEY_VAULT_MONGO_URI makes it
+    try:
+        cipher = SubjectCipher(KeyVault(apart[database.name][VAULT], keys, 0))
+        token = cipher.encrypt(TENANT, ANNA, "Anna")
+        with pytest.raises(RuntimeError), transaction(database) as session:
+            cipher.destroy(TENANT, [ANNA], session)  # cannot join this transaction
+            raise RuntimeError("the erasure failed after destroying")
+        with pytest.raises(ShreddedData):  # gone anyway: a retry finds nothing to destroy
+            cipher.decrypt(TENANT, token)
+        assert cipher.destroy(TENANT, [ANNA]) == 0
+    finally:
+        apart.close()
