@@ -77,6 +77,7 @@ class DataCipher:
     index_key: bytes
     # Each tenant's MultiFernet, built (and for ``*`` derived) once, not on every call.
     _fernets: dict[str, MultiFernet] = field(default_factory=dict, repr=False, compare=False)
+    _current: dict[str, Fernet] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DataCipher:
@@ -91,16 +92,27 @@ class DataCipher:
 
     def _fernet(self, tenant: str) -> MultiFernet:
         if tenant not in self._fernets:
-            self._fernets[tenant] = self._build_fernet(tenant)
+            fernets = self._tenant_fernets(tenant)
+            self._fernets[tenant], self._current[tenant] = MultiFernet(fernets), fernets[0]
         return self._fernets[tenant]
 
-    def _build_fernet(self, tenant: str) -> MultiFernet:
+    def _tenant_fernets(self, tenant: str) -> list[Fernet]:
         listed = self.keys.get(tenant)
         if listed:
-            return MultiFernet([Fernet(key) for key in listed])
+            return [Fernet(key) for key in listed]
         if self.keys.get(WILDCARD):
-            return MultiFernet([Fernet(derived_key(key, tenant)) for key in self.keys[WILDCARD]])
+            return [Fernet(derived_key(key, tenant)) for key in self.keys[WILDCARD]]
         raise MissingKey(f"no data key for tenant {tenant!r} in {DATA_KEYS_VARIABLE}")
+
+    def is_current(self, tenant: str, token: bytes | str) -> bool:
+        """True when ``tenant``'s current (first) key opens ``token``: rotation can skip it."""
+        raw = token.encode() if isinstance(token, str) else bytes(token)
+        self._fernet(tenant)
+        try:
+            self._current[tenant].decrypt(raw)
+        except InvalidToken:
+            return False
+        return True
 
     def encrypt(self, tenant: str, value: Any) -> str:
         """``value`` (anything JSON can hold) as a token only ``tenant``'s keys open."""

@@ -12,7 +12,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from nameko.extensions import DependencyProvider
 from pymongo import DeleteMany, DeleteOne, InsertOne, MongoClient, ReplaceOne, UpdateMany, UpdateOne
@@ -22,6 +22,9 @@ from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
 from .crypto import DataCipher, default_cipher
+
+if TYPE_CHECKING:
+    from .key_vault import KeyVault, SubjectCipher
 
 T = TypeVar("T")
 WRITE_CONFLICT = 112  # two transactions wrote one document: the other one won
@@ -189,16 +192,29 @@ class AllTenants:
 
 
 class Store:
-    """Base of each service's store: holds its database, knows how to check it."""
+    """Base of each service's store: holds its database, knows how to check it.
 
-    def __init__(self, database: Database, cipher: DataCipher | None = None) -> None:
+    ``cipher``: the tenant keys (default: from the environment); ``vault``: the service's
+    key vault (default: the ``key_vault`` collection of ``database``, keys cached per store).
+    """
+
+    def __init__(self, database: Database, cipher: DataCipher | None = None,
+                 vault: KeyVault | None = None) -> None:
         self.database = database
-        self._cipher = cipher
+        self._tenant_keys = cipher
+        self._vault = vault
+        self._subject_cipher: SubjectCipher | None = None
 
     @property
-    def cipher(self) -> DataCipher:
-        """Encrypts this service's personal data (keys from the environment by default)."""
-        return self._cipher or default_cipher()
+    def cipher(self) -> SubjectCipher:
+        """Seals this service's personal data under each person's key (crypto-shredding)."""
+        from .key_vault import VAULT, KeyVault, SubjectCipher
+
+        if self._subject_cipher is None:
+            vault = self._vault or KeyVault(self.database[VAULT],
+                                            self._tenant_keys or default_cipher())
+            self._subject_cipher = SubjectCipher(vault)
+        return self._subject_cipher
 
     def ensure_indexes(self) -> None:
         """Create the service's indexes (each starting with ``tenant``)."""
@@ -222,16 +238,30 @@ class MongoDatabase(DependencyProvider):
         config = self.container.config
         self.client = connect(config["MONGO_URI"])
         self.database = self.client[config["MONGO_DATABASE"]]
+        # The key vault may live on a server of its own (short backups, small oplog).
+        vault_uri = config.get("KEY_VAULT_MONGO_URI") or ""
+        self.vault_client = connect(vault_uri) if vault_uri else self.client
 
     def start(self) -> None:
-        default_cipher()  # no keys, no start: personal data is stored only encrypted
-        self.store_class(self.database).ensure_indexes()
+        from .key_vault import DEFAULT_CACHE_SECONDS, VAULT, KeyVault
+
+        # no keys, no start: personal data is stored only encrypted
+        cache_seconds = self.container.config.get("KEY_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+        self.vault = KeyVault(self.vault_client[self.database.name][VAULT], default_cipher(),
+                              float(cache_seconds))
+        self.vault.ensure_indexes()
+        self.get_dependency(None).ensure_indexes()
 
     def stop(self) -> None:
-        self.client.close()
+        self._close()
 
     def kill(self) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self.vault_client is not self.client:
+            self.vault_client.close()
         self.client.close()
 
     def get_dependency(self, worker_ctx: Any) -> Any:
-        return self.store_class(self.database)
+        return self.store_class(self.database, vault=self.vault)

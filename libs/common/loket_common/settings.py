@@ -168,12 +168,22 @@ class ServiceSettings(BrokerSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = variable(
         "LOG_LEVEL", "INFO", "log level (JSON lines on stderr)")
     data_keys: str = variable(
-        DATA_KEYS_VARIABLE, ..., "keys of personal data at rest: `tenant=KEY[,OLDER_KEY]` "
-        "separated by `;`, the current key first; `*=KEY` derives a separate key for every "
-        "other tenant; rotate with `loket-rotate-data-keys <service>` "
+        DATA_KEYS_VARIABLE, ..., "tenant keys of personal data at rest (they wrap each "
+        "person's data key): `tenant=KEY[,OLDER_KEY]` separated by `;`, the current key "
+        "first; `*=KEY` derives a separate key for every other tenant; rotate with "
+        "`loket-rotate-data-keys <service>` "
         "([docs/data-protection.md](docs/data-protection.md))",
         form="tenant=KEY[,OLDER_KEY] separated by ';'",
         shown="(required; `make run` and the tests make their own)", secret=True, repr=False)
+    key_vault_mongo_uri: str = variable(
+        "KEY_VAULT_MONGO_URI", "", "MongoDB of the service's key vault (the per-person data "
+        "keys that erasure destroys); empty: the service's own `MONGO_URI`. In production a "
+        "server of its own with short backups and a small oplog "
+        "([docs/data-protection.md](docs/data-protection.md))", shown="(`MONGO_URI`)")
+    key_cache_seconds: float = variable(
+        "KEY_CACHE_SECONDS", 30.0, "how long a service keeps a person's unwrapped data key in "
+        "memory (0: not at all); an erasure in another instance takes effect there after "
+        "this at the latest", ge=0)
     index_key: str = variable(
         INDEX_KEY_VARIABLE, ..., "key of the blind indexes (keyed look-ups such as one lottery "
         "entry per email); never rotated", form="a key (any non-empty text)",
@@ -183,7 +193,8 @@ class ServiceSettings(BrokerSettings):
     NAMEKO_KEYS: ClassVar[dict[str, str]] = {
         "amqp_uri": "AMQP_URI", "mongo_uri": "MONGO_URI", "mongo_database": "MONGO_DATABASE",
         "outbox_poll_seconds": "OUTBOX_POLL_SECONDS",
-        "event_retry_delays_ms": "EVENT_RETRY_DELAYS_MS", "max_workers": "max_workers"}
+        "event_retry_delays_ms": "EVENT_RETRY_DELAYS_MS", "max_workers": "max_workers",
+        "key_vault_mongo_uri": "KEY_VAULT_MONGO_URI", "key_cache_seconds": "KEY_CACHE_SECONDS"}
 
     @field_validator("data_keys")
     @classmethod

@@ -20,9 +20,9 @@ from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from loket_common.crypto import DataCipher, default_cipher
 from loket_common.errors import NotFound
 from loket_common.events import Event
+from loket_common.key_vault import SubjectCipher, owner_of
 from loket_common.logs import get_logger
 from loket_common.mongo import TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
@@ -99,13 +99,13 @@ class BookingDesk:
     """Bookings of one tenant."""
 
     def __init__(self, database: Database, tenant: str, settings: DeskSettings = DeskSettings(),
-                 now: Callable[[], datetime] = utcnow, cipher: DataCipher | None = None,
+                 now: Callable[[], datetime] = utcnow, cipher: SubjectCipher | None = None,
                  sealer: Sealer | None = None) -> None:
         self.database = database
         self.tenant = tenant
         self.settings = settings
         self.now = now
-        self.cipher = cipher or default_cipher()
+        self.cipher = cipher or SubjectCipher.over(database)
         # Tokens for emails travel sealed to the notifications service.
         self.sealer = sealer or Sealer.for_notifications()
         self.bookings = TenantCollection(database["bookings"], tenant)
@@ -155,7 +155,7 @@ class BookingDesk:
         if held is None:
             raise NotFound("No such hold.")
         limit = max_active(held["service_id"])
-        changes, token = self.confirmation(contact, held["start"], subject)
+        changes, token = self.confirmation(contact, held["start"], subject, hold_id)
         with transaction(self.database) as session:
             confirmed = self.bookings.update_one(
                 {"id": hold_id, "state": "held", "expires_at": {"$gt": now}},
@@ -178,17 +178,19 @@ class BookingDesk:
             raise NotFound("This hold has run out or was used; please choose a slot again.")
         return held
 
-    def confirmation(self, contact: dict[str, Any], start: datetime,
-                     subject: str | None = None) -> tuple[dict[str, Any], str]:
+    def confirmation(self, contact: dict[str, Any], start: datetime, subject: str | None,
+                     booking_id: str) -> tuple[dict[str, Any], str]:
         """What makes a claimed slot a booking of ``contact``, and its new manage token.
 
-        The contact is stored encrypted; ``subject`` (a pseudonym) only if given.
+        The contact is stored encrypted under the resident's key (``subject``, a pseudonym
+        kept in clear only if given) or else the booking's own (``booking_id``).
         """
         token = secrets.token_urlsafe(24)
         person_key = self.person_key(contact["email"])
         self._ensure_person(person_key)
+        owner = owner_of(subject, "booking", booking_id)
         changes = {"state": "booked", "confirmed_at": self.now(),
-                   "manage_token_hash": token_hash(token), "contact": self.seal(contact),
+                   "manage_token_hash": token_hash(token), "contact": self.seal(contact, owner),
                    "language": contact["language"], "person_key": person_key,
                    "channel": "online", "expires_at": None,
                    "reminder_due_at": start - timedelta(hours=self.settings.reminder_hours)}
@@ -200,9 +202,9 @@ class BookingDesk:
         """The pseudonymous key of a person: a blind index of their normalised email."""
         return self.cipher.blind_index(self.tenant, email.strip().lower())
 
-    def seal(self, contact: dict[str, Any]) -> str:
-        """Contact data as stored: encrypted with the tenant's key."""
-        return self.cipher.encrypt(self.tenant, contact)
+    def seal(self, contact: dict[str, Any], owner: str) -> str:
+        """Contact data as stored: encrypted under ``owner``'s key (see ``key_vault.owner_of``)."""
+        return self.cipher.encrypt(self.tenant, owner, contact)
 
     def contact_of(self, stored: dict[str, Any]) -> dict[str, Any]:
         """The decrypted contact of a stored booking or entry (empty if it has none)."""

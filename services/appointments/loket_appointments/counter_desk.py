@@ -13,6 +13,7 @@ from pymongo.database import Database
 
 from loket_common.data_protection import access_event
 from loket_common.errors import NotFound
+from loket_common.key_vault import owner_of
 from loket_common.mongo import TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
 
@@ -43,6 +44,7 @@ class CounterDesk:
         if counter_id:
             query["counter_id"] = counter_id
         entries = list(self.bookings.find(query, sort=[("start", 1), ("reference", 1)]))
+        self.desk.cipher.preload(self.desk.tenant, [entry.get("contact") for entry in entries])
         for entry in entries:
             entry["name"] = self.desk.contact_of(entry).get("name")
         seen = [entry for entry in entries if entry.get("subject")]
@@ -93,8 +95,9 @@ class CounterDesk:
         """Book a slot for someone at the counter (no email, no proof of work)."""
         booking = self.desk.claim_slot(office, service, start, self.desk.now(),
                                        by_staff=True)
+        sealed = self.desk.seal({"name": name}, owner_of(None, "booking", booking["id"]))
         booking.update(state="booked", reference=new_reference(), channel="counter",
-                       walk_in=True, contact=self.desk.seal({"name": name}), language=None,
+                       walk_in=True, contact=sealed, language=None,
                        reminder_sent=True, confirmed_at=self.desk.now())
         with transaction(self.database) as session:
             self.bookings.insert_one(booking, session=session)

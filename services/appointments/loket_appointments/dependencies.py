@@ -144,7 +144,7 @@ class AppointmentsDatabase(MongoDatabase):
     store_class = AppointmentsStore
 
     def get_dependency(self, worker_ctx: Any) -> AppointmentsStore:
-        store = AppointmentsStore(self.database)
+        store = AppointmentsStore(self.database, vault=self.vault)
         config = self.container.config
         store.settings = DeskSettings(
             hold_seconds=int(config.get("HOLD_SECONDS", DeskSettings.hold_seconds)),

@@ -21,6 +21,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from loket_common.events import Event
+from loket_common.key_vault import owner_of
 from loket_common.logs import get_logger
 from loket_common.mongo import TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
@@ -33,6 +34,7 @@ from .exceptions import AlreadyEntered, BookingLimitReached, LotteryNotOpen, Not
 log = get_logger(__name__)
 
 ENTRIES = "lottery_entries"
+ENTRY_KEYS = "lottery_entry"  # an anonymous entry's contact is sealed under its own key
 DRAWS = "lottery_draws"
 LEASE = timedelta(minutes=5)  # a drawer that vanished is taken over after this
 RENEW_EVERY = 50  # entries between lease renewals
@@ -91,10 +93,12 @@ class ReleaseLottery:
         token = secrets.token_urlsafe(24)
         contact = dict(contact)
         subject = contact.pop("subject", None)
-        entry = {"id": str(uuid.uuid4()), "reference": new_reference(),
+        entry_id = str(uuid.uuid4())
+        entry = {"id": entry_id, "reference": new_reference(),
                  "status_token_hash": token_hash(token), "service_id": service["id"],
                  "day": release.day.isoformat(), "office_id": office_id,
-                 "contact": self.desk.seal(contact), "language": contact["language"],
+                 "contact": self.desk.seal(contact, owner_of(subject, ENTRY_KEYS, entry_id)),
+                 "language": contact["language"],
                  "person_key": self.desk.person_key(contact["email"]),
                  "state": "pending", "created_at": now, "draw_at": draw_at}
         if subject:
@@ -236,7 +240,7 @@ class ReleaseLottery:
     def _book(self, entry: dict[str, Any], claimed: dict[str, Any],
               service: dict[str, Any]) -> None:
         changes, token = self.desk.confirmation(self.desk.contact_of(entry), claimed["start"],
-                                                entry.get("subject"))
+                                                entry.get("subject"), claimed["id"])
         booking = {**claimed, **changes, "reference": new_reference(),
                    "lottery_entry": entry["reference"]}
         limit = service["booking_policy"].get("max_active_bookings_per_person", 1)

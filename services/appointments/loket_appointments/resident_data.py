@@ -73,8 +73,9 @@ class ResidentData:
 
         Future bookings are cancelled (slot freed, per-person count lowered) and deleted;
         past ones keep service, office, day, times and state, nothing that names anyone.
-        Lottery entries and the residents projection are deleted. Returns (deleted,
-        anonymised).
+        Lottery entries and the residents projection are deleted, and the resident's data
+        key is destroyed, so copies elsewhere (oplog, backups) no longer open. Returns
+        (deleted, anonymised).
         """
         now = self.desk.now()
         deleted = anonymised = 0
@@ -106,6 +107,7 @@ class ResidentData:
             self._forget_person_if_unused(key, session)
         forget_outbox_entries(self.database, self.tenant, subject, session,
                               paths=("subject", "booking.subject"))
+        self.desk.cipher.destroy(self.tenant, [subject], session)  # shreds every copy
         return deleted, anonymised
 
     def _forget_person_if_unused(self, key: str, session: Any) -> None:

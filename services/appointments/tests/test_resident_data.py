@@ -1,6 +1,7 @@
 """Personal data in appointments: encrypted at rest, exported, erased; staff access logged."""
 import json
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +12,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from loket_appointments.booking_desk import BookingDesk
 from loket_appointments.counter_desk import CounterDesk
 from loket_appointments.dependencies import AppointmentsStore
-from loket_appointments.encrypted_fields import ENCRYPTED_FIELDS
+from loket_appointments.encrypted_fields import ENCRYPTED_FIELDS, KEY_OWNERS
 from loket_appointments.release_lottery import ReleaseLottery
 from loket_appointments.resident_data import ResidentData
 from loket_appointments.sealing import seal_plaintext_contacts
@@ -20,6 +21,7 @@ from loket_common.crypto import DataCipher, UndecryptableData, new_key
 from loket_common.errors import ValidationFailed
 from loket_common.events import Event
 from loket_common.key_rotation import reencrypt_documents
+from loket_common.key_vault import ShreddedData, SubjectCipher
 from loket_common.testing import Clock, database_text, outbox_data, runs_of, wait_for
 from loket_common.topology import event_exchange
 from loket_common.validation import load
@@ -199,28 +201,64 @@ def test_an_erasure_request_from_the_broker_completes_exactly_once(
     assert database["outbox"].count_documents({"message.type": "erasure_completed"}) == 1
 
 
-def test_key_rotation_reaches_every_encrypted_field(store, database, clock):
+def test_erasure_destroys_the_residents_key_so_copies_do_not_open(store, database, clock):
+    book(store, TUESDAY)
+    ReleaseLottery(store.desk(TENANT), store).enter(PASSPORT, OFFICE, None,
+                                                    {**ERIKA, "subject": SUBJECT})
+    otto = book(store, WEDNESDAY, subject=None, client="other",
+                contact={"name": "Otto", "email": "otto@example.org", "language": "en"})
+    copy = {name: list(database[name].find()) for name in ENCRYPTED_FIELDS}  # a backup
+    clock.now = TUESDAY + timedelta(hours=3)
+
+    store.erase_subject(erasure())
+
+    desk = store.desk(TENANT)
+    for document in copy["bookings"] + copy["lottery_entries"]:
+        if document["id"] == otto["id"]:
+            assert desk.contact_of(document)["name"] == "Otto"  # his own key, still there
+        else:
+            with pytest.raises(ShreddedData):
+                desk.contact_of(document)
+    with pytest.raises(ShreddedData):  # a fresh process, no cache, the same
+        BookingDesk(database, TENANT, cipher=SubjectCipher.over(database)).contact_of(
+            copy["lottery_entries"][0])
+    assert database["key_vault"].count_documents({"owner": SUBJECT}) == 0
+    assert database["key_vault"].count_documents({"owner": f"booking:{otto['id']}"}) == 1
+
+
+def test_key_rotation_rewraps_the_keys_and_moves_older_contacts(store, database, clock):
     old, new = new_key(), new_key()
     before = BookingDesk(database, TENANT, store.settings, now=clock,
-                         cipher=cipher(f"{TENANT}={old}"))
+                         cipher=subject_cipher(database, f"{TENANT}={old}"))
     held = before.hold(OFFICE, ID_CARD, TUESDAY, "client", None)
     before.confirm(held["id"], ERIKA, lambda service_id: 5, SUBJECT)
     ReleaseLottery(before, store).enter(PASSPORT, OFFICE, None, {**ERIKA, "subject": SUBJECT})
-    CounterDesk(before).walk_in(OFFICE, ID_CARD, WEDNESDAY, "Erika Mustermann")
-    rotating = cipher(f"{TENANT}={new},{old}")
-    for collection, fields in ENCRYPTED_FIELDS.items():
-        reencrypt_documents(database[collection], TENANT, fields, rotating)
+    walk_in = CounterDesk(before).walk_in(OFFICE, ID_CARD, WEDNESDAY, "Erika Mustermann")
+    database["bookings"].update_one(  # as stored before crypto-shredding: the tenant key
+        {"id": walk_in["id"]}, {"$set": {"contact": before.cipher.tenant_keys.encrypt(
+            TENANT, {"name": "Erika Mustermann"})}})
+    database["key_vault"].delete_many({"owner": f"booking:{walk_in['id']}"})
+
+    rotating = subject_cipher(database, f"{TENANT}={new},{old}")
+    assert rotating.vault.rewrap(TENANT).rewrapped == 1  # Erika's one key
+    moved = [reencrypt_documents(database[collection], TENANT, fields, rotating,
+                                 partial(KEY_OWNERS[collection], database)).moved
+             for collection, fields in ENCRYPTED_FIELDS.items()]
+    assert moved == [1, 0]  # only the older walk-in
+
     after = BookingDesk(database, TENANT, store.settings, now=clock,
-                        cipher=cipher(f"{TENANT}={new}"))  # the old key is gone
+                        cipher=subject_cipher(database, f"{TENANT}={new}"))  # old key gone
     contacts = [after.contact_of(document) for collection in ENCRYPTED_FIELDS
                 for document in database[collection].find()]
     assert sorted(contact["name"] for contact in contacts) == ["Erika Mustermann"] * 3
     with pytest.raises(UndecryptableData):
-        before.contact_of(database["bookings"].find_one())
+        BookingDesk(database, TENANT, cipher=subject_cipher(database, f"{TENANT}={old}")
+                    ).contact_of(database["bookings"].find_one())
 
 
-def cipher(keys):
-    return DataCipher.from_env({"LOKET_DATA_KEYS": keys, "LOKET_INDEX_KEY": "index"})
+def subject_cipher(database, keys):
+    return SubjectCipher.over(database, DataCipher.from_env(
+        {"LOKET_DATA_KEYS": keys, "LOKET_INDEX_KEY": "index"}))
 
 
 def test_the_rpcs_of_a_signed_in_resident_and_of_counter_staff(container_factory,

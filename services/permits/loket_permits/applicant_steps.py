@@ -35,7 +35,7 @@ class ApplicantSteps(CaseSteps):
                 "on_behalf_of": on_behalf_of, "applicant": applicant, "assigned_to": None,
                 "created_at": now, "submitted_at": None, "due_at": None, "decided_at": None,
                 "decision": None, "information_request": None, "history": []}
-        self.cases.insert_one(self.sealer.seal(case))
+        self.cases.insert_one(self.sealer.seal(case, self.sealer.owner(case)))
         return with_overdue(case, now, permit_type["appointment_service"])
 
     def update_draft(self, subject: str, application_id: str,
@@ -49,7 +49,7 @@ class ApplicantSteps(CaseSteps):
         merged = {**case["data"], **checked_data(permit_type, data, "draft")}
         changed = self.cases.update_one(
             {"id": application_id, "state": case["state"]},
-            {"$set": {"data": self.sealer.seal({"data": merged})["data"],
+            {"$set": {"data": self.sealer.seal({"data": merged}, self.sealer.owner(case))["data"],
                       "fee_cents": fee_cents(permit_type["fee"], merged)}})
         if changed.matched_count != 1:
             raise TransitionNotAllowed("The application changed meanwhile.")

@@ -43,13 +43,14 @@ class CaseAttachments(CaseRecords):
         attachment = {"id": str(uuid.uuid4()), "document_id": document_id,
                       "filename": filename, "content_type": detected, "size": len(content),
                       "uploaded_at": self.now()}
+        owner = self.sealer.owner(case)
         with _lost_race_reported(self.database) as session:
             self.files.insert_one({"id": attachment["id"], "application_id": application_id,
-                                   "content": Binary(self.sealer.content(content))},
+                                   "content": Binary(self.sealer.content(content, owner))},
                                   session=session)
-            self._editable_update(subject, application_id,
-                                  {"$push": {"attachments": self.sealer.attachment(attachment)}},
-                                  session)
+            self._editable_update(
+                subject, application_id,
+                {"$push": {"attachments": self.sealer.attachment(attachment, owner)}}, session)
         return attachment
 
     def remove_attachment(self, subject: str, application_id: str, attachment_id: str) -> None:

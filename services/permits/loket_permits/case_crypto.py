@@ -5,46 +5,55 @@ Encrypted (see ``encrypted_fields.py``): the applicant's name, the company appli
 the form answers, the information request's message, every free-text reason in the
 history and the decision, attachment file names and contents. In clear stays what
 queries need: ids, the applicant's pseudonymous subject, type, state, dates, fees.
+Everything is sealed under the applicant's key (their subject; an application without one
+has its own), which the erasure destroys (crypto-shredding, ``loket_common.key_vault``).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from loket_common.crypto import DataCipher
+from loket_common.key_vault import SubjectCipher, owner_of
 
 
 class CaseSeal:
     """Seals and opens one tenant's application documents (and parts of them)."""
 
-    def __init__(self, cipher: DataCipher, tenant: str) -> None:
+    def __init__(self, cipher: SubjectCipher, tenant: str) -> None:
         self.cipher = cipher
         self.tenant = tenant
 
-    def _enc(self, value: Any) -> Any:
-        return None if value is None else self.cipher.encrypt(self.tenant, value)
+    @staticmethod
+    def owner(case: dict[str, Any]) -> str:
+        """Whose key seals ``case``: its applicant's subject, else the application's own."""
+        return owner_of((case.get("applicant") or {}).get("subject"), "application", case["id"])
+
+    def _enc(self, value: Any, owner: str) -> Any:
+        return None if value is None else self.cipher.encrypt(self.tenant, owner, value)
 
     def _dec(self, value: Any) -> Any:
         return self.cipher.decrypt(self.tenant, value) if isinstance(value, str) else value
 
-    def entry(self, entry: dict[str, Any]) -> dict[str, Any]:
+    def entry(self, entry: dict[str, Any], owner: str) -> dict[str, Any]:
         """A history entry with its reason sealed."""
-        return {**entry, "reason": self._enc(entry.get("reason"))}
+        return {**entry, "reason": self._enc(entry.get("reason"), owner)}
 
-    def attachment(self, attachment: dict[str, Any]) -> dict[str, Any]:
+    def attachment(self, attachment: dict[str, Any], owner: str) -> dict[str, Any]:
         """An attachment's metadata with its file name sealed."""
-        return {**attachment, "filename": self._enc(attachment.get("filename"))}
+        return {**attachment, "filename": self._enc(attachment.get("filename"), owner)}
 
-    def content(self, data: bytes) -> bytes:
+    def content(self, data: bytes, owner: str) -> bytes:
         """A file's bytes, sealed."""
-        return self.cipher.encrypt_bytes(self.tenant, data)
+        return self.cipher.encrypt_bytes(self.tenant, owner, data)
 
     def open_content(self, token: bytes) -> bytes:
         """A file's bytes, opened."""
         return self.cipher.decrypt_bytes(self.tenant, bytes(token))
 
-    def seal(self, case: dict[str, Any]) -> dict[str, Any]:
-        """``case`` (whole or a ``$set`` of some of its fields) as stored."""
-        return self._convert(case, self._enc, self.entry, self.attachment)
+    def seal(self, case: dict[str, Any], owner: str) -> dict[str, Any]:
+        """``case`` (whole or a ``$set`` of some of its fields) as stored, ``owner``'s key."""
+        return self._convert(case, lambda value: self._enc(value, owner),
+                             lambda item: self.entry(item, owner),
+                             lambda item: self.attachment(item, owner))
 
     def open(self, stored: dict[str, Any]) -> dict[str, Any]:
         """A stored case (whole or projected) with its personal data decrypted."""

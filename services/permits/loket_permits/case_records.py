@@ -13,9 +13,9 @@ from typing import Any
 from pymongo import DESCENDING
 from pymongo.database import Database
 
-from loket_common.crypto import DataCipher, default_cipher
 from loket_common.data_protection import access_event
 from loket_common.errors import NotFound
+from loket_common.key_vault import SubjectCipher
 from loket_common.mongo import TenantCollection, transaction
 from loket_common.outbox import add_to_outbox
 
@@ -45,12 +45,12 @@ class CaseRecords:
     """The applications of one tenant as applicants and case workers may read them."""
 
     def __init__(self, database: Database, tenant: str, types: TypeCatalogue,
-                 now: Callable[[], datetime] = utcnow, cipher: DataCipher | None = None) -> None:
+                 now: Callable[[], datetime] = utcnow, cipher: SubjectCipher | None = None) -> None:
         self.database = database
         self.tenant = tenant
         self.types = types
         self.now = now
-        self.sealer = CaseSeal(cipher or default_cipher(), tenant)
+        self.sealer = CaseSeal(cipher or SubjectCipher.over(database), tenant)
         self.cases = TenantCollection(database["applications"], tenant)
         self.files = TenantCollection(database["attachment_files"], tenant)
         self.counts = TenantCollection(database["queue_counts"], tenant)
@@ -98,6 +98,8 @@ class CaseRecords:
         now = self.now()
         result = case_queue.page(self.cases, self.counts, query, now,
                                  {"_id": 0, "history": 0, "data": 0})
+        self.sealer.cipher.preload(self.tenant, [(item.get("applicant") or {}).get("name")
+                                                 for item in result["items"]])
         result["items"] = [with_overdue(self.sealer.open(item), now)
                            for item in result["items"]]
         return result

@@ -38,12 +38,13 @@ class CaseSteps(CaseRecords):
                  "action": action or to_state}
         moved = {**case, **changes, "state": to_state, "history": [*case["history"], entry]}
         moves = case_queue.count_moves(case, moved)
+        owner = self.sealer.owner(case)
 
         def step(session: Any) -> None:
             changed = self.cases.update_one(
                 {"id": case["id"], "state": case["state"]},
-                {"$set": {**self.sealer.seal(changes), "state": to_state},
-                 "$push": {"history": self.sealer.entry(entry)}},
+                {"$set": {**self.sealer.seal(changes, owner), "state": to_state},
+                 "$push": {"history": self.sealer.entry(entry, owner)}},
                 session=session)
             if changed.matched_count != 1:
                 raise TransitionNotAllowed("The application changed meanwhile.",

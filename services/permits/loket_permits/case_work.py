@@ -27,7 +27,8 @@ class CaseWork(CaseSteps):
         def step(session: Any) -> None:
             changed = self.cases.update_one({"id": application_id, "state": case["state"]},
                                             {"$set": {"assigned_to": assignee},
-                                             "$push": {"history": self.sealer.entry(entry)}},
+                                             "$push": {"history": self.sealer.entry(
+                                                 entry, self.sealer.owner(case))}},
                                             session=session)
             if changed.matched_count != 1:
                 raise TransitionNotAllowed("The application changed meanwhile.")

@@ -6,9 +6,11 @@ from typing import Any
 
 from pymongo.database import Database
 
+from loket_common.crypto import DataCipher
 from loket_common.data_protection import erase_once
 from loket_common.events import Event
 from loket_common.handlers import ensure_handled_index
+from loket_common.key_vault import KeyVault
 from loket_common.mongo import MongoDatabase, Store
 
 from .case_events import SOURCE
@@ -20,8 +22,9 @@ from .type_catalogue import TypeCatalogue
 class PermitsStore(Store):
     """The tenant's application types and a desk for its applications."""
 
-    def __init__(self, database: Database, types: TypeCatalogue | None = None) -> None:
-        super().__init__(database)
+    def __init__(self, database: Database, types: TypeCatalogue | None = None,
+                 cipher: DataCipher | None = None, vault: KeyVault | None = None) -> None:
+        super().__init__(database, cipher, vault)
         self.types = types or TypeCatalogue.load()
 
     def ensure_indexes(self) -> None:
@@ -68,8 +71,5 @@ class PermitsDatabase(MongoDatabase):
         super().setup()
         self.types = TypeCatalogue.load(self.container.config.get("DEFINITIONS_DIR") or None)
 
-    def start(self) -> None:
-        PermitsStore(self.database, self.types).ensure_indexes()
-
     def get_dependency(self, worker_ctx: Any) -> PermitsStore:
-        return PermitsStore(self.database, self.types)
+        return PermitsStore(self.database, self.types, vault=self.vault)

@@ -4,7 +4,9 @@
 Erasure keeps decided cases for the legal retention, anonymised: type, state, dates,
 fees and the decision's outcome; the applicant's name, subject, answers, reasons and
 files go. Drafts are deleted; open cases are withdrawn first (history action
-``erasure``), so the case workers' queue counters stay exact.
+``erasure``), so the case workers' queue counters stay exact. The applicant's data key is
+destroyed, so what a copy (oplog, backup) still holds no longer opens; what is kept is in
+clear and needs no key.
 """
 from __future__ import annotations
 
@@ -73,6 +75,7 @@ class ResidentData:
             anonymised += 1
         forget_outbox_entries(self.database, self.tenant, subject, session,
                               paths=("subject", "applicant_subject"))
+        self.desk.sealer.cipher.destroy(self.tenant, [subject], session)  # shreds every copy
         return deleted, anonymised
 
 

@@ -9,12 +9,13 @@ from typing import Any
 
 from pymongo.database import Database
 
-from loket_common.crypto import default_cipher
+from loket_common.key_vault import SubjectCipher
 from loket_common.mongo import TenantCollection
 
 from .case_crypto import CaseSeal
 from .case_queue import add_counts, count_cases, rebuild_counts
 
+SYNTHETIC_OWNER = "synthetic"
 STATES = ("submitted", "in_review", "information_requested", "approved", "rejected",
           "withdrawn")
 
@@ -49,10 +50,15 @@ def synthetic_cases(tenant: str, count: int, type_ids: list[str], seed: int = 1,
     return cases
 
 
-def sealed(tenant: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``cases`` as the service stores them: personal data encrypted."""
-    sealer = CaseSeal(default_cipher(), tenant)
-    return [sealer.seal(case) for case in cases]
+def sealed(database: Database, tenant: str,
+           cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``cases`` as the service stores them: personal data encrypted.
+
+    All under one key (owner ``synthetic``): made-up persons need no keys of their own, and
+    a benchmark's seed stays one vault entry.
+    """
+    sealer = CaseSeal(SubjectCipher.over(database), tenant)
+    return [sealer.seal(case, SYNTHETIC_OWNER) for case in cases]
 
 
 def insert_synthetic_cases(database: Database, tenant: str, count: int,
@@ -64,7 +70,7 @@ def insert_synthetic_cases(database: Database, tenant: str, count: int,
     cases = synthetic_cases(tenant, count, type_ids, seed)
     for start in range(0, len(cases), batch):
         TenantCollection(database["applications"], tenant).insert_many(
-            sealed(tenant, cases[start:start + batch]), ordered=False)
+            sealed(database, tenant, cases[start:start + batch]), ordered=False)
     add_counts(database, tenant, count_cases(cases))
     return len(cases)
 

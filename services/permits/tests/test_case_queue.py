@@ -56,7 +56,7 @@ def insert_with_ties(database, tenant, count, seed):
                               hours=rng.randint(0, 3)) for _ in range(count // 4)]
     for case in cases:
         case["due_at"] = rng.choice(dues)
-    database["applications"].insert_many(sealed(tenant, cases))
+    database["applications"].insert_many(sealed(database, tenant, cases))
     case_queue.add_counts(database, tenant, count_cases(cases))
     return cases
 

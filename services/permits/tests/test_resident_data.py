@@ -1,6 +1,7 @@
 """Personal data in permits: encrypted at rest, access logged, exported and erased."""
 import base64
 import json
+from functools import partial
 
 import pytest
 from kombu import Connection
@@ -10,12 +11,13 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from loket_common.crypto import DataCipher, UndecryptableData, new_key
 from loket_common.events import Event
 from loket_common.key_rotation import reencrypt_documents
+from loket_common.key_vault import ShreddedData, SubjectCipher
 from loket_common.testing import database_text, outbox_data, runs_of, wait_for
 from loket_common.topology import event_exchange
 from loket_permits.case_queue import count_cases
 from loket_permits.cases import CaseDesk
 from loket_permits.dependencies import PermitsStore
-from loket_permits.encrypted_fields import ENCRYPTED_FIELDS
+from loket_permits.encrypted_fields import ENCRYPTED_FIELDS, KEY_OWNERS
 from loket_permits.resident_data import ResidentData
 from loket_permits.sealing import seal_plaintext_applications
 from loket_permits.service import PermitsService
@@ -151,9 +153,36 @@ def test_erasure_deletes_drafts_withdraws_open_cases_and_keeps_decisions_anonymi
     assert desk.case(decided["id"])["state"] == "approved"  # still readable for staff
 
 
-def test_key_rotation_reaches_every_encrypted_field(database, clock):
+def test_erasure_destroys_the_applicants_key_so_copies_do_not_open(store, desk, database):
+    decided = application(desk)
+    desk.transition(decided["id"], "in_review", None, WORKER, None)
+    desk.transition(decided["id"], "approved", "Approved after review", WORKER, None)
+    others = application(desk, {"subject": OTHER, "name": "Otto Normal", "language": "en"})
+    copy = {name: list(database[name].find()) for name in ENCRYPTED_FIELDS}  # a backup
+
+    store.erase_subject(Event(source="profile", type="erasure_requested", tenant=TENANT,
+                              data={"request_id": "req-8", "subject": SUBJECT}))
+
+    fresh = CaseDesk(database, TENANT, TYPES, cipher=SubjectCipher.over(database))
+    for stored in copy["applications"]:
+        if stored["id"] == others["id"]:
+            assert fresh.sealer.open(stored)["applicant"]["name"] == "Otto Normal"
+        else:
+            with pytest.raises(ShreddedData):
+                fresh.sealer.open(stored)
+    erika_files = [file for file in copy["attachment_files"]
+                   if file["application_id"] == decided["id"]]
+    with pytest.raises(ShreddedData):
+        fresh.sealer.open_content(erika_files[0]["content"])
+    kept = fresh.case(decided["id"])  # the anonymised case needs no key: nothing sealed left
+    assert (kept["state"], kept["decision"]) == ("approved", {"outcome": "approved",
+                                                              "reason": None})
+
+
+def test_key_rotation_rewraps_the_keys_and_moves_older_values(database, clock):
     old, new = new_key(), new_key()
-    before = CaseDesk(database, TENANT, TYPES, clock, cipher=cipher(f"{TENANT}={old}"))
+    before = CaseDesk(database, TENANT, TYPES, clock,
+                      cipher=subject_cipher(database, f"{TENANT}={old}"))
     case = application(before)
     before.transition(case["id"], "in_review", None, WORKER, None)
     before.transition(case["id"], "information_requested", "Plate unreadable", WORKER,
@@ -161,10 +190,17 @@ def test_key_rotation_reaches_every_encrypted_field(database, clock):
     before.answer(SUBJECT, case["id"], {"licence_plate": "M-AB 1235"}, "New scan")
     before.transition(case["id"], "in_review", None, WORKER, None)
     before.transition(case["id"], "approved", "Approved after review", WORKER, None)
-    rotating = cipher(f"{TENANT}={new},{old}")
-    for collection, fields in ENCRYPTED_FIELDS.items():
-        reencrypt_documents(database[collection], TENANT, fields, rotating)
-    after = CaseDesk(database, TENANT, TYPES, clock, cipher=cipher(f"{TENANT}={new}"))
+    tenant_key = before.sealer.cipher.tenant_keys  # the file as stored before shredding
+    database["attachment_files"].update_one({}, {"$set": {
+        "content": tenant_key.encrypt_bytes(TENANT, PDF)}})
+    rotating = subject_cipher(database, f"{TENANT}={new},{old}")
+    assert rotating.vault.rewrap(TENANT).rewrapped == 1
+    moved = [reencrypt_documents(database[collection], TENANT, fields, rotating,
+                                 partial(KEY_OWNERS[collection], database)).moved
+             for collection, fields in ENCRYPTED_FIELDS.items()]
+    assert moved == [0, 1]
+    after = CaseDesk(database, TENANT, TYPES, clock,
+                     cipher=subject_cipher(database, f"{TENANT}={new}"))
     read = after.own(SUBJECT, case["id"])  # the old key is gone
     assert (read["applicant"]["name"], read["on_behalf_of"], read["data"]["licence_plate"],
             read["decision"]["reason"], read["information_request"]["message"],
@@ -176,11 +212,13 @@ def test_key_rotation_reaches_every_encrypted_field(database, clock):
     content = after.attachment(case["id"], read["attachments"][0]["id"], SUBJECT)
     assert base64.b64decode(content["content_base64"]) == PDF
     with pytest.raises(UndecryptableData):
-        before.own(SUBJECT, case["id"])
+        CaseDesk(database, TENANT, TYPES, clock, cipher=subject_cipher(
+            database, f"{TENANT}={old}")).own(SUBJECT, case["id"])
 
 
-def cipher(keys):
-    return DataCipher.from_env({"LOKET_DATA_KEYS": keys, "LOKET_INDEX_KEY": "index"})
+def subject_cipher(database, keys):
+    return SubjectCipher.over(database, DataCipher.from_env(
+        {"LOKET_DATA_KEYS": keys, "LOKET_INDEX_KEY": "index"}))
 
 
 def test_the_rpcs_log_staff_reads_export_and_erase_through_the_broker(

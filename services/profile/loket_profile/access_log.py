@@ -3,7 +3,8 @@
 
 Entries come from ``staff_view_profile`` here and from other services'
 ``personal_data_accessed`` events. Time, service and the actor's role stay in clear; the
-actor's name and subject, the purpose and the record reference are encrypted (``details``).
+actor's name and subject, the purpose and the record reference are encrypted (``details``)
+under the resident's key.
 """
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 
-from loket_common.crypto import DataCipher
 from loket_common.events import Event
 from loket_common.handlers import handle_once
+from loket_common.key_vault import SubjectCipher
 from loket_common.mongo import TenantCollection
 from loket_common.validation import load
 
@@ -28,7 +29,7 @@ from .schemas import AccessEventSchema
 class AccessLog:
     """The ``access_log`` collection behind domain verbs."""
 
-    def __init__(self, database: Database, cipher: DataCipher) -> None:
+    def __init__(self, database: Database, cipher: SubjectCipher) -> None:
         self.database = database
         self.cipher = cipher
 
@@ -48,7 +49,7 @@ class AccessLog:
                    "purpose": purpose, "record": record}
         self._collection(tenant).insert_one({
             "subject": subject, "at": at or clock.now(), "service": service,
-            "actor_role": actor["role"], "details": self.cipher.encrypt(tenant, details),
+            "actor_role": actor["role"], "details": self.cipher.encrypt(tenant, subject, details),
         }, session=session)
 
     def record_reported(self, event: Event, known: Callable[[str, str], bool]) -> bool:

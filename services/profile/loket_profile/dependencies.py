@@ -59,6 +59,7 @@ class ProfileStore(Store):
                    "access_log": self.access_log.erase(tenant, subject, session)}
         gone, left = self.businesses.erase(tenant, subject, session)
         deleted["businesses"] = gone
+        self.cipher.destroy(tenant, [subject], session)  # shreds every copy of the person
         return deleted, {"businesses": left}
 
 

@@ -20,9 +20,9 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from loket_common.crypto import DataCipher
 from loket_common.events import Event
 from loket_common.handlers import handle_once
+from loket_common.key_vault import SubjectCipher
 from loket_common.mongo import TenantCollection, is_transient, retried_transaction
 from loket_common.outbox import OUTBOX, add_to_outbox
 
@@ -68,7 +68,7 @@ def public(document: dict[str, Any]) -> dict[str, Any]:
 class Erasures:
     """The ``erasure_requests`` collection and the erasure's event flow."""
 
-    def __init__(self, database: Database, cipher: DataCipher) -> None:
+    def __init__(self, database: Database, cipher: SubjectCipher) -> None:
         self.database = database
         self.cipher = cipher
 

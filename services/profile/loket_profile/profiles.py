@@ -4,7 +4,7 @@
 A profile document keeps in clear only the tenant, the pseudonymous subject, language,
 notification channel, timestamps, its version and the names of the fields the resident
 edited; everything else (names, address, contact, trust level) is one encrypted
-sub-document, ``personal``.
+sub-document, ``personal``, sealed under the resident's own key (destroyed at erasure).
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from loket_common.crypto import DataCipher
 from loket_common.events import Event
+from loket_common.key_vault import SubjectCipher
 from loket_common.mongo import TenantCollection, is_transient, transaction
 from loket_common.outbox import add_to_outbox
 from loket_contracts.profile.schemas import ProfileSchema
@@ -35,7 +35,7 @@ WRITE_ATTEMPTS = 5
 class Profiles:
     """The ``profiles`` collection behind domain verbs."""
 
-    def __init__(self, database: Database, cipher: DataCipher) -> None:
+    def __init__(self, database: Database, cipher: SubjectCipher) -> None:
         self.database = database
         self.cipher = cipher
 
@@ -93,7 +93,7 @@ class Profiles:
             "notification_channel": "email" if claims.get("email") else "none",
             "edited": [],
             "created_at": now, "updated_at": now, "last_sign_in_at": now, "version": 1,
-            "personal": self.cipher.encrypt(tenant, personal),
+            "personal": self.cipher.encrypt(tenant, subject, personal),
         }
         event = Event(source=SERVICE, type="profile_created", tenant=tenant,
                       data={"subject": subject, "preferred_language": language})
@@ -126,7 +126,7 @@ class Profiles:
             personal = self.cipher.decrypt(tenant, document["personal"])
             clear = {**document, "edited": list(document.get("edited", []))}
             mutate(clear, personal)
-            clear.update(personal=self.cipher.encrypt(tenant, personal),
+            clear.update(personal=self.cipher.encrypt(tenant, subject, personal),
                          updated_at=clock.now(), version=document["version"] + 1)
             clear.pop("_id")
             written = collection.replace_one(
