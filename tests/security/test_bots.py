@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from ..booking_client import api, hold, solved
+from ..booking_client import api, solved
 
 pytestmark = pytest.mark.e2e
 
@@ -25,12 +25,12 @@ ADDRESS_LIMIT, NETWORK_LIMIT = 3, 10  # RATE_LIMIT_BOOKING_ADDRESS/NETWORK per h
 
 
 class Desk:
-    """A fresh office with an anonymous and an identity-bound service; undone afterwards."""
+    """A fresh office with one service (identity-bound if asked); undone afterwards."""
 
-    def __init__(self, system) -> None:
-        self.system = system
+    def __init__(self, system, identity_required: str | None = None) -> None:
+        self.system, self.identity_required = system, identity_required
         suffix = uuid.uuid4().hex[:8]
-        self.office, self.open, self.bound = f"bots-{suffix}", f"open-{suffix}", f"id-{suffix}"
+        self.office, self.service = f"bots-{suffix}", f"svc-{suffix}"
         self.bookings: list[tuple[str, str, str | None]] = []  # reference, token, its person
         self.holds: list[str] = []
 
@@ -40,23 +40,21 @@ class Desk:
                    headers={"Authorization": f"Bearer {token}", **(headers or {})}, **kwargs)
 
     def create(self) -> None:
-        for service_id, extra in ((self.open, {}), (self.bound, {"identity_required":
-                                                                 "substantial"})):
-            made = self.admin("PUT", f"/services/{service_id}", {"If-None-Match": "*"}, json={
-                "name": TEXT, "description": TEXT, "duration_minutes": 5, "fee_cents": 0,
-                "booking_policy": POLICY, **extra})
-            assert made.status_code == 201, made.text
+        extra = {"identity_required": self.identity_required} if self.identity_required else {}
+        made = self.admin("PUT", f"/services/{self.service}", {"If-None-Match": "*"}, json={
+            "name": TEXT, "description": TEXT, "duration_minutes": 5, "fee_cents": 0,
+            "booking_policy": POLICY, **extra})
+        assert made.status_code == 201, made.text
         made = self.admin("PUT", f"/offices/{self.office}", {"If-None-Match": "*"}, json={
             "name": TEXT, "address": {"street": "Teststr. 1", "postal_code": "1", "city": "X"},
-            "accessibility": TEXT, "timezone": "Europe/Berlin",
-            "service_ids": [self.open, self.bound],
-            "counters": [{"id": "c1", "name": TEXT, "service_ids": [self.open, self.bound]}],
+            "accessibility": TEXT, "timezone": "Europe/Berlin", "service_ids": [self.service],
+            "counters": [{"id": "c1", "name": TEXT, "service_ids": [self.service]}],
             "opening_hours": {day: [["08:00", "18:00"]] for day in EVERY_DAY}})
         assert made.status_code == 201, made.text
 
-    def slots(self, service_id: str, limit: int = 100) -> list[dict]:
+    def slots(self, limit: int = 100) -> list[dict]:
         found = api(self.system, "GET", "/slots", client=ADMIN_CLIENT, params={
-            "service_id": service_id, "office_id": self.office, "limit": limit})
+            "service_id": self.service, "office_id": self.office, "limit": limit})
         assert found.status_code == 200, found.text
         return found.json()
 
@@ -110,8 +108,17 @@ def desk(system):
     made.undo()
 
 
+@pytest.fixture
+def bound_desk(system):
+    """A service that only residents signed in at "substantial" can book."""
+    made = Desk(system, identity_required="substantial")
+    made.create()
+    yield made
+    made.undo()
+
+
 def test_an_address_and_then_its_network_are_refused_after_their_confirmed_bookings(desk):
-    free = iter(desk.slots(desk.open))
+    free = iter(desk.slots())
     first = BOT_NETWORK + "1"
     for _ in range(ADDRESS_LIMIT):
         assert desk.book(next(free), first).status_code == 201
@@ -155,9 +162,11 @@ def test_the_proof_of_work_and_the_wait_rise_with_an_address_s_activity(system):
     assert challenge(system, "192.0.2.11")[0] == base
 
 
-def test_an_identity_bound_service_is_booked_only_signed_in_and_stays_with_its_person(desk):
+def test_an_identity_bound_service_is_booked_only_signed_in_and_stays_with_its_person(
+        bound_desk):
+    desk = bound_desk
     system = desk.system
-    first, second = desk.slots(desk.bound, limit=2)
+    first, second = desk.slots(limit=2)
     client = "203.0.113.20"
     anonymous = desk.held(first, client)
     assert anonymous.status_code == 401, anonymous.text
@@ -201,8 +210,9 @@ def test_an_identity_bound_service_is_booked_only_signed_in_and_stays_with_its_p
     assert entry["name"] == "Anna Schmidt" and entry["identity_required"] == "substantial"
 
 
-def test_the_pages_of_an_identity_bound_service_send_to_the_sign_in(desk):
-    page = requests.get(f"{desk.system.url}/en/appointments/{desk.bound}/", timeout=30,
+def test_the_pages_of_an_identity_bound_service_send_to_the_sign_in(bound_desk):
+    desk = bound_desk
+    page = requests.get(f"{desk.system.url}/en/appointments/{desk.service}/", timeout=30,
                         headers={"X-Forwarded-For": "203.0.113.30"}, allow_redirects=False)
     assert page.status_code == 303
     assert "/sign-in" in page.headers["Location"] and "level=substantial" in page.headers[

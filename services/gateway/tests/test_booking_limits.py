@@ -7,11 +7,13 @@ The appointments service is the conftest's fake; the limits are the defaults
 import pytest
 
 from loket_common.errors import Conflict, LoketError
+from loket_gateway.app import create_app
 from loket_gateway.identity import signed_in
 from loket_gateway.identity.access import Resident
 
 from . import answers
-from .conftest import remote
+from .conftest import FakePool, remote
+from .conftest import test_settings as gateway_settings
 
 API = "/api/v1/tenants/musterstadt"
 HOLD = {"service_id": "passport", "office_id": "rathaus", "start": "2026-12-01T09:00:00+01:00"}
@@ -62,10 +64,15 @@ def test_a_network_gets_ten_confirmed_bookings_an_hour(client, rpc, neighbours):
     assert confirm(client, neighbours[4], 99).status_code == 429
 
 
-def test_exempt_networks_are_not_limited(app, client, rpc):
-    app.extensions["loket_settings"].exempt_networks = "198.51.100.0/24"
+def test_exempt_networks_are_not_limited():
+    app = create_app(gateway_settings(exempt_networks="10.0.0.0/8, 198.51.100.0/24"))
+    pool = FakePool()
+    app.extensions["loket_rpc"] = pool
+    pool.fakes.appointments.confirm_hold.return_value = answers.confirmed()
+    client = app.test_client()
     for number in range(12):
         assert confirm(client, "198.51.100.7", number).status_code == 201
+    assert [challenge(client, "198.51.100.7") for _ in range(12)] == [50_000] * 12
 
 
 def challenge(client, address: str) -> int:

@@ -72,6 +72,13 @@ class OfferedServiceSchema(Schema):
         if data.get("duration_minutes", 0) % UNIT_MINUTES:
             raise ValidationError(f"Must be a multiple of {UNIT_MINUTES}.", "duration_minutes")
 
+    @validates_schema
+    def _bound_bookings_come_first_come(self, data: dict[str, Any], **kwargs: object) -> None:
+        # A lottery entry carries no sign-in level, so its draw could not bind the booking.
+        if (data.get("identity_required")
+                and data.get("booking_policy", {}).get("release_mode") == LOTTERY):
+            raise ValidationError("Not (yet) with release_mode lottery.", "identity_required")
+
 
 class AddressSchema(Schema):
     """A postal address of an office."""
