@@ -83,7 +83,7 @@ class Bot:
         challenge = issued.json()["challenge"]
         self.run.largest_difficulty = max(self.run.largest_difficulty, challenge["maxnumber"])
         started = time.perf_counter()
-        proof = solve(issued.json())
+        proof = solve(challenge)
         self.run.solving_seconds += time.perf_counter() - started
         held = self.call("POST", "/holds", client, json={
             **{key: slot[key] for key in ("service_id", "office_id", "start")},
