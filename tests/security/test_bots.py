@@ -5,13 +5,18 @@ The audit saw one address make 4 anonymous bookings with throwaway emails in 4 s
 here use documentation networks (198.51.100.0/24, 203.0.113.0/24, 192.0.2.0/24), outside
 the test clients' addresses that ``conftest.py`` exempts, so the default limits apply.
 """
+import json
 import uuid
 from datetime import UTC, datetime
+from urllib.parse import urljoin
 
 import pytest
 import requests
 
+from loket_gateway.appointments.anti_bot.proof_of_work import solve
+
 from ..booking_client import api, solved
+from ..forms import hidden_fields
 
 pytestmark = pytest.mark.e2e
 
@@ -210,10 +215,55 @@ def test_an_identity_bound_service_is_booked_only_signed_in_and_stays_with_its_p
     assert entry["name"] == "Anna Schmidt" and entry["identity_required"] == "substantial"
 
 
-def test_the_pages_of_an_identity_bound_service_send_to_the_sign_in(bound_desk):
-    desk = bound_desk
-    page = requests.get(f"{desk.system.url}/en/appointments/{desk.service}/", timeout=30,
-                        headers={"X-Forwarded-For": "203.0.113.30"}, allow_redirects=False)
-    assert page.status_code == 303
-    assert "/sign-in" in page.headers["Location"] and "level=substantial" in page.headers[
+def sign_in_through_the_provider(session, system, location: str, user: str, level: str):
+    """Follow the gateway's sign-in redirect, pick ``user`` at ``level``; where it leads."""
+    page = session.get(urljoin(system.url, location), timeout=30)
+    assert page.url.startswith(system.idp_url + "/authorize"), page.url
+    chosen = session.post(page.url, data={"user": user, "level": level}, timeout=30,
+                          allow_redirects=False)
+    assert chosen.status_code == 302, chosen.text
+    back = session.get(chosen.headers["Location"], timeout=30, allow_redirects=False)
+    assert back.status_code == 303, back.text
+    return back.headers["Location"]
+
+
+def test_the_pages_of_an_identity_bound_service_sign_in_first_and_book_under_that_name(
+        bound_desk):
+    desk, system = bound_desk, bound_desk.system
+    resident = requests.Session()
+    resident.headers["X-Forwarded-For"] = "203.0.113.30"
+    slots_url = f"{system.url}/en/appointments/{desk.service}/"
+    gate = resident.get(slots_url, timeout=30, allow_redirects=False)
+    assert gate.status_code == 303
+    assert "/sign-in" in gate.headers["Location"] and "level=substantial" in gate.headers[
         "Location"]
+    back = sign_in_through_the_provider(resident, system, gate.headers["Location"], "anna",
+                                        "substantial")
+    assert urljoin(system.url, back) == slots_url
+
+    slot = desk.slots(limit=1)[0]
+    fields = hidden_fields(resident.get(slots_url, timeout=30).text,
+                           f"/appointments/{desk.service}/")
+    fields |= {"slot": f"{slot['office_id']}|{slot['start']}",
+               "pow_solution": solve(json.loads(fields["pow_challenge"])["challenge"])}
+    held = resident.post(slots_url, data=fields, timeout=30, allow_redirects=False)
+    assert held.status_code == 303, held.text
+    contact_url = urljoin(slots_url, held.headers["Location"])
+    contact = resident.get(contact_url, timeout=30)
+    assert "Anna Schmidt" in contact.text and "the name must match it" in contact.text
+    assert 'name="name"' not in contact.text  # not asked: the sign-in's name
+    booked = resident.post(contact_url, timeout=30, allow_redirects=False, data={
+        **hidden_fields(contact.text, contact_url.removeprefix(system.url)),
+        "name": "Typed Buyer", "email": "anna@example.org", "language": "en"})
+    assert booked.status_code == 303, booked.text
+    manage = resident.get(urljoin(contact_url, booked.headers["Location"]), timeout=30)
+    assert "This appointment is bound to you" in manage.text
+    reference = manage.url.split("/bookings/")[1].split("?")[0]
+    token = manage.url.split("token=")[1].split("&")[0]
+    desk.bookings.append((reference, token, "anna"))
+
+    # The manage link opened by anyone else moves nothing: the sign-in comes first.
+    stranger = requests.get(f"{system.url}/en/appointments/bookings/{reference}/reschedule",
+                            params={"token": token}, timeout=30, allow_redirects=False,
+                            headers={"X-Forwarded-For": "203.0.113.31"})
+    assert stranger.status_code == 303 and "/sign-in" in stranger.headers["Location"]
