@@ -8,6 +8,8 @@ from marshmallow import Schema, fields, validate
 
 LANGUAGES = ("de", "en")
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# eIDAS levels of assurance of a resident's sign-in, lowest first.
+TRUST_LEVELS = ("low", "substantial", "high")
 
 
 def why(de: str, en: str) -> dict[str, Any]:

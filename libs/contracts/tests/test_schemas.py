@@ -1,6 +1,8 @@
 """The contract's schemas: what services dump, the gateway can dump again unchanged."""
 from datetime import UTC, date, datetime
 
+import pytest
+
 from loket_contracts.appointments.lottery import (
     EntryFormSchema,
     EntryRequestSchema,
@@ -95,3 +97,25 @@ def test_a_dumped_case_page_dumps_to_itself():
     assert "applicant" not in dumped["items"][0]
     assert CasePageSchema().dump(dumped) == dumped
     assert CasePageSchema().dump({"next": None}) == {"next": None}  # not dict.items
+
+
+def test_a_service_may_require_a_sign_in_level_but_not_with_a_lottery():
+    from marshmallow import ValidationError
+
+    from loket_contracts.appointments.catalogue import OfferedServiceSchema
+    from loket_contracts.appointments.schemas import BookingContactSchema
+
+    text = {"de": "T", "en": "T"}
+    service = {"id": "passport", "name": text, "description": text, "duration_minutes": 15,
+               "fee_cents": 0}
+    assert OfferedServiceSchema().load(service)["identity_required"] is None
+    assert OfferedServiceSchema().load({**service, "identity_required": "high"})[
+        "identity_required"] == "high"
+    for wrong in ({"identity_required": "very"},
+                  {"identity_required": "low", "booking_policy": {"release_mode": "lottery"}}):
+        with pytest.raises(ValidationError) as invalid:
+            OfferedServiceSchema().load({**service, **wrong})
+        assert "identity_required" in invalid.value.messages
+    # The sign-in's level and name reach the service only through the gateway's contact.
+    assert {"trust_level", "identity_name"} <= set(BookingContactSchema().fields)
+    assert "identity_name" not in ContactFormSchema().fields

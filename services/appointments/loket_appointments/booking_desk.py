@@ -39,6 +39,7 @@ from .exceptions import (
     TooManyHolds,
 )
 from .hold_quota import HoldQuota, ensure_quota_indexes
+from .identity_binding import bound_contact
 from .ledger import SlotLedger
 
 log = get_logger(__name__)
@@ -117,10 +118,12 @@ class BookingDesk:
 
     def hold(self, office: dict[str, Any], service: dict[str, Any], start: datetime,
              client_key: str, challenge_id: str | None,
-             undrawn: Collection[date] = ()) -> dict[str, Any]:
+             undrawn: Collection[date] = (),
+             binding: dict[str, Any] | None = None) -> dict[str, Any]:
         """Hold a slot for a few minutes; raise :class:`SlotTaken` when nobody can serve it.
 
-        ``undrawn`` days await their lottery draw and cannot be held.
+        ``undrawn`` days await their lottery draw and cannot be held. ``binding`` (subject
+        and level, :func:`.identity_binding.holder_binding`) binds the hold to its person.
         """
         now, hold_id = self.now(), str(uuid.uuid4())
         expires_at = now + timedelta(seconds=self.settings.hold_seconds)
@@ -134,7 +137,7 @@ class BookingDesk:
             booking = self.claim_slot(office, service, start, now, undrawn=undrawn,
                                       claim_id=hold_id)
             booking.update(state="held", client_key=client_key, reference=new_reference(),
-                           expires_at=expires_at)
+                           expires_at=expires_at, **(binding or {}))
             self.bookings.insert_one(booking)
         except BaseException:
             self.quota.give_back(client_key, hold_id)
@@ -142,20 +145,27 @@ class BookingDesk:
         return booking
 
     def confirm(self, hold_id: str, contact: dict[str, Any],
-                max_active: Callable[[str], int],
-                subject: str | None = None) -> tuple[dict[str, Any], str]:
+                max_active: Callable[[str], int], subject: str | None = None,
+                signed_in: dict[str, Any] | None = None) -> tuple[dict[str, Any], str]:
         """Turn a hold into a booking; return it and its secret manage token.
 
         ``max_active(service_id)`` is how many active bookings of the service one
         person may have (the service's booking policy). ``subject``: the signed-in
-        resident's pseudonym, if any (kept in clear, for their list, export and erasure).
+        resident's pseudonym, if any (kept in clear, for their list, export and erasure);
+        ``signed_in``: their sign-in's ``trust_level`` and ``name``, which a bound hold
+        needs (its booking is named as signed in).
         """
         now = self.now()
         held = self.bookings.find_one({"id": hold_id})
         if held is None:
             raise NotFound("No such hold.")
+        if held.get("identity_required"):
+            signed_in = signed_in or {}
+            contact = bound_contact(held, contact, subject, signed_in.get("trust_level"),
+                                    signed_in.get("name"))
         limit = max_active(held["service_id"])
-        changes, token = self.confirmation(contact, held["start"], subject, hold_id)
+        changes, token = self.confirmation(contact, held["start"], subject, hold_id,
+                                           bound=bool(held.get("identity_required")))
         with transaction(self.database) as session:
             confirmed = self.bookings.update_one(
                 {"id": hold_id, "state": "held", "expires_at": {"$gt": now}},
@@ -179,14 +189,17 @@ class BookingDesk:
         return held
 
     def confirmation(self, contact: dict[str, Any], start: datetime, subject: str | None,
-                     booking_id: str) -> tuple[dict[str, Any], str]:
+                     booking_id: str, bound: bool = False) -> tuple[dict[str, Any], str]:
         """What makes a claimed slot a booking of ``contact``, and its new manage token.
 
         The contact is stored encrypted under the resident's key (``subject``, a pseudonym
-        kept in clear only if given) or else the booking's own (``booking_id``).
+        kept in clear only if given) or else the booking's own (``booking_id``). A ``bound``
+        booking counts against its person (the subject), not an email address, so more
+        addresses buy no more bookings.
         """
         token = secrets.token_urlsafe(24)
-        person_key = self.person_key(contact["email"])
+        person_key = (self.cipher.blind_index(self.tenant, f"subject|{subject}")
+                      if bound and subject else self.person_key(contact["email"]))
         self._ensure_person(person_key)
         owner = owner_of(subject, "booking", booking_id)
         changes = {"state": "booked", "confirmed_at": self.now(),

@@ -11,8 +11,9 @@ from loket_common.outbox import OutboxRelay
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
 from loket_contracts.appointments.schemas import (
+    BookingContactSchema,
     BookingSchema,
-    ContactSchema,
+    HolderSchema,
     HoldRequestSchema,
     SearchSchema,
     SlotSchema,
@@ -21,6 +22,7 @@ from loket_contracts.appointments.schemas import (
 from .availability import search_days
 from .booking_desk import utcnow
 from .dependencies import AppointmentsStore
+from .identity_binding import check_same_person, holder_binding
 from .slot_search import earliest_slots
 
 booking_out = BookingSchema()
@@ -52,17 +54,23 @@ class BookingRpc:
 
     @rpc
     def hold_slot(self, tenant: str, request: dict[str, Any], client_key: str,
-                  challenge_id: str | None) -> dict[str, Any]:
-        """Hold a slot for a few minutes (the gateway checked the proof of work)."""
+                  challenge_id: str | None,
+                  holder: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Hold a slot for a few minutes (the gateway checked the proof of work).
+
+        ``holder``: the signed-in resident, which a service with ``identity_required`` needs.
+        """
         tenant = checked_tenant(tenant)
         wanted = load(HoldRequestSchema(), request)
         office = self.store.office(tenant, wanted["office_id"])
         service = self.store.service(tenant, wanted["service_id"])
         if service["id"] not in office["service_ids"]:
             raise NotFound("This office does not offer this service.")
+        binding = holder_binding(service, _holder(holder))
         held = self.store.desk(tenant).hold(office, service, wanted["start"], str(client_key),
                                             challenge_id,
-                                            self.store.lottery(tenant).undrawn_days(service))
+                                            self.store.lottery(tenant).undrawn_days(service),
+                                            binding=binding)
         return {"hold_id": held["id"], **booking_out.dump(held)}
 
     @rpc
@@ -81,11 +89,12 @@ class BookingRpc:
     def confirm_hold(self, tenant: str, hold_id: str, contact: dict[str, Any]) -> dict[str, Any]:
         """Book the held slot with the contact data; answer with the reference and secret."""
         tenant = checked_tenant(tenant)
-        data = load(ContactSchema(), contact)
+        data = load(BookingContactSchema(), contact)
         subject = data.pop("subject", None)
+        signed_in = {"trust_level": data.pop("trust_level"), "name": data.pop("identity_name")}
         booking, token = self.store.desk(tenant).confirm(
             str(hold_id), data, lambda service_id: self.store.service(tenant, service_id)[
-                "booking_policy"]["max_active_bookings_per_person"], subject)
+                "booking_policy"]["max_active_bookings_per_person"], subject, signed_in)
         self.relay.nudge()
         return {"booking": booking_out.dump(booking), "manage_token": token}
 
@@ -98,20 +107,31 @@ class BookingRpc:
                                 .by_manage_token(reference, token))
 
     @rpc
-    def cancel_booking(self, tenant: str, reference: str, token: str) -> dict[str, Any]:
-        """Cancel through the manage link; the slot is free again at once."""
+    def cancel_booking(self, tenant: str, reference: str, token: str,
+                       holder: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Cancel through the manage link; the slot is free again at once.
+
+        A booking bound to its person also needs that person signed in (``holder``).
+        """
         desk = self.store.desk(checked_tenant(tenant))
-        cancelled = desk.cancel(desk.by_manage_token(reference, token))
+        booking = desk.by_manage_token(reference, token)
+        check_same_person(booking, _holder(holder))
+        cancelled = desk.cancel(booking)
         self.relay.nudge()
         return booking_out.dump(cancelled)
 
     @rpc
     def reschedule_booking(self, tenant: str, reference: str, token: str,
-                           request: dict[str, Any]) -> dict[str, Any]:
-        """Move a booking to another slot of the same service through the manage link."""
+                           request: dict[str, Any],
+                           holder: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Move a booking to another slot of the same service through the manage link.
+
+        A bound booking needs its person (``holder``) and stays theirs.
+        """
         tenant = checked_tenant(tenant)
         desk = self.store.desk(tenant)
         booking = desk.by_manage_token(reference, token)
+        check_same_person(booking, _holder(holder))
         wanted = load(HoldRequestSchema(), {**request, "service_id": booking["service_id"]})
         office = self.store.office(tenant, wanted["office_id"])
         service = self.store.service(tenant, booking["service_id"])
@@ -137,3 +157,8 @@ class BookingRpc:
                                                         "accessibility", "timezone")},
                 "service": {key: service[key] for key in (
                     "id", "name", "duration_minutes", "fee_cents", "required_documents")}}
+
+
+def _holder(holder: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The signed-in resident the gateway names (checked), or None for anonymous."""
+    return None if holder is None else load(HolderSchema(), holder)

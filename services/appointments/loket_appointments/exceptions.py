@@ -61,3 +61,21 @@ class BookingsAffected(Conflict):
     """The change would strand confirmed future bookings; ``affected_bookings`` says how many."""
 
     status, code, title = 409, "bookings_affected", "Confirmed bookings would be stranded"
+
+
+class IdentityRequired(LoketError):
+    """The service can be booked only signed in (``required_level`` names the trust level)."""
+
+    status, code, title = 401, "identity_required", "Sign-in required"
+
+
+class TrustLevelTooLow(LoketError):
+    """The sign-in's trust level is below the service's ``identity_required``."""
+
+    status, code, title = 403, "trust_level_too_low", "Higher trust level needed"
+
+
+class NotTransferable(LoketError):
+    """A booking bound to a person is moved or cancelled only by that person."""
+
+    status, code, title = 403, "booking_not_transferable", "Booking bound to its person"

@@ -23,7 +23,7 @@ SERVICE_FORM = {
     "documents-de": ["Foto\n\nAlter Pass"], "documents-en": ["Photo\nOld passport\n"],
     "release_days_ahead": ["14"], "release_time": ["07:30"], "min_lead_minutes": ["60"],
     "max_active_bookings_per_person": ["1"], "release_mode": ["lottery"],
-    "lottery_window_minutes": ["30"],
+    "lottery_window_minutes": ["30"], "identity_required": ["substantial"],
 }
 TEXT = {"de": "Text", "en": "Text"}
 
@@ -38,9 +38,16 @@ def test_a_service_form_becomes_the_api_body_and_back():
                                {"de": "Alter Pass", "en": "Old passport"}],
         "booking_policy": {"release_days_ahead": 14, "release_time": "07:30",
                            "min_lead_minutes": 60, "max_active_bookings_per_person": 1,
-                           "release_mode": "lottery", "lottery_window_minutes": 30}}
+                           "release_mode": "lottery", "lottery_window_minutes": 30},
+        "identity_required": "substantial"}
     again = service_body(service_form(body))
     assert again == body
+
+
+def test_a_service_without_a_required_sign_in_books_anonymously():
+    body = service_body({**SERVICE_FORM, "identity_required": [""]})
+    assert body["identity_required"] is None
+    assert service_form(body)["identity_required"] == [""]
 
 
 @pytest.mark.parametrize(("changes", "names"), [

@@ -43,8 +43,9 @@ def test_a_booking_with_a_token_is_the_residents(client, rpc, anna):
     response = client.post(API + "/holds/h1/confirmation", json=CONTACT,
                            headers={"Authorization": "Bearer anna-token"})
     assert response.status_code == 201
-    rpc.confirm_hold.assert_called_once_with("musterstadt", "h1",
-                                             {**CONTACT, "subject": ANNA.subject})
+    rpc.confirm_hold.assert_called_once_with("musterstadt", "h1", {
+        **CONTACT, "subject": ANNA.subject, "trust_level": "substantial",
+        "identity_name": "Anna Schmidt"})
 
 
 def test_a_subject_in_the_body_is_refused(client, services, rpc):

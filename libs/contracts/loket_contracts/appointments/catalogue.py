@@ -13,7 +13,7 @@ from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from ..common import SLUG, Instant, TextSchema
+from ..common import SLUG, TRUST_LEVELS, Instant, TextSchema
 
 # Time is cut into units of this many minutes (durations, slots, the ledger).
 UNIT_MINUTES = 5
@@ -60,11 +60,24 @@ class OfferedServiceSchema(Schema):
     required_documents = fields.List(fields.Nested(TextSchema), load_default=list)
     booking_policy = fields.Nested(BookingPolicySchema, load_default=lambda: BookingPolicySchema()
                                    .load({}))
+    identity_required = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(TRUST_LEVELS), metadata={
+            "description": "For scarce services: the eIDAS trust level (low, substantial, "
+                           "high) a resident must sign in with to hold and book; the booking "
+                           "is bound to that person (name from the sign-in, moved or "
+                           "cancelled only by them). Omit or null: anonymous booking."})
 
     @validates_schema
     def _duration_on_the_grid(self, data: dict[str, Any], **kwargs: object) -> None:
         if data.get("duration_minutes", 0) % UNIT_MINUTES:
             raise ValidationError(f"Must be a multiple of {UNIT_MINUTES}.", "duration_minutes")
+
+    @validates_schema
+    def _bound_bookings_come_first_come(self, data: dict[str, Any], **kwargs: object) -> None:
+        # A lottery entry carries no sign-in level, so its draw could not bind the booking.
+        if (data.get("identity_required")
+                and data.get("booking_policy", {}).get("release_mode") == LOTTERY):
+            raise ValidationError("Not (yet) with release_mode lottery.", "identity_required")
 
 
 class AddressSchema(Schema):

@@ -24,8 +24,9 @@ class AppointmentsRpc(Protocol):
         """``query``: ``SearchSchema``; answer ``SlotSchema`` (many)."""
 
     def hold_slot(self, tenant: str, request: dict[str, Any], client_key: str,
-                  challenge_id: str | None) -> dict[str, Any]:
-        """``request``: ``HoldRequestSchema``; answer ``HoldSchema``."""
+                  challenge_id: str | None,
+                  holder: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``request``: ``HoldRequestSchema``, ``holder``: ``HolderSchema``; ``HoldSchema``."""
 
     def release_hold(self, tenant: str, hold_id: str) -> None:
         """Let a hold go."""
@@ -34,17 +35,19 @@ class AppointmentsRpc(Protocol):
         """``HoldDetailsSchema``."""
 
     def confirm_hold(self, tenant: str, hold_id: str, contact: dict[str, Any]) -> dict[str, Any]:
-        """``contact``: ``ContactSchema``; answer ``ConfirmedSchema``."""
+        """``contact``: ``BookingContactSchema``; answer ``ConfirmedSchema``."""
 
     def get_booking(self, tenant: str, reference: str, token: str) -> dict[str, Any]:
         """``BookingSchema``."""
 
-    def cancel_booking(self, tenant: str, reference: str, token: str) -> dict[str, Any]:
-        """``BookingSchema``."""
+    def cancel_booking(self, tenant: str, reference: str, token: str,
+                       holder: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``holder``: ``HolderSchema`` (a bound booking's person); ``BookingSchema``."""
 
     def reschedule_booking(self, tenant: str, reference: str, token: str,
-                           request: dict[str, Any]) -> dict[str, Any]:
-        """``request``: ``office_id``, ``start`` (``HoldRequestSchema``); ``BookingSchema``."""
+                           request: dict[str, Any],
+                           holder: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``request``: ``office_id``, ``start``; ``holder`` as cancelling; ``BookingSchema``."""
 
     def booking_details(self, tenant: str, reference: str, token: str) -> dict[str, Any]:
         """``BookingDetailsSchema``."""

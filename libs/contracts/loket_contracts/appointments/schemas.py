@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..common import SLUG, Instant, why
+from ..common import SLUG, TRUST_LEVELS, Instant, why
 from .catalogue import ActorSchema, OfferedServiceSchema, OfficeSchema
 
 # The earliest slots a search answers with unless it asks for more (a page of choices).
@@ -72,6 +72,27 @@ class ContactSchema(ContactFormSchema):
         r"^r-[0-9a-f]{32}$", error="Not a resident subject."))
 
 
+class BookingContactSchema(ContactSchema):
+    """The contact data ``confirm_hold`` loads: with the sign-in's level and name, if any.
+
+    Set by the gateway from the resident's sign-in (never asked for); a service that
+    requires an identity books under ``identity_name``, not the typed name.
+    """
+
+    trust_level = fields.String(load_default=None, allow_none=True,
+                                validate=validate.OneOf(TRUST_LEVELS))
+    identity_name = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Length(max=200))
+
+
+class HolderSchema(Schema):
+    """The signed-in resident who holds, moves or cancels (``hold_slot``, the manage link)."""
+
+    subject = fields.String(required=True, validate=validate.Regexp(
+        r"^r-[0-9a-f]{32}$", error="Not a resident subject."))
+    trust_level = fields.String(required=True, validate=validate.OneOf(TRUST_LEVELS))
+
+
 class BookingSchema(Schema):
     """A booking (or hold) as its holder sees it (the manage page, the API)."""
 
@@ -84,6 +105,10 @@ class BookingSchema(Schema):
     end = Instant()
     expires_at = Instant(allow_none=True)
     language = fields.String(allow_none=True)
+    identity_required = fields.String(allow_none=True, metadata={
+        "description": "Set when the booking is bound to the signed-in person (the trust "
+                       "level its service required): their name from the sign-in must match "
+                       "the ID at the counter; only they can move or cancel it."})
 
 
 class HoldSchema(BookingSchema):
@@ -106,7 +131,8 @@ class BookingDetailsSchema(BookingSchema):
     office = fields.Nested(OfficeSchema, only=("id", "name", "address", "accessibility",
                                                "timezone"))
     service = fields.Nested(OfferedServiceSchema, only=(
-        "id", "name", "duration_minutes", "fee_cents", "required_documents"))
+        "id", "name", "duration_minutes", "fee_cents", "required_documents",
+        "identity_required"))
 
 
 class HoldDetailsSchema(BookingDetailsSchema, HoldSchema):

@@ -16,6 +16,8 @@ from loket_contracts.appointments.catalogue import OfficeWithServicesSchema
 from ..core.api_helpers import api_blueprint, request_secret
 from ..core.errors import NoFreeSlot
 from ..core.rate_limits import (
+    BOOKING_ADDRESS_LIMIT,
+    BOOKING_NETWORK_LIMIT,
     BOOKING_PERSON_LIMIT,
     CHALLENGE_LIMIT,
     HOLD_LIMIT,
@@ -25,9 +27,18 @@ from ..core.rate_limits import (
 )
 from ..core.rpc import services
 from ..identity.access import current_actor, require_role
-from ..identity.signed_in import api_resident_if_sent, with_subject
+from ..identity.signed_in import api_resident_if_sent, holder_of, with_identity
 from . import schemas
-from .anti_bot.hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
+from .anti_bot.hold_guard import (
+    client_key,
+    confirmed,
+    exempt_client,
+    network_key,
+    new_hold_challenge,
+    person_key,
+    proven_challenge_id,
+    record_activity,
+)
 from .ics import booking_to_ics
 
 blueprint = api_blueprint("appointments", __name__,
@@ -101,19 +112,28 @@ def new_challenge(tenant: str) -> Any:
 
 @blueprint.route("/tenants/<tenant>/holds", methods=["POST"],
                  summary="Hold a slot for a few minutes",
-                 refuses={403: "No valid proof of work, or it was used before",
+                 refuses={401: "The service needs a sign-in (identity_required), or the "
+                               "access token is not valid",
+                          403: "No valid proof of work, or it was used before; or the "
+                               "sign-in's trust level is too low for the service",
                           409: "The slot is taken",
                           429: "Too many holds from this address"})
 @blueprint.response(201, contract.HoldSchema, description="Held; confirm before expires_at")
 @limit_address(HOLD_LIMIT, scope="hold")
 @blueprint.arguments(schemas.HoldWithProofSchema)
 def hold_slot(body: dict[str, Any], tenant: str) -> Any:
-    """Place a hold (the slot's units are claimed atomically)."""
+    """Place a hold (the slot's units are claimed atomically).
+
+    A service with ``identity_required`` is held only with a resident's access token at
+    that trust level (401 ``identity_required``, 403 ``trust_level_too_low``).
+    """
+    holder = holder_of(api_resident_if_sent(tenant))
     challenge_id = proven_challenge_id(_registry(tenant), body.get("pow_solution"),
                                        body.get("pow_token"))
     wanted = _jsonable({key: body[key] for key in ("service_id", "office_id", "start")})
     with services() as rpc:
-        return rpc.appointments.hold_slot(tenant, wanted, client_key(tenant), challenge_id), 201
+        return rpc.appointments.hold_slot(tenant, wanted, client_key(tenant), challenge_id,
+                                          holder), 201
 
 
 @blueprint.route("/tenants/<tenant>/holds/<hold_id>", methods=["DELETE"],
@@ -128,24 +148,31 @@ def release_hold(tenant: str, hold_id: str) -> Any:
 
 @blueprint.route("/tenants/<tenant>/holds/<hold_id>/confirmation", methods=["POST"],
                  summary="Confirm a hold with the contact data",
-                 refuses={401: "An access token was sent but is not valid",
+                 refuses={401: "An access token was sent but is not valid, or the service "
+                               "needs one (identity_required)",
+                          403: "Another person's hold, or the trust level is too low",
                           409: "The hold expired or the booking limit is reached",
-                          429: "Too many bookings for this person"})
+                          429: "Too many bookings for this person, address or network"})
 @blueprint.response(201, schemas.ConfirmedWithLinksSchema,
                     description="Booked; keep the manage link")
 @limit_person(person_key, BOOKING_PERSON_LIMIT, scope="booking-person")
+@limit_address(BOOKING_ADDRESS_LIMIT, scope="booking-address", deduct_when=confirmed,
+               exempt_when=exempt_client)
+@limit_person(network_key, BOOKING_NETWORK_LIMIT, scope="booking-network",
+              deduct_when=confirmed, exempt_when=exempt_client)
 @blueprint.arguments(contract.ContactFormSchema)
 def confirm_hold(contact: dict[str, Any], tenant: str, hold_id: str) -> Any:
-    """Turn a hold into a booking."""
+    """Turn a hold into a booking (bound to the signed-in person if the service says so)."""
     resident = api_resident_if_sent(tenant)  # signed in: the booking is theirs
     with services() as rpc:
-        confirmed = rpc.appointments.confirm_hold(tenant, hold_id,
-                                                  with_subject(contact, resident))
-    reference, token = confirmed["booking"]["reference"], confirmed["manage_token"]
-    confirmed["manage_url"] = _manage_url(tenant, reference, token, contact["language"])
-    confirmed["calendar_url"] = url_for("appointments.booking_calendar", tenant=tenant,
-                                        reference=reference, token=token, _external=True)
-    return confirmed, 201
+        booked = rpc.appointments.confirm_hold(tenant, hold_id,
+                                               with_identity(contact, resident))
+    record_activity(_registry(tenant))
+    reference, token = booked["booking"]["reference"], booked["manage_token"]
+    booked["manage_url"] = _manage_url(tenant, reference, token, contact["language"])
+    booked["calendar_url"] = url_for("appointments.booking_calendar", tenant=tenant,
+                                     reference=reference, token=token, _external=True)
+    return booked, 201
 
 
 @blueprint.route("/tenants/<tenant>/bookings/<reference>", methods=["GET"],
@@ -158,23 +185,30 @@ def get_booking(tenant: str, reference: str) -> Any:
 
 
 @blueprint.route("/tenants/<tenant>/bookings/<reference>", methods=["DELETE"],
-                 summary="Cancel my booking", security="manageToken")
+                 summary="Cancel my booking", security="manageToken",
+                 refuses={401: "The booking is bound to its person: send their access token",
+                          403: "The booking is bound to another person"})
 @blueprint.response(200, contract.BookingSchema, description="Cancelled")
 def cancel_booking(tenant: str, reference: str) -> Any:
-    """Cancel; the slot is free again at once."""
+    """Cancel; the slot is free again at once (a bound booking: only by its person)."""
+    holder = holder_of(api_resident_if_sent(tenant))
     with services() as rpc:
-        return rpc.appointments.cancel_booking(tenant, reference, _manage_token())
+        return rpc.appointments.cancel_booking(tenant, reference, _manage_token(), holder)
 
 
 @blueprint.route("/tenants/<tenant>/bookings/<reference>/reschedule", methods=["POST"],
                  summary="Move my booking to another slot", security="manageToken",
-                 refuses={409: "The new slot is taken"})
+                 refuses={401: "The booking is bound to its person: send their access token",
+                          403: "The booking is bound to another person",
+                          409: "The new slot is taken"})
 @blueprint.response(200, contract.BookingSchema, description="Moved")
 @blueprint.arguments(schemas.RescheduleSchema)
 def reschedule_booking(body: dict[str, Any], tenant: str, reference: str) -> Any:
-    """The new slot is taken before the old one is freed."""
+    """The new slot is taken before the old one is freed (a bound booking stays bound)."""
+    holder = holder_of(api_resident_if_sent(tenant))
     with services() as rpc:
-        return rpc.appointments.reschedule_booking(tenant, reference, _manage_token(), body)
+        return rpc.appointments.reschedule_booking(tenant, reference, _manage_token(), body,
+                                                   holder)
 
 
 @blueprint.route("/tenants/<tenant>/bookings/<reference>/calendar.ics", methods=["GET"],

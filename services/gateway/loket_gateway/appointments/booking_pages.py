@@ -29,6 +29,8 @@ from ..core.page_helpers import (
 )
 from ..core.pages import pages_blueprint
 from ..core.rate_limits import (
+    BOOKING_ADDRESS_LIMIT,
+    BOOKING_NETWORK_LIMIT,
     BOOKING_PERSON_LIMIT,
     HOLD_LIMIT,
     SEARCH_LIMIT,
@@ -36,9 +38,19 @@ from ..core.rate_limits import (
     limit_person,
 )
 from ..identity.access import page_resident
-from ..identity.signed_in import prefilled_contact, with_subject
+from ..identity.signed_in import holder_of, prefilled_contact, with_identity
 from ..lottery.pages import lottery_release
-from .anti_bot.hold_guard import client_key, new_hold_challenge, person_key, proven_challenge_id
+from .anti_bot.hold_guard import (
+    client_key,
+    confirmed,
+    exempt_client,
+    network_key,
+    new_hold_challenge,
+    person_key,
+    proven_challenge_id,
+    record_activity,
+)
+from .bound_pages import SIGN_IN_CODES, needs_sign_in, sign_in_redirect, signed_in_enough
 
 blueprint = pages_blueprint("booking", __name__)
 
@@ -80,6 +92,10 @@ def _render_slots(service_id: str, *, action: str, error: PageError | None = Non
                   token: str = "", reference: str = ""):
     offices, catalogue = offices_and_services()
     service = service_or_404(catalogue, service_id)
+    if action == "hold":  # bound services: signed in at their level before a time is shown
+        gate = needs_sign_in(service.get("identity_required"), _slots_path(service_id))
+        if gate is not None:
+            return gate
     office_id = request.values.get("office") or None
     by_id = {office["id"]: office for office in offices}
     if office_id and office_id not in by_id:
@@ -95,6 +111,10 @@ def _render_slots(service_id: str, *, action: str, error: PageError | None = Non
         challenge=challenge, challenge_json=json.dumps(challenge) if challenge else "",
         chosen=chosen, heading=heading, token=token, reference=reference,
         release=lottery_release(service) if action == "hold" else None), status
+
+
+def _slots_path(service_id: str) -> str:
+    return url_for("booking.appointment_slots", service_id=service_id)
 
 
 @blueprint.get("/<lang>/appointments/")
@@ -130,11 +150,14 @@ def hold_appointment(service_id: str):
         with services() as rpc:
             held = rpc.appointments.hold_slot(
                 g.tenant.id, {"service_id": service_id, "office_id": office_id,
-                              "start": start}, client_key(g.tenant.id), challenge_id)
+                              "start": start}, client_key(g.tenant.id), challenge_id,
+                holder_of(page_resident()))
     except PageError as error:
         return _render_slots(service_id, action="hold", error=error)
     except Exception as error:  # noqa: BLE001 (every failure becomes a message on the page)
         failed = page_error(error)
+        if failed.code in SIGN_IN_CODES:
+            return sign_in_redirect(failed.body["required_level"], _slots_path(service_id))
         wait = failed.body.get("wait_seconds")
         if wait:  # the no-JS path, sent too early: keep the same check and the choice
             challenge = json.loads(request.form.get("pow_challenge") or "null")
@@ -155,13 +178,19 @@ def contact_details(hold_id: str):
         held = _hold_or_error(hold_id)
     except Exception as error:  # noqa: BLE001
         return _expired(page_error(error))
-    return _render_contact(held, prefilled_contact(page_resident()), None)
+    gate = needs_sign_in(held.get("identity_required"), request.path)
+    return gate or _render_contact(held, prefilled_contact(page_resident()), None)
 
 
 def _render_contact(held: dict, values: dict, error: PageError | None):
     fields = ContactFormSchema().fields
+    bound = signed_in_enough(held.get("identity_required")) if held.get(
+        "identity_required") else None
+    if bound is not None:  # the name is the sign-in's, shown, not asked
+        values = {**values, "name": bound.name}
     return render_template("appointments/contact.html", held=held, values=values, error=error,
-                           fields=fields, status=error.status if error else 200), (
+                           fields=fields, bound=bound is not None,
+                           status=error.status if error else 200), (
         error.status if error else 200)
 
 
@@ -171,25 +200,36 @@ def _expired(error: PageError):
 
 @blueprint.post("/<lang>/appointments/holds/<hold_id>")
 @limit_person(person_key, BOOKING_PERSON_LIMIT, scope="booking-person")
+@limit_address(BOOKING_ADDRESS_LIMIT, scope="booking-address", deduct_when=confirmed,
+               exempt_when=exempt_client)
+@limit_person(network_key, BOOKING_NETWORK_LIMIT, scope="booking-network",
+              deduct_when=confirmed, exempt_when=exempt_client)
 def confirm_appointment(hold_id: str):
-    """Book the reserved time with the contact data."""
+    """Book the reserved time with the contact data (a bound one named as signed in)."""
     values = {name: request.form.get(name, "").strip() for name in CONTACT_FIELDS}
     try:
         held = _hold_or_error(hold_id)
     except Exception as error:  # noqa: BLE001
         return _expired(page_error(error))
+    level = held.get("identity_required")
+    if level:
+        resident = signed_in_enough(level)
+        if resident is None:
+            return sign_in_redirect(level, request.path)
+        values["name"] = resident.name
     try:
         contact = load_form(ContactFormSchema(), values)
     except PageError as error:
         return _render_contact(held, values, error)
     try:
         with services() as rpc:
-            confirmed = rpc.appointments.confirm_hold(g.tenant.id, hold_id,
-                                                      with_subject(contact, page_resident()))
+            booked = rpc.appointments.confirm_hold(g.tenant.id, hold_id,
+                                                   with_identity(contact, page_resident()))
     except Exception as error:  # noqa: BLE001
         return _render_contact(held, values, page_error(error))
-    return redirect(url_for("booking.manage_booking", reference=confirmed["booking"]["reference"],
-                            token=confirmed["manage_token"], lang=contact["language"],
+    record_activity(g.tenant)
+    return redirect(url_for("booking.manage_booking", reference=booked["booking"]["reference"],
+                            token=booked["manage_token"], lang=contact["language"],
                             done="booked"), code=303)
 
 
@@ -223,6 +263,12 @@ def _render_manage(booking: dict, token: str, error: PageError | None):
                            calendar_url=calendar_url), error.status if error else 200
 
 
+def _bound_gate(booking: dict, token: str):
+    """A bound booking is moved or cancelled signed in: the sign-in, back to its page."""
+    return needs_sign_in(booking.get("identity_required"), url_for(
+        "booking.manage_booking", reference=booking["reference"], token=token))
+
+
 @blueprint.post("/<lang>/appointments/bookings/<reference>/cancel")
 def cancel_appointment(reference: str):
     """Cancel after the resident confirmed it; the time is free for others at once."""
@@ -230,9 +276,13 @@ def cancel_appointment(reference: str):
     booking = _booking(reference, token)
     if request.form.get("confirm") != "yes":
         return _render_manage(booking, token, PageError(400, "confirm_cancel", {}))
+    gate = _bound_gate(booking, token)
+    if gate is not None:
+        return gate
     try:
         with services() as rpc:
-            rpc.appointments.cancel_booking(g.tenant.id, reference, token)
+            rpc.appointments.cancel_booking(g.tenant.id, reference, token,
+                                            holder_of(page_resident()))
     except Exception as error:  # noqa: BLE001
         return _render_manage(booking, token, page_error(error))
     return redirect(url_for("booking.manage_booking", reference=booking["reference"], token=token,
@@ -245,8 +295,8 @@ def choose_new_time(reference: str):
     """Free times of the booked service, to move the booking to."""
     token = request.args.get("token", "")
     booking = _booking(reference, token)
-    return _render_slots(booking["service_id"], action="reschedule", token=token,
-                         reference=booking["reference"])
+    return _bound_gate(booking, token) or _render_slots(
+        booking["service_id"], action="reschedule", token=token, reference=booking["reference"])
 
 
 @blueprint.post("/<lang>/appointments/bookings/<reference>/reschedule")
@@ -254,11 +304,15 @@ def reschedule_appointment(reference: str):
     """Move the booking: the new time is taken before the old one is freed."""
     token = request.form.get("token", "")
     booking = _booking(reference, token)
+    gate = _bound_gate(booking, token)
+    if gate is not None:
+        return gate
     try:
         office_id, start = _chosen_slot()
         with services() as rpc:
             rpc.appointments.reschedule_booking(g.tenant.id, reference, token,
-                                                {"office_id": office_id, "start": start})
+                                                {"office_id": office_id, "start": start},
+                                                holder_of(page_resident()))
     except Exception as error:  # noqa: BLE001
         failed = error if isinstance(error, PageError) else page_error(error)
         return _render_slots(booking["service_id"], action="reschedule", error=failed,

@@ -113,6 +113,7 @@ def service_body(form: Form) -> dict[str, Any]:
         if name in form:
             policy[name] = _integer(form, name, f"booking_policy.{name}", bad)
     body["booking_policy"] = policy
+    body["identity_required"] = one(form, "identity_required") or None
     if bad:
         raise FormInvalid(bad)
     return body
@@ -131,6 +132,7 @@ def service_form(service: Mapping[str, Any] | None) -> dict[str, list[str]]:
     form["fee"] = [cents_to_euro(service["fee_cents"])]
     for name, value in service.get("booking_policy", {}).items():
         form[name] = [str(value)]
+    form["identity_required"] = [service.get("identity_required") or ""]
     return form
 
 

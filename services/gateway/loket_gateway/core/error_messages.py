@@ -44,6 +44,12 @@ MESSAGES: dict[str, Message] = {
     "lottery_already_entered": lambda body: _(
         "You have already entered this lottery (one entry per person). You will get the "
         "result by email after the draw."),
+    "identity_required": lambda body: _(
+        "This appointment can only be booked signed in, so that it is yours and cannot be "
+        "passed on. Please sign in first."),
+    "booking_not_transferable": lambda body: _(
+        "This appointment is bound to the person who booked it. Only they, signed in, can "
+        "move or cancel it."),
     "lottery_not_open": lambda body: _("This lottery is not open for entries now. Please look "
                                        "at the service's page for the next release."),
     # Catalogue administration

@@ -22,7 +22,7 @@ log = get_logger(__name__)
 
 PROBLEM_TYPE_BASE = "https://loket.example/problems/"
 # What a service's error may tell the client beyond its detail.
-PASSED_ON = ("invalid_params", "affected_bookings", "current_version")
+PASSED_ON = ("invalid_params", "affected_bookings", "current_version", "required_level")
 CODE = re.compile(r"[a-z][a-z0-9_]{1,63}")
 INTERNAL = (500, "internal_error", "Internal error")
 UPSTREAM = (502, "upstream_error", "A service failed")

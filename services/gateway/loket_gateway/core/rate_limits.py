@@ -31,6 +31,8 @@ _SETTINGS = Settings()  # views are decorated with their limits at import
 SEARCH_LIMIT = _SETTINGS.search_limit
 HOLD_LIMIT = _SETTINGS.hold_limit
 BOOKING_PERSON_LIMIT = _SETTINGS.booking_person_limit
+BOOKING_ADDRESS_LIMIT = _SETTINGS.booking_address_limit
+BOOKING_NETWORK_LIMIT = _SETTINGS.booking_network_limit
 CHALLENGE_LIMIT = _SETTINGS.challenge_limit
 APPLICATION_LIMIT = _SETTINGS.application_limit
 UPLOAD_LIMIT = _SETTINGS.upload_limit
@@ -58,28 +60,42 @@ def init_rate_limits(app: Flask, storage_uri: str = STORAGE_URI) -> Limiter:
     return limiter
 
 
-def limit_address(limit: str, scope: str | None = None) -> Callable[[Callable], Callable]:
+# Optional conditions of a limit (Flask-Limiter's): ``deduct_when(response)`` counts only the
+# answers it accepts (e.g. confirmed bookings), ``exempt_when()`` skips the limit.
+Deduct = Callable[[Response], bool] | None
+Exempt = Callable[[], bool] | None
+
+
+def limit_address(limit: str, scope: str | None = None, *, deduct_when: Deduct = None,
+                  exempt_when: Exempt = None) -> Callable[[Callable], Callable]:
     """Decorator for a view: at most ``limit`` requests per client address.
 
     Views given the same ``scope`` share one count (e.g. every kind of search).
     """
-    return _documented(limiter.shared_limit(limit, scope) if scope else limiter.limit(limit))
+    if scope:
+        return _documented(limiter.shared_limit(limit, scope, deduct_when=deduct_when,
+                                                exempt_when=exempt_when))
+    return _documented(limiter.limit(limit, deduct_when=deduct_when, exempt_when=exempt_when))
 
 
 def limit_person(key_func: Callable[[], str], limit: str = HOLD_LIMIT,
-                 scope: str | None = None) -> Callable[[Callable], Callable]:
+                 scope: str | None = None, *, deduct_when: Deduct = None,
+                 exempt_when: Exempt = None) -> Callable[[Callable], Callable]:
     """Decorator for a view: at most ``limit`` requests per person, named by ``key_func``.
 
     ``key_func`` returns a stable pseudonym (e.g. a hash of the email address), never
     personal data: the key is kept in the rate-limit storage. Views given the same
-    ``scope`` share one count. Stacks with :func:`limit_address`.
+    ``scope`` share one count. Stacks with :func:`limit_address`. (Also for other keyed
+    groups, e.g. a client's network: ``key_func`` names the group, pseudonymised.)
     """
     # The prefix keeps a person's counter apart from an address's.
     def key() -> str:
         return "person:" + key_func()
     if scope:
-        return _documented(limiter.shared_limit(limit, scope, key_func=key))
-    return _documented(limiter.limit(limit, key_func=key))
+        return _documented(limiter.shared_limit(limit, scope, key_func=key,
+                                                deduct_when=deduct_when, exempt_when=exempt_when))
+    return _documented(limiter.limit(limit, key_func=key, deduct_when=deduct_when,
+                                     exempt_when=exempt_when))
 
 
 def _documented(limit: RouteLimit) -> Callable[[Callable], Callable]:

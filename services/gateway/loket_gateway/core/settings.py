@@ -6,6 +6,7 @@ stops the process with a message naming the variable (:class:`loket_common.setti
 """
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any, Literal
 
@@ -76,6 +77,27 @@ class Settings(LoketSettings):
     booking_person_limit: str = rate_limit(
         "RATE_LIMIT_BOOKING_PERSON", "5/hour;20/day", "booking confirmations and lottery entries "
         "per person (per email address, hashed), API and pages together")
+    booking_address_limit: str = rate_limit(
+        "RATE_LIMIT_BOOKING_ADDRESS", "3/hour;10/day", "confirmed bookings per client address, "
+        "API and pages together (only confirmations count)")
+    booking_network_limit: str = rate_limit(
+        "RATE_LIMIT_BOOKING_NETWORK", "10/hour;30/day", "confirmed bookings per client network "
+        "(IPv4 /24, IPv6 /64), API and pages together")
+    exempt_networks: str = variable(
+        "RATE_LIMIT_EXEMPT_NETWORKS", "", "client networks (CIDR, comma-separated) free of the "
+        "booking limits per address and network and of the rising proof of work, e.g. the "
+        "offices' own kiosks", form="CIDR networks such as 10.1.2.0/24,2001:db8::/64",
+        shown="(none; the e2e tests: their own client addresses)")
+    pow_free_per_address: int = variable(
+        "PROOF_OF_WORK_FREE_PER_ADDRESS", 10, "challenges, holds and bookings of one client "
+        "address in an hour before each further one doubles the proof of work and the no-JS "
+        "wait", ge=0)
+    pow_free_per_network: int = variable(
+        "PROOF_OF_WORK_FREE_PER_NETWORK", 40, "the same for a client network (IPv4 /24, "
+        "IPv6 /64)", ge=0)
+    pow_max_doublings: int = variable(
+        "PROOF_OF_WORK_MAX_DOUBLINGS", 5, "at most this many doublings (5: 32 times the "
+        "tenant's `proof_of_work_difficulty` and its wait)", ge=0, le=16)
     challenge_limit: str = rate_limit("RATE_LIMIT_CHALLENGE", "30/minute",
                                       "proof-of-work challenges per client address")
     application_limit: str = rate_limit(
@@ -97,7 +119,8 @@ class Settings(LoketSettings):
         form="a file", shown="the bundled `tenants.yml` (compose: "
         "`deploy/tenants.production.yml`)")
 
-    @field_validator("search_limit", "hold_limit", "booking_person_limit", "challenge_limit",
+    @field_validator("search_limit", "hold_limit", "booking_person_limit",
+                     "booking_address_limit", "booking_network_limit", "challenge_limit",
                      "application_limit", "upload_limit")
     @classmethod
     def _parses_as_limits(cls, value: str) -> str:
@@ -105,4 +128,13 @@ class Settings(LoketSettings):
             parse_many(value)
         except ValueError:
             raise ValueError(LIMIT_FORM) from None
+        return value
+
+    @field_validator("exempt_networks")
+    @classmethod
+    def _parses_as_networks(cls, value: str) -> str:
+        try:
+            [ip_network(item.strip(), strict=False) for item in value.split(",") if item.strip()]
+        except ValueError:
+            raise ValueError("CIDR networks such as 10.1.2.0/24,2001:db8::/64") from None
         return value

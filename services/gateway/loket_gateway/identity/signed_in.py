@@ -26,6 +26,24 @@ def with_subject(contact: dict[str, Any], resident: Resident | None) -> dict[str
     return {**contact, "subject": resident.subject} if resident else contact
 
 
+def with_identity(contact: dict[str, Any], resident: Resident | None) -> dict[str, Any]:
+    """``contact`` with the subject, trust level and name of the resident's sign-in.
+
+    A service that requires an identity books under that name (the typed one is ignored).
+    """
+    if resident is None:
+        return contact
+    return {**with_subject(contact, resident), "trust_level": resident.trust_level,
+            "identity_name": resident.name or None}
+
+
+def holder_of(resident: Resident | None) -> dict[str, str] | None:
+    """The signed-in resident as a ``HolderSchema`` (None when anonymous)."""
+    if resident is None:
+        return None
+    return {"subject": resident.subject, "trust_level": resident.trust_level}
+
+
 def prefilled_contact(resident: Resident | None) -> dict[str, str]:
     """Name, email and language for the contact form, from the profile (or the sign-in)."""
     if resident is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-TRUST_LEVELS = ("low", "substantial", "high")
+from loket_contracts.common import TRUST_LEVELS
+
 EIDAS_ACR_PREFIX = "http://eidas.europa.eu/LoA/"
 DEFAULT_ACR_LEVELS = {EIDAS_ACR_PREFIX + level: level for level in TRUST_LEVELS}
 
