@@ -27,10 +27,13 @@ from nameko.testing.services import entrypoint_waiter  # noqa: E402
 
 from .crypto import new_key  # noqa: E402
 from .mongo import connect  # noqa: E402
+from .rpc_sealing import RPC_KEYS_VARIABLE, install  # noqa: E402
 
-# Test keys for personal data at rest: a derived key per tenant, the index key per run.
+# Test keys for personal data at rest: a derived key per tenant, the index key per run;
+# the key sealing RPC, per run.
 os.environ.setdefault("LOKET_DATA_KEYS", "*=" + new_key())
 os.environ.setdefault("LOKET_INDEX_KEY", new_key())
+os.environ.setdefault(RPC_KEYS_VARIABLE, new_key())
 
 
 def _free_port() -> int:
@@ -87,9 +90,13 @@ def database(mongo_uri, database_name):
 
 @pytest.fixture
 def service_config(rabbit_config, mongo_uri, database_name):
-    """Config for a service container: fresh vhost, own database, fast retries."""
+    """Config for a service container: fresh vhost, own database, fast retries, sealed RPC.
+
+    A standalone proxy made with it seals its requests as the gateway does.
+    """
     return {
         **rabbit_config,
+        **install(os.environ[RPC_KEYS_VARIABLE].split(",")),
         "MONGO_URI": mongo_uri,
         "MONGO_DATABASE": database_name,
         "OUTBOX_POLL_SECONDS": 0.05,
