@@ -33,7 +33,7 @@ from nameko.constants import (
     NON_PERSISTENT,
     SERIALIZER_CONFIG_KEY,
 )
-from nameko.exceptions import serialize
+from nameko.exceptions import ConfigurationError, serialize
 from nameko.standalone.rpc import ClusterProxy, StandaloneProxyBase
 
 from .logs import get_logger
@@ -56,6 +56,14 @@ class TransientResponder(nameko_rpc.Responder):
 
 class SealedRpcConsumer(nameko_rpc.RpcConsumer):
     """Nameko's RPC consumer, replying transient and refusing requests that are not sealed."""
+
+    def setup(self) -> None:
+        plain = sorted(entrypoint.method_name for entrypoint in self.container.entrypoints
+                       if type(entrypoint) is nameko_rpc.Rpc)
+        if plain:
+            raise ConfigurationError(f"{self.container.service_name}: {', '.join(plain)} use "
+                                     "nameko.rpc.rpc; use loket_common.sealed_rpc.rpc")
+        super().setup()
 
     def handle_message(self, body: Any, message: Any) -> None:
         if isinstance(body, UnsealableReply):

@@ -163,7 +163,8 @@ class RpcSettings(LoketSettings):
         "sees only ciphertext): `KEY[,OLDER_KEY]`, the first seals, every one opens; the same "
         "list in the gateway and every service; rotate as [docs/data-protection.md]"
         "(docs/data-protection.md) says", form=RPC_KEYS_FORM,
-        shown="(required; `make run` and the tests make their own)", secret=True, repr=False)
+        shown="(required; `make run` makes one per run, the tests their own)", secret=True,
+        repr=False)
 
     @field_validator("rpc_keys")
     @classmethod
