@@ -10,17 +10,19 @@ from __future__ import annotations
 import time
 import timeit
 from datetime import UTC, datetime
+from typing import Any
 
 import kombu.serialization
 
 from loket_common.crypto import new_key
 from loket_common.rpc_sealing import SERIALIZER, install
 
-REQUEST = {"args": [], "kwargs": {
+ARGUMENTS: dict[str, Any] = {
     "tenant": "musterstadt", "hold_id": "h-2f9c1e4a7b", "subject": "r-" + "0" * 32,
     "contact": {"name": "Anna Schmidt", "email": "anna.schmidt@example.org", "language": "de"},
-    "pow_solution": "x" * 120}}
-REPLY = {"result": {"bookings": [{**REQUEST["kwargs"], "reference": f"B-{number:06d}",
+    "pow_solution": "x" * 120}
+REQUEST = {"args": [], "kwargs": ARGUMENTS}
+REPLY = {"result": {"bookings": [{**ARGUMENTS, "reference": f"B-{number:06d}",
                                   "start": datetime(2027, 3, 1, 9, number % 60, tzinfo=UTC)}
                                  for number in range(25)]}, "error": None}
 

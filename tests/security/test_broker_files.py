@@ -21,7 +21,8 @@ from deploy.local.infra import free_port, rabbitmqctl, start_rabbitmq
 from deploy.local.processes import ProcessGroup
 from deploy.local.system import System
 
-from ..booking_client import CONTACT, address, api, hold
+from ..booking_client import CONTACT, address, api
+from ..test_logs_and_request_ids import book_signed_in as book
 from ..test_permit_applications import TYPE, value_for
 
 pytestmark = pytest.mark.e2e
@@ -51,16 +52,6 @@ def demo_person_traces() -> list[str]:
 
 def bearer(system: System, username: str) -> dict:
     return {"Authorization": f"Bearer {system.token_for(username)}"}
-
-
-def book(system: System, headers: dict, client: str, contact: dict) -> None:
-    first = api(system, "GET", "/slots/first", client=client,
-                params={"service_id": "registration"}).json()
-    held = hold(system, first, client=client)
-    assert held.status_code == 201, held.text
-    confirmed = api(system, "POST", f"/holds/{held.json()['hold_id']}/confirmation",
-                    client=client, headers=headers, json=contact)
-    assert confirmed.status_code == 201, confirmed.text
 
 
 def run_resident_flows(system: System) -> None:
