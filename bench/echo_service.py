@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
+from loket_common.sealed_rpc import rpc
 from loket_common.settings import ServiceSettings
 
 Settings = ServiceSettings  # the common settings are all it reads (``AMQP_URI``, ...)

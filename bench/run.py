@@ -132,6 +132,8 @@ def targets(system: System, amqp_uri: str) -> dict[str, tuple[str, Callable[[], 
     def healthy(answer: dict) -> bool:
         return answer == {"service": "appointments", "database": "ok"}
 
+    key = system.rpc_key  # RPC is sealed, as the gateway seals it
+
     return {
         "amqp": ("c. raw AMQP request/reply (baseline 2)",
                  lambda: AmqpEchoClient(amqp_uri, ECHO_QUEUE, like_nameko=False)),
@@ -139,15 +141,15 @@ def targets(system: System, amqp_uri: str) -> dict[str, tuple[str, Callable[[], 
                            lambda: AmqpEchoClient(amqp_uri, ECHO_QUEUE_CONFIRMED,
                                                   like_nameko=True)),
         "nameko_echo": ("d2. Nameko RPC bench_echo.echo (no DB)",
-                        lambda: NamekoClient(amqp_uri, "bench_echo", "echo", ("ping",),
+                        lambda: NamekoClient(amqp_uri, key, "bench_echo", "echo", ("ping",),
                                              lambda answer: answer == "ping")),
         "nameko_health": ("d. Nameko RPC appointments.health (DB ping)",
-                          lambda: NamekoClient(amqp_uri, "appointments", "health", (),
+                          lambda: NamekoClient(amqp_uri, key, "appointments", "health", (),
                                                healthy)),
         "mongo_offices": ("e. DB read behind list_offices (pymongo, no Nameko)",
                           lambda: OfficesReadClient(system.mongo_uri, APPOINTMENTS_DB, TENANT)),
         "nameko_offices": ("d3. Nameko RPC appointments.list_offices (what b calls)",
-                           lambda: NamekoClient(amqp_uri, "appointments", "list_offices",
+                           lambda: NamekoClient(amqp_uri, key, "appointments", "list_offices",
                                                 (TENANT,), bool)),
         "livez": ("a. gateway GET /livez (baseline 1)",
                   lambda: HttpClient(system.url, "/livez")),

@@ -14,10 +14,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 from kombu import Connection, Consumer, Producer, Queue
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from loket_appointments.dependencies import AppointmentsStore
 from loket_common.mongo import connect
+from loket_common.rpc_sealing import install
+from loket_common.sealed_rpc import ClusterRpcProxy
 
 PERSISTENT, TRANSIENT = 2, 1
 PAYLOAD = {"args": ["ping"], "kwargs": {}}  # the shape of a Nameko request body
@@ -53,11 +54,16 @@ class HttpClient:
 
 
 class NamekoClient:
-    """One started ``ClusterRpcProxy`` calling ``service.method(*args)``."""
+    """One started ``ClusterRpcProxy`` calling ``service.method(*args)``, as the gateway does.
 
-    def __init__(self, amqp_uri: str, service: str, method: str, args: tuple[Any, ...],
-                 check: Callable[[Any], bool], timeout: float = 30) -> None:
-        self.proxy = ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout)
+    Transient and sealed with ``rpc_key`` (the system's ``LOKET_RPC_KEYS``).
+    """
+
+    def __init__(self, amqp_uri: str, rpc_key: str, service: str, method: str,
+                 args: tuple[Any, ...], check: Callable[[Any], bool],
+                 timeout: float = 30) -> None:
+        self.proxy = ClusterRpcProxy({"AMQP_URI": amqp_uri, **install([rpc_key])},
+                                     timeout=timeout)
         self.method = getattr(getattr(self.proxy.start(), service), method)
         self.args = args
         self.check = check

@@ -7,6 +7,7 @@ Only this dev runner and the test fixtures know SecantusDB; services just get a
 from __future__ import annotations
 
 import base64
+import os
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -62,27 +64,77 @@ def ensure_rabbitmq(group: ProcessGroup, amqp_uri: str, var_dir: Path) -> None:
     host, port = url.hostname or "127.0.0.1", url.port or 5672
     if port_open(host, port):
         return
-    server = shutil.which("rabbitmq-server") or (
-        "/usr/sbin/rabbitmq-server" if Path("/usr/sbin/rabbitmq-server").exists() else None)
-    if server is None or host not in ("127.0.0.1", "localhost"):
+    if rabbitmq_server() is None or host not in ("127.0.0.1", "localhost"):
         raise SystemExit(
             f"No RabbitMQ answers at {host}:{port}. Install it (Debian/Ubuntu: "
             "`sudo apt-get install rabbitmq-server`) or set AMQP_URI to a running broker.")
-    base = var_dir / "rabbitmq"
+    print(f"No RabbitMQ at {host}:{port}: starting a private one under {var_dir / 'rabbitmq'}")
+    management = port + 10000 if port + 10000 < 65536 else free_port()  # 15672 for 5672
+    start_rabbitmq(group, port, var_dir / "rabbitmq", management_port=management)
+
+
+def rabbitmq_server() -> str | None:
+    """RabbitMQ's start script, run as the current user.
+
+    Debian's ``/usr/sbin/rabbitmq-server`` switches to the ``rabbitmq`` user when started by
+    root, and that user may not write our var directory: the script behind it runs as
+    whoever starts it.
+    """
+    direct = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
+    if direct.exists():
+        return str(direct)
+    return shutil.which("rabbitmq-server")
+
+
+def start_rabbitmq(group: ProcessGroup, port: int, base: Path, name: str = "rabbitmq",
+                   management_port: int | None = None, settings: Sequence[str] = ()) -> str:
+    """Start a private RabbitMQ node on ``port`` with every file under ``base``; its AMQP URI.
+
+    The node has its own config file (the machine's may pin ``listeners.tcp`` to 5672), its
+    own environment file (the machine's names its own node), data, logs and Erlang cookie,
+    so it runs beside the machine's broker. The management API only with ``management_port``;
+    ``settings`` are more lines of its ``rabbitmq.conf``.
+    Stopping its process group stops it cleanly (the script turns SIGINT into a shutdown).
+    """
+    server = rabbitmq_server()
+    if server is None:
+        raise SystemExit("RabbitMQ is not installed (Debian/Ubuntu: "
+                         "`sudo apt-get install rabbitmq-server`)")
     base.mkdir(parents=True, exist_ok=True)
-    (base / "enabled_plugins").write_text("[rabbitmq_management].\n")
+    config = [f"listeners.tcp.local = 127.0.0.1:{port}", *settings]
+    plugins = []
+    if management_port:
+        config += ["management.tcp.ip = 127.0.0.1", f"management.tcp.port = {management_port}"]
+        plugins.append("rabbitmq_management")
+    (base / "rabbitmq.conf").write_text("\n".join(config) + "\n")
+    (base / "rabbitmq-env.conf").write_text("")
+    (base / "enabled_plugins").write_text(f"[{','.join(plugins)}].\n")
     env = {
+        "HOME": str(base),  # its own Erlang cookie
         "RABBITMQ_NODENAME": f"loket{port}@localhost",
         "RABBITMQ_NODE_PORT": str(port),
         "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
-        "RABBITMQ_DIST_PORT": str(port + 20000),
+        "RABBITMQ_DIST_PORT": str(free_port()),
+        "RABBITMQ_CONFIG_FILE": str(base / "rabbitmq.conf"),
+        "RABBITMQ_ADVANCED_CONFIG_FILE": str(base / "advanced.config"),
+        "RABBITMQ_CONF_ENV_FILE": str(base / "rabbitmq-env.conf"),
         "RABBITMQ_MNESIA_BASE": str(base / "mnesia"),
         "RABBITMQ_LOG_BASE": str(base / "log"),
         "RABBITMQ_ENABLED_PLUGINS_FILE": str(base / "enabled_plugins"),
     }
-    print(f"No RabbitMQ at {host}:{port}: starting a private one under {base}")
-    group.start("rabbitmq", [server], env=env)
-    wait_for_port(host, port, 90, "RabbitMQ")
+    group.start(name, [server], env=env)
+    wait_for_port("127.0.0.1", port, 90, "RabbitMQ")
+    return f"amqp://guest:guest@127.0.0.1:{port}/"
+
+
+def rabbitmqctl(base: Path, port: int, *args: str) -> None:
+    """Run ``rabbitmqctl ARGS`` against the node :func:`start_rabbitmq` started in ``base``."""
+    server = rabbitmq_server()
+    if server is None:
+        raise SystemExit("RabbitMQ is not installed")
+    subprocess.run([str(Path(server).with_name("rabbitmqctl")), "-n", f"loket{port}@localhost",
+                    *args], env={**os.environ, "HOME": str(base)}, check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def ensure_management_api(amqp_uri: str, management_url: str) -> None:

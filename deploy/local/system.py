@@ -13,6 +13,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loket_common.crypto import new_key
 from loket_common.settings import DEFAULT_AMQP_URI
 
 from .dev_identity_provider import load_users
@@ -40,8 +41,10 @@ class System:
         self.group = ProcessGroup(self.var_dir / "log")
         self.mongo_uri = ""
         self.gateway_secret = secrets.token_urlsafe(32)
-        # Fresh each run: the demo clients' secret and the pseudonym key.
+        # Fresh each run: the demo clients' secret and the key sealing RPC (RPC messages
+        # live only while their caller waits, so no later run needs it).
         self.idp_secret = secrets.token_urlsafe(24)
+        self.rpc_key = new_key()
         # Kept with the data (var/local-keys.json): subjects must not change between runs.
         self.pseudonym_key = local_keys(self.var_dir)["LOKET_PSEUDONYM_KEY"]
 
@@ -79,6 +82,7 @@ class System:
         return {"AMQP_URI": self.amqp_uri, "MONGO_URI": self.mongo_uri,
                 "GATEWAY_BIND": f"127.0.0.1:{self.gateway_port}",
                 "LOKET_GATEWAY_SECRET": self.gateway_secret,
+                "LOKET_RPC_KEYS": self.rpc_key,
                 **shared_keys(self.var_dir),
                 # The development identity provider; never in production (docs/identity.md).
                 "LOKET_ENVIRONMENT": "development",

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
 from .request_context import RequestContext
+from .sealed_rpc import rpc
 
 
 class HealthMixin:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from nameko.rpc import rpc
-
 from .data_protection import ERASURE_REQUESTED, checked_subject
 from .events import Event, event_from_message
 from .handlers import reliable_event_handler
 from .outbox import OutboxRelay
+from .sealed_rpc import rpc
 from .tenant import checked_tenant
 
 

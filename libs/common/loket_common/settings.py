@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .crypto import DATA_KEYS_VARIABLE, INDEX_KEY_VARIABLE, parse_data_keys
 from .logs import logging_config
+from .rpc_sealing import RPC_KEYS_VARIABLE, install, valid_key
 from .topology import DEFAULT_RETRY_DELAYS_MS
 
 # The local defaults, written only here: tools, the local runner and tests import them.
@@ -151,7 +152,40 @@ class BrokerSettings(LoketSettings):
         form="milliseconds separated by commas, e.g. 1000,10000,60000")
 
 
-class ServiceSettings(BrokerSettings):
+RPC_KEYS_FORM = "Fernet keys separated by commas"
+
+
+class RpcSettings(LoketSettings):
+    """What every process that sends or answers RPC reads: the keys sealing its payloads."""
+
+    rpc_keys: CommaList = variable(
+        RPC_KEYS_VARIABLE, (), "keys sealing RPC requests and replies end to end (the broker "
+        "sees only ciphertext): `KEY[,OLDER_KEY]`, the first seals, every one opens; the same "
+        "list in the gateway and every service; rotate as [docs/data-protection.md]"
+        "(docs/data-protection.md) says", form=RPC_KEYS_FORM,
+        shown="(required; `make run` makes one per run, the tests their own)", secret=True,
+        repr=False)
+
+    @field_validator("rpc_keys")
+    @classmethod
+    def _rpc_keys_are_keys(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not all(valid_key(key) for key in value):
+            raise ValueError(RPC_KEYS_FORM)
+        return value
+
+    def rpc_config(self) -> dict[str, Any]:
+        """Nameko's config entries for sealed RPC (registers the serializer with the keys).
+
+        Without keys the process stops here, at its start (the gateway's settings are also
+        read at import, where no key is needed yet).
+        """
+        if not self.rpc_keys:
+            raise SettingsError(f"{RPC_KEYS_VARIABLE}: expected {RPC_KEYS_FORM}, but it is not "
+                                "set")
+        return install(self.rpc_keys)
+
+
+class ServiceSettings(BrokerSettings, RpcSettings):
     """What every Nameko service reads; a service's subclass adds its own variables.
 
     A subclass declares ``mongo_database`` with its own variable (``<SERVICE>_MONGO_DATABASE``)
@@ -209,4 +243,5 @@ class ServiceSettings(BrokerSettings):
                                   for name, key in self.NAMEKO_KEYS.items()}
         config["EVENT_RETRY_DELAYS_MS"] = list(self.event_retry_delays_ms)
         config["LOGGING"] = logging_config(self.log_level)
+        config.update(self.rpc_config())
         return config

@@ -27,19 +27,22 @@ from nameko.testing.services import entrypoint_waiter  # noqa: E402
 
 from .crypto import new_key  # noqa: E402
 from .mongo import connect  # noqa: E402
+from .rpc_sealing import RPC_KEYS_VARIABLE, install  # noqa: E402
 from .sealing import (  # noqa: E402
     NOTIFICATIONS_PRIVATE_KEY_VARIABLE,
     NOTIFICATIONS_PUBLIC_KEY_VARIABLE,
     new_keypair,
 )
 
-# Test keys for personal data at rest: a derived key per tenant, the index key per run.
+# Test keys for personal data at rest: a derived key per tenant, the index key per run;
+# the key sealing RPC, per run.
 os.environ.setdefault("LOKET_DATA_KEYS", "*=" + new_key())
 os.environ.setdefault("LOKET_INDEX_KEY", new_key())
 # The notifications service's key pair, so tests can open what was sealed to it.
 if NOTIFICATIONS_PUBLIC_KEY_VARIABLE not in os.environ:
     os.environ[NOTIFICATIONS_PUBLIC_KEY_VARIABLE], os.environ[
         NOTIFICATIONS_PRIVATE_KEY_VARIABLE] = new_keypair()
+os.environ.setdefault(RPC_KEYS_VARIABLE, new_key())
 
 
 def _free_port() -> int:
@@ -96,9 +99,13 @@ def database(mongo_uri, database_name):
 
 @pytest.fixture
 def service_config(rabbit_config, mongo_uri, database_name):
-    """Config for a service container: fresh vhost, own database, fast retries."""
+    """Config for a service container: fresh vhost, own database, fast retries, sealed RPC.
+
+    A standalone proxy made with it seals its requests as the gateway does.
+    """
     return {
         **rabbit_config,
+        **install(os.environ[RPC_KEYS_VARIABLE].split(",")),
         "MONGO_URI": mongo_uri,
         "MONGO_DATABASE": database_name,
         "OUTBOX_POLL_SECONDS": 0.05,

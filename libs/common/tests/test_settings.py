@@ -15,7 +15,8 @@ from loket_common.settings import (
     SettingsError,
 )
 
-KEYS = {"LOKET_DATA_KEYS": "*=" + new_key(), "LOKET_INDEX_KEY": "index-key"}
+KEYS = {"LOKET_DATA_KEYS": "*=" + new_key(), "LOKET_INDEX_KEY": "index-key",
+        "LOKET_RPC_KEYS": new_key()}
 
 
 @pytest.fixture
@@ -34,6 +35,7 @@ def test_defaults_make_the_nameko_config(environment):
     assert config["EVENT_RETRY_DELAYS_MS"] == [1000, 10000, 60000]
     assert config["OUTBOX_POLL_SECONDS"] == 0.5 and config["max_workers"] == 10
     assert config["LOGGING"]["root"] == {"level": "INFO", "handlers": ["console"]}
+    assert (config["serializer"], config["ACCEPT"]) == ("loket-sealed", ["loket-sealed", "json"])
 
 
 def test_environment_values_are_parsed_to_their_types(environment):

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from nameko.rpc import rpc
-
 from loket_common.outbox import OutboxRelay
+from loket_common.sealed_rpc import rpc
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
 from loket_contracts.appointments.schemas import (

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
 from loket_common.data_protection import checked_subject
 from loket_common.errors import NotFound
 from loket_common.events import event_from_message
 from loket_common.handlers import reliable_event_handler
+from loket_common.sealed_rpc import rpc
 from loket_common.tenant import checked_tenant
 from loket_contracts.appointments.schemas import BookingSchema
 

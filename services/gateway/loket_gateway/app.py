@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     if not settings.pseudonym_key:
         raise SystemExit("LOKET_PSEUDONYM_KEY is not set: residents' pseudonymous ids are "
                          "derived with it (see README, Configuration).")
+    sealing = settings.rpc_config()  # stops the start without LOKET_RPC_KEYS
     app = Flask(__name__)
     init_request_ids(app)  # first, so its hooks see every request
     app.secret_key = settings.secret
@@ -51,9 +52,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["loket_settings"] = settings
     app.extensions["loket_tenants"] = TenantRegistry.from_file(settings.tenants_file)
     init_identity_providers(app, app.extensions["loket_tenants"], settings.environment)
-    app.extensions["loket_rpc"] = RpcPool(settings.amqp_uri, settings.rpc_pool_size,
+    app.extensions["loket_rpc"] = RpcPool(settings.amqp_uri, sealing, settings.rpc_pool_size,
                                           settings.rpc_timeout)
-    app.extensions["loket_health_rpc"] = RpcPool(settings.amqp_uri, 2, settings.health_timeout)
+    app.extensions["loket_health_rpc"] = RpcPool(settings.amqp_uri, sealing, 2,
+                                                 settings.health_timeout)
     init_i18n(app)
     init_rate_limits(app)
     init_csrf(app)

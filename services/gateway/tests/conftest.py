@@ -15,6 +15,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from nameko.exceptions import RemoteError, deserialize, serialize
 
+from loket_common.crypto import new_key
 from loket_common.errors import LoketError
 from loket_contracts.fakes import FakeServices
 from loket_gateway.app import create_app
@@ -26,6 +27,7 @@ from loket_gateway.identity.bearer_tokens import KeyCache
 TEST_ISSUER = "http://127.0.0.1:9"
 os.environ.setdefault("LOKET_DEV_IDP_URL", TEST_ISSUER)
 os.environ.setdefault("LOKET_DEV_IDP_SECRET", "test-client-secret")
+os.environ.setdefault("LOKET_RPC_KEYS", new_key())
 SIGNING_KEY = RSAKey.generate_key(2048, parameters={"kid": "test-key"})
 EIDAS = "http://eidas.europa.eu/LoA/"
 

@@ -113,7 +113,7 @@ def lent_headers(pool, proxy):
 
 
 def test_each_lent_proxy_carries_the_current_request_id_in_its_context_data(app):
-    pool = RpcPool("amqp://guest:guest@127.0.0.1:1/", 1, 1)
+    pool = RpcPool("amqp://guest:guest@127.0.0.1:1/", {}, 1, 1)
     proxy = ClusterRpcProxy(pool.config, timeout=1)  # never started: no broker needed
     with app.test_request_context("/", headers={"X-Request-ID": "trace-first-req"}):
         app.preprocess_request()

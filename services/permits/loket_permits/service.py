@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
 from loket_common import health, resident_data_rpc
 from loket_common.errors import ValidationFailed
 from loket_common.outbox import OutboxRelay
+from loket_common.sealed_rpc import rpc
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
 from loket_contracts.permits.applications import (

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 
 from loket_common import health
 from loket_common.events import event_from_message
 from loket_common.handlers import reliable_event_handler
 from loket_common.outbox import OutboxRelay
+from loket_common.sealed_rpc import rpc
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
 from loket_contracts.profile.schemas import (

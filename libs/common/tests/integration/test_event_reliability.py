@@ -1,13 +1,13 @@
 """The outbox, durable topology, retry/dead-letter and idempotency against the real broker."""
 import pytest
 from kombu import Connection
-from nameko.rpc import rpc
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from loket_common.events import Event, event_from_message
 from loket_common.handlers import handle_once, reliable_event_handler
 from loket_common.mongo import MongoDatabase, Store, transaction
 from loket_common.outbox import OutboxRelay, add_to_outbox
+from loket_common.sealed_rpc import rpc
 from loket_common.testing import runs_of, wait_for
 from loket_common.topology import Subscription, declare
 

@@ -7,7 +7,6 @@ import json
 import logging
 
 import pytest
-from nameko.rpc import rpc
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from loket_common.events import Event, event_from_message
@@ -16,6 +15,7 @@ from loket_common.health import HealthMixin
 from loket_common.logs import get_logger, json_formatter
 from loket_common.mongo import MongoDatabase, Store, transaction
 from loket_common.outbox import OutboxRelay, add_to_outbox
+from loket_common.sealed_rpc import rpc
 from loket_common.testing import wait_for
 
 pytestmark = pytest.mark.integration

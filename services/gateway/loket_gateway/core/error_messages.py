@@ -86,6 +86,8 @@ MESSAGES: dict[str, Message] = {
     "erasure_in_progress": lambda body: _("Your data is being erased right now. Please try "
                                           "again once the erasure is complete."),
     "no_erasure_request": lambda body: _("You have not asked to erase your data."),
+    # Between the gateway and a service (a deployment fault; the resident can only retry)
+    "rpc_unsealable": lambda body: _("That did not work. Please try again."),
 }
 
 

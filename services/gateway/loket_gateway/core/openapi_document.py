@@ -13,6 +13,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from loket_common.crypto import new_key
+
 from .openapi import spec_document
 from .settings import Settings
 
@@ -31,7 +33,7 @@ def generated() -> str:
     throwaway = secrets.token_hex(16)  # keys nothing is ever signed with
     app = create_app(Settings(amqp_uri="amqp://guest:guest@127.0.0.1:1/",
                               environment="development", secret=throwaway,
-                              pseudonym_key=throwaway))
+                              pseudonym_key=throwaway, rpc_keys=(new_key(),)))
     document: dict[str, Any] = spec_document(app)
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

@@ -4,7 +4,8 @@
 Standalone proxies are not thread-safe, so each request borrows one. The pool
 is filled lazily, i.e. after gunicorn forked its workers. A proxy that failed
 on the transport is closed and replaced, so the gateway reconnects on its own
-after a broker restart.
+after a broker restart. Requests are transient and sealed with ``LOKET_RPC_KEYS``
+(:mod:`loket_common.sealed_rpc`, :mod:`loket_common.rpc_sealing`).
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from typing import Any
 
 from flask import current_app
 from nameko.exceptions import RemoteError, RpcTimeout
-from nameko.standalone.rpc import ClusterRpcProxy
+
+from loket_common.sealed_rpc import ClusterRpcProxy
 
 from .request_ids import stamp_request_id
 
@@ -27,8 +29,10 @@ log = logging.getLogger(__name__)
 class RpcPool:
     """Lend out started :class:`ClusterRpcProxy` objects, at most ``size`` at once."""
 
-    def __init__(self, amqp_uri: str, size: int, timeout: float) -> None:
-        self.config = {"AMQP_URI": amqp_uri}
+    def __init__(self, amqp_uri: str, sealing: dict[str, Any], size: int,
+                 timeout: float) -> None:
+        """``sealing``: the Nameko config entries of sealed RPC (``Settings.rpc_config()``)."""
+        self.config = {"AMQP_URI": amqp_uri, **sealing}
         self.timeout = timeout
         self.idle: queue.LifoQueue[Any] = queue.LifoQueue()
         self.slots = threading.BoundedSemaphore(size)

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from limits import parse_many
 from pydantic import field_validator
 
-from loket_common.settings import DEFAULT_AMQP_URI, LoketSettings, variable
+from loket_common.settings import DEFAULT_AMQP_URI, RpcSettings, variable
 
 DEFAULT_TENANTS_FILE = Path(__file__).with_name("tenants.yml")
 LIMIT_FORM = "limits such as 10/minute;30/hour"
@@ -24,7 +24,7 @@ def rate_limit(name: str, default: str, meaning: str) -> Any:
     return variable(name, default, meaning, form=LIMIT_FORM)
 
 
-class Settings(LoketSettings):
+class Settings(RpcSettings):
     """What the gateway needs to know about its surroundings (gunicorn's part included)."""
 
     bind: str = variable("GATEWAY_BIND", "127.0.0.1:8000", "where gunicorn listens")
