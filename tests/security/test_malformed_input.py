@@ -156,24 +156,17 @@ def test_the_case_worker_downloads_every_name_by_the_api(system, application):
                             f"{attachment_id}", headers=staff(system)), name)
 
 
-def test_the_resident_downloads_every_name_on_the_pages(system, application):
-    pages = signed_in(system, "/de/sign-in?next=/de/permits/applications/", "anna")
-    status_page = f"{system.url}/de/permits/applications/{application['id']}"
-    listing = pages.get(status_page, timeout=30)
+@pytest.mark.parametrize("sign_in, user, shown", [
+    ("/de/sign-in?next=/de/permits/applications/", "anna", "/de/permits/applications/{}"),
+    ("/en/staff/", "david", "/en/staff/cases/{}")], ids=["resident", "case worker"])
+def test_every_name_is_shown_and_downloaded_on_the_pages(system, application, sign_in, user,
+                                                         shown):
+    pages = signed_in(system, sign_in, user)
+    page = system.url + shown.format(application["id"])
+    listing = pages.get(page, timeout=30)
     assert listing.status_code == 200 and "\u202e" not in listing.text
     for name, attachment_id in application["attachments"]:
-        assert_download(pages.get(f"{status_page}/attachments/{attachment_id}", timeout=30),
-                        name)
-
-
-def test_the_case_worker_downloads_every_name_on_the_pages(system, application):
-    pages = signed_in(system, "/en/staff/", "david")
-    case_page = f"{system.url}/en/staff/cases/{application['id']}"
-    listing = pages.get(case_page, timeout=30)
-    assert listing.status_code == 200 and "\u202e" not in listing.text
-    for name, attachment_id in application["attachments"]:
-        assert_download(pages.get(f"{case_page}/attachments/{attachment_id}", timeout=30),
-                        name)
+        assert_download(pages.get(f"{page}/attachments/{attachment_id}", timeout=30), name)
 
 
 def test_a_name_of_nothing_but_control_characters_is_refused(system):
