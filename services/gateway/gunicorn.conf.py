@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""gunicorn settings for the gateway (gthread workers; RPC proxies are made after fork).
+"""gunicorn settings for the gateway: ``ProblemWorker`` (gthread), RPC proxies made after fork.
 
 Read from the gateway's settings (``loket_gateway.core.settings``), so a bad value stops the
 master before any worker starts, with a message naming the variable.
@@ -10,7 +10,9 @@ from loket_gateway.core.settings import Settings
 settings = Settings()
 bind = settings.bind
 workers = settings.workers
-worker_class = "gthread"
+# gthread, whose own answers (request line or headers too long, ...) are problem+json
+# with the security headers like every other error of the gateway's.
+worker_class = "loket_gateway.core.gunicorn_worker.ProblemWorker"
 threads = settings.threads
 timeout = 30
 graceful_timeout = 10

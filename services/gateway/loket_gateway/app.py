@@ -12,6 +12,7 @@ from .core.api_helpers import register_api
 from .core.csrf import init_csrf
 from .core.health import health, liveness
 from .core.i18n import init_i18n
+from .core.json_input import StrictJSONProvider
 from .core.openapi import init_openapi
 from .core.problems import from_exception
 from .core.rate_limits import init_rate_limits
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                          "derived with it (see README, Configuration).")
     sealing = settings.rpc_config()  # stops the start without LOKET_RPC_KEYS
     app = Flask(__name__)
+    app.json = StrictJSONProvider(app)  # every get_json() refuses too deep or broken text
     init_request_ids(app)  # first, so its hooks see every request
     app.secret_key = settings.secret
     app.config.update(cookie_settings(settings.environment))

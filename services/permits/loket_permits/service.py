@@ -101,7 +101,7 @@ class PermitsService(health.HealthMixin, resident_data_rpc.ResidentDataMixin):
         upload = load(UploadSchema(), {"document_id": document_id, "filename": filename})
         attachment = self.store.desk(checked_tenant(tenant)).add_attachment(
             subject, _id(application_id), upload["document_id"],
-            upload["filename"].replace("/", "_").replace("\\", "_"), content_base64)
+            upload["filename"], content_base64)
         return AttachmentSchema().dump(attachment)
 
     @rpc

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from ..common import Instant, TextSchema
+from .file_names import FileName
 from .schemas import STATES, ApplicantSchema, InformationRequestSchema, OnBehalfOfSchema
 
 
@@ -15,7 +16,7 @@ class AttachmentSchema(Schema):
 
     id = fields.String()
     document_id = fields.String()
-    filename = fields.String()
+    filename = FileName()
     content_type = fields.String()
     size = fields.Integer()
     uploaded_at = Instant()
@@ -24,7 +25,7 @@ class AttachmentSchema(Schema):
 class FileSchema(Schema):
     """An attachment's content (``get_attachment``)."""
 
-    filename = fields.String(required=True)
+    filename = FileName(required=True)
     content_type = fields.String(required=True)
     content_base64 = fields.String(required=True)
 

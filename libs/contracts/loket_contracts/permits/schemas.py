@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from .file_names import FileName
+
 STATES = ("draft", "submitted", "in_review", "information_requested", "approved", "rejected",
           "withdrawn")
 STAFF_ROLES = ("case_worker", "tenant_admin")
@@ -61,7 +63,9 @@ class UploadSchema(Schema):
     document_id = fields.String(required=True, validate=validate.Length(min=1, max=63),
                                 metadata={"description": "Which of the type's documents "
                                                          "this is."})
-    filename = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    filename = FileName(required=True, metadata={
+        "description": "Cleaned: no control or bidirectional characters, no path "
+                       "(loket_contracts.permits.file_names)."})
 
 
 class QueueQuerySchema(Schema):

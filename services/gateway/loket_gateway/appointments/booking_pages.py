@@ -17,6 +17,7 @@ from flask import g, redirect, render_template, request, url_for
 
 from loket_contracts.appointments.schemas import ContactFormSchema
 
+from ..core.json_input import strict_loads
 from ..core.page_helpers import (
     PageError,
     day_label,
@@ -160,10 +161,19 @@ def hold_appointment(service_id: str):
             return sign_in_redirect(failed.body["required_level"], _slots_path(service_id))
         wait = failed.body.get("wait_seconds")
         if wait:  # the no-JS path, sent too early: keep the same check and the choice
-            challenge = json.loads(request.form.get("pow_challenge") or "null")
+            challenge = _sent_challenge()
         return _render_slots(service_id, action="hold", error=failed, challenge=challenge,
                              chosen=request.form.get("slot", ""))
     return redirect(url_for("booking.contact_details", hold_id=held["hold_id"]), code=303)
+
+
+def _sent_challenge() -> dict | None:
+    """The challenge the no-JS form sent back (None, for a new one, if it is not one)."""
+    try:
+        sent = strict_loads(request.form.get("pow_challenge") or "null")
+    except ValueError:  # broken, too deep, a lone surrogate
+        return None
+    return sent if isinstance(sent, dict) else None
 
 
 def _hold_or_error(hold_id: str) -> dict:

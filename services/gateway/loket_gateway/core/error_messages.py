@@ -72,6 +72,16 @@ MESSAGES: dict[str, Message] = {
     "attachment_rejected": lambda body: _("We could not accept this document. Please check "
                                           "its file type and size."),
     "request_too_large": lambda body: _("The file is too large. Please upload a smaller one."),
+    # Requests that cannot be read (core/json_input.py, core/gunicorn_worker.py)
+    "malformed_json": lambda body: _("We could not read what was sent. Please load the page "
+                                     "again and send it once more."),
+    "malformed_request": lambda body: _("We could not read this request. Please load the "
+                                        "page again."),
+    "request_line_too_long": lambda body: _("This address is too long. Please go back and "
+                                            "try again."),
+    "request_headers_too_large": lambda body: _(
+        "Your browser sent too much data with this request, e.g. very large cookies. Please "
+        "delete this site's cookies and try again."),
     # Sign-in and rights
     "not_authenticated": lambda body: _("Please sign in first."),
     "forbidden": lambda body: _("You are not allowed to do this here."),

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from loket_common.errors import LoketError, UnknownTenant, ValidationFailed
 
-__all__ = ["Forbidden", "NoErasureRequest", "NoFreeSlot", "NotAuthenticated",
-           "PreconditionRequired", "RequestTooLarge", "TrustLevelTooLow", "UnknownTenant",
+__all__ = ["Forbidden", "MalformedJson", "MalformedRequest", "NoErasureRequest", "NoFreeSlot",
+           "NotAuthenticated", "PreconditionRequired", "RequestHeadersTooLarge",
+           "RequestLineTooLong", "RequestTooLarge", "TrustLevelTooLow", "UnknownTenant",
            "UnusableIfMatch", "ValidationFailed"]
 
 
@@ -60,3 +61,32 @@ class RequestTooLarge(LoketError):
     """The upload is larger than this server accepts."""
 
     status, code, title = 413, "request_too_large", "Upload too large"
+
+
+class MalformedJson(ValidationFailed, ValueError):
+    """JSON nested too deep or with a lone surrogate (:mod:`.json_input`).
+
+    Also a ``ValueError``, so code that treats unreadable JSON as absent (Flask's
+    ``get_json(silent=True)``, a token's claims) treats this the same way.
+    """
+
+    status, code, title = 400, "malformed_json", "Malformed JSON"
+
+
+# Refused by gunicorn before the app runs; answered by ``gunicorn_worker.ProblemWorker``.
+class MalformedRequest(LoketError):
+    """gunicorn could not read the request line or a header."""
+
+    status, code, title = 400, "malformed_request", "Malformed request"
+
+
+class RequestLineTooLong(LoketError):
+    """The request line is longer than gunicorn's ``limit_request_line``."""
+
+    status, code, title = 414, "request_line_too_long", "Request line too long"
+
+
+class RequestHeadersTooLarge(LoketError):
+    """A header beyond ``limit_request_field_size``, or more than ``limit_request_fields``."""
+
+    status, code, title = 431, "request_headers_too_large", "Request headers too large"

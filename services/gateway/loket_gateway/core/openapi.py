@@ -27,7 +27,8 @@ from webargs.flaskparser import FlaskParser
 from loket_common.errors import invalid_params
 
 from . import api_schemas
-from .errors import ValidationFailed
+from .errors import MalformedJson, ValidationFailed
+from .json_input import strict_loads
 
 PROBLEM_MEDIA = "application/problem+json"
 RATE_LIMITED = "_loket_rate_limited"
@@ -77,8 +78,16 @@ class RequestParser(FlaskParser):
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
 
     def load_json(self, req: Any, schema: Schema) -> Any:
-        """The body as JSON; anything else (no body, another type, broken JSON) is refused."""
-        body = req.get_json(silent=True)
+        """The body as a JSON object; anything else (no body, another type, broken JSON) is refused.
+
+        Too deep, or with a lone surrogate, is ``malformed_json`` (:mod:`.json_input`).
+        """
+        try:
+            body = strict_loads(req.get_data(cache=True)) if req.is_json else None
+        except MalformedJson:
+            raise
+        except ValueError:
+            body = None
         if not isinstance(body, dict):
             raise ValidationFailed(
                 "The body must be a JSON object (Content-Type: application/json).",

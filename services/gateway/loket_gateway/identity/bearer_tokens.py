@@ -9,7 +9,6 @@ unknown key id fetches them again (key rotation), at most once a minute per issu
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import time
 from typing import Any
@@ -19,6 +18,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, KeySetSerialization
 
+from ..core.json_input import strict_loads
 from .providers import IdentityProvider
 
 ALGORITHMS = ["RS256", "ES256"]
@@ -74,8 +74,8 @@ def unverified_issuer(token: str) -> str | None:
     """The ``iss`` a token claims, before any check (to pick the provider that can check it)."""
     try:
         payload = token.split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError):
+        claims = strict_loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):  # MalformedJson (too deep, a lone surrogate) too
         return None
     issuer = claims.get("iss") if isinstance(claims, dict) else None
     return issuer if isinstance(issuer, str) else None

@@ -10,16 +10,18 @@ token is checked before a body is read (:func:`identity.access.as_resident` abov
 from __future__ import annotations
 
 import base64
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from flask import Response, request
+from flask import Response, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from loket_common.validation import load
 from loket_contracts.permits import applications as contract
 from loket_contracts.permits.catalogue import TypeSchema, TypeSummarySchema
+from loket_contracts.permits.file_names import clean_file_name
 
 from ..core.api_helpers import api_blueprint
 from ..core.errors import RequestTooLarge, TrustLevelTooLow, ValidationFailed
@@ -245,11 +247,18 @@ def answer_information_request(body: dict[str, Any], tenant: str, resident: Resi
 
 
 def attachment_response(stored: dict[str, Any]) -> Response:
-    """A stored document as a download that browsers neither sniff nor render."""
-    response = Response(base64.b64decode(stored["content_base64"]),
-                        mimetype=stored["content_type"])
-    response.headers.set("Content-Disposition", "attachment", filename=stored["filename"])
+    """A stored document as a download that browsers neither sniff, render nor cache.
+
+    The name goes out as RFC 6266 asks (werkzeug's ``send_file``): ``filename*`` in UTF-8
+    and an ASCII ``filename`` for old clients; it is cleaned again (names stored before
+    uploads were cleaned), and a name with nothing left is "document".
+    """
+    response = send_file(io.BytesIO(base64.b64decode(stored["content_base64"])),
+                         mimetype=stored["content_type"], as_attachment=True,
+                         download_name=clean_file_name(stored["filename"]) or "document")
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.no_store = True
+    response.cache_control.private = True
     return response
 
 

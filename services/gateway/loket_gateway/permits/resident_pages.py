@@ -15,6 +15,8 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from loket_contracts.permits.file_names import clean_file_name
+
 from ..core.error_messages import message_for
 from ..core.page_helpers import PageError, act, fetched_or_404, page_error, services
 from ..core.pages import pages_blueprint
@@ -215,7 +217,7 @@ def upload_page_post(application_id: str):
     content = base64.b64encode(upload.read()).decode("ascii")
     return _act(application_id, lambda rpc: rpc.permits.add_attachment(
         g.tenant.id, me(), application_id, document_id, upload.filename, content),
-        _("The document %(name)s is uploaded.", name=upload.filename))
+        _("The document %(name)s is uploaded.", name=clean_file_name(upload.filename)))
 
 
 @blueprint.get("/<lang>/permits/applications/<application_id>/attachments/<attachment_id>")

@@ -34,6 +34,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from loket_common.errors import LoketError
 
+from ...core.json_input import strict_loads
+
 ALGORITHM: Final = "SHA-256"
 WAITED_NAMESPACE = "loket.proof-of-work.waited"
 # Rough SHA-256 rate of proof-of-work.js on a mid-range phone; sets the no-JS wait.
@@ -169,7 +171,7 @@ def _decode(payload: str) -> dict[str, Any]:
     try:
         if len(payload) > MAX_PAYLOAD_CHARS:
             raise ValueError("too long")
-        decoded = json.loads(base64.b64decode(payload, validate=True))
+        decoded = strict_loads(base64.b64decode(payload, validate=True))
     except (TypeError, ValueError, binascii.Error):
         decoded = None
     if not isinstance(decoded, dict):
