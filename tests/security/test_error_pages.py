@@ -6,26 +6,18 @@ limit short enough to wait for: they start the same system once more, with
 ``RATE_LIMIT_SEARCH=2/2second`` (the shared ``system``'s limits stay as every other test
 needs them). Its counts live in its MongoDB (``RATE_LIMIT_STORAGE_URI``), read here raw.
 """
-import os
 import re
-import shutil
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 import requests
 from pymongo import MongoClient
 
-from deploy.local.infra import delete_vhost, free_port, isolated_vhost
-from deploy.local.system import System
-from loket_common.settings import DEFAULT_AMQP_URI
 from loket_gateway.core.rate_limits import MONGO_DATABASE
 
 from ..booking_client import API
+from ..conftest import started_system
 
-MANAGEMENT = os.environ.get("RABBIT_CTL_URI", "http://guest:guest@127.0.0.1:15672")
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
                     "Referrer-Policy", "Strict-Transport-Security")
 SEARCH_PAGE = "/{lang}/appointments/id-card/"
@@ -34,18 +26,8 @@ SEARCH_PAGE = "/{lang}/appointments/id-card/"
 @pytest.fixture(scope="module")
 def limited_system():
     """The system again, with availability searches limited to 2 per 2 seconds."""
-    var_dir = Path(tempfile.mkdtemp(prefix="loket-e2e-limits-"))
-    vhost = f"loket-e2e-{uuid.uuid4().hex[:8]}"
-    amqp_uri = isolated_vhost(os.environ.get("AMQP_URI", DEFAULT_AMQP_URI), MANAGEMENT, vhost)
-    running = System(var_dir=var_dir, gateway_port=free_port(), mongo_port=free_port(),
-                     idp_port=free_port(), amqp_uri=amqp_uri,
-                     extra_env={"OUTBOX_POLL_SECONDS": "0.1", "LOKET_TRUSTED_PROXIES": "1",
-                                "RATE_LIMIT_SEARCH": "2/2second"})
-    running.start()
-    yield running
-    running.stop()
-    delete_vhost(MANAGEMENT, vhost)
-    shutil.rmtree(var_dir, ignore_errors=True)
+    with started_system(RATE_LIMIT_SEARCH="2/2second") as running:
+        yield running
 
 
 def _get(system, path, client="10.12.0.1", **headers):
