@@ -3,6 +3,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,12 @@ from loket_common.settings import DEFAULT_AMQP_URI
 MANAGEMENT = os.environ.get("RABBIT_CTL_URI", "http://guest:guest@127.0.0.1:15672")
 
 
-@pytest.fixture(scope="session")
-def system():
-    """The system on free ports, its own database and its own vhost (nothing shared)."""
+@contextmanager
+def started_system(**extra_env: str):
+    """The system on free ports, its own database and its own vhost (nothing shared).
+
+    ``extra_env`` adds to (or changes) the test settings below, e.g. a short rate limit.
+    """
     var_dir = Path(tempfile.mkdtemp(prefix="loket-e2e-"))
     vhost = f"loket-e2e-{uuid.uuid4().hex[:8]}"
     amqp_uri = isolated_vhost(os.environ.get("AMQP_URI", DEFAULT_AMQP_URI), MANAGEMENT, vhost)
@@ -30,14 +34,24 @@ def system():
                      # 10/8: booking_client.address); tests/security/test_bots.py uses others.
                      extra_env={"OUTBOX_POLL_SECONDS": "0.1", "HOLDS_PER_CLIENT": "1000",
                                 "LOKET_TRUSTED_PROXIES": "1",
-                                "RATE_LIMIT_EXEMPT_NETWORKS": "127.0.0.0/8,10.0.0.0/8"})
+                                "RATE_LIMIT_EXEMPT_NETWORKS": "127.0.0.0/8,10.0.0.0/8",
+                                **extra_env})
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+        delete_vhost(MANAGEMENT, vhost)
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def system():
+    """The system as ``make run`` starts it, for the whole session."""
     # Staff and residents sign in through the development identity provider:
     # system.token_for("erika") (tenant admin), "clara" (counter staff), "david" (case worker).
-    running.start()
-    yield running
-    running.stop()
-    delete_vhost(MANAGEMENT, vhost)
-    shutil.rmtree(var_dir, ignore_errors=True)
+    with started_system() as running:
+        yield running
 
 
 

@@ -2,19 +2,18 @@
 """The gateway's WSGI application factory: the core first, then each area's ``register(app)``."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import appointments, catalogue, identity, lottery, my_data, operator, permits
-from .core import home_pages
+from .core import favicon, home_pages
 from .core.api_helpers import register_api
 from .core.csrf import init_csrf
+from .core.error_pages import render_error
 from .core.health import health, liveness
 from .core.i18n import init_i18n
 from .core.json_input import StrictJSONProvider
 from .core.openapi import init_openapi
-from .core.problems import from_exception
 from .core.rate_limits import init_rate_limits
 from .core.request_ids import init_request_ids
 from .core.rpc import RpcPool
@@ -25,8 +24,6 @@ from .identity.providers import init_identity_providers, provider_origins
 
 # Each area adds its blueprints (its JSON API and its pages) in its ``register(app)``.
 AREAS = (home_pages, identity, appointments, lottery, catalogue, permits, my_data, operator)
-
-MACHINE_PREFIXES = ("/api/", "/openapi.json", "/health", "/livez")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -64,20 +61,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_openapi(app)
     app.register_blueprint(liveness)
     register_api(app, health)
+    favicon.register(app)
     for area in AREAS:
         area.register(app)
     app.after_request(with_sign_in_origins(provider_origins(app)))
-    app.register_error_handler(Exception, _render_error)
+    app.register_error_handler(Exception, render_error)
     return app
-
-
-def _render_error(error: Exception):
-    """problem+json for machines; an accessible HTML page for people."""
-    if isinstance(error, HTTPException) and error.response is not None:
-        return error.response  # e.g. abort(redirect(...)): the step-up sign-in
-    response = from_exception(error)
-    if request.path.startswith(MACHINE_PREFIXES) or request.path == "/":
-        return response
-    headers = {name: value for name, value in response.headers.items() if name == "Retry-After"}
-    status = response.status_code
-    return render_template("error.html", status=status), status, headers

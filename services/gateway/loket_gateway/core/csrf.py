@@ -8,8 +8,10 @@ value in the visitor's session cookie. Templates add it with the ``csrf_field()`
 """
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask
 from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from .error_pages import render_error_page
 
 # Long enough for a permit application written slowly; the page must be reloaded after.
 TOKEN_SECONDS = 2 * 60 * 60
@@ -31,6 +33,6 @@ def init_csrf(app: Flask) -> CSRFProtect:
     return csrf
 
 
-def form_expired(error: CSRFError) -> tuple[str, int]:
+def form_expired(error: CSRFError) -> tuple[str, int, dict[str, str]]:
     """400 with the accessible error page: the form expired, reload it and send it again."""
-    return render_template("error.html", status=400, form_expired=True), 400
+    return render_error_page(400, form_expired=True)

@@ -27,11 +27,12 @@ def current_tenant() -> Tenant:
 def take_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Take ``lang`` from the URL; only the tenant's languages exist."""
     if values and "lang" in values:
-        g.lang = values.pop("lang")
+        lang = values.pop("lang")
         g.tenant = current_tenant()
-        if g.lang not in g.tenant.languages:
-            abort(404)
-        g.dir = "rtl" if g.lang in RTL_LANGUAGES else "ltr"
+        if lang not in g.tenant.languages:
+            abort(404)  # the error page picks a language the tenant has (error_pages)
+        g.lang = lang
+        g.dir = "rtl" if lang in RTL_LANGUAGES else "ltr"
 
 
 def keep_language(endpoint: str, values: dict[str, Any]) -> None:

@@ -64,8 +64,9 @@ class Settings(RpcSettings):
     staff_max_minutes: float = variable("LOKET_STAFF_SESSION_MAX_MINUTES", 600, "the same for "
                                         "staff: after sign-in", gt=0)
     secret: str = variable(
-        "LOKET_GATEWAY_SECRET", "", "signs proof-of-work challenges and staff sessions; the same "
-        "in every gateway process (a challenge may come back to another one)",
+        "LOKET_GATEWAY_SECRET", "", "signs proof-of-work challenges and staff sessions, and keys "
+        "the rate-limit store's pseudonyms of client addresses (HMAC, key by HKDF); the same in "
+        "every gateway process (a challenge may come back to another one)",
         shown="(required; `make run` makes one per run)", secret=True, repr=False)
     trusted_proxies: int = variable(
         "LOKET_TRUSTED_PROXIES", 0, "reverse proxies in front of the gateway whose "
