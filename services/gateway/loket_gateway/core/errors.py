@@ -10,8 +10,8 @@ from __future__ import annotations
 from loket_common.errors import LoketError, UnknownTenant, ValidationFailed
 
 __all__ = ["Forbidden", "NoErasureRequest", "NoFreeSlot", "NotAuthenticated",
-           "PreconditionRequired", "RequestTooLarge", "TrustLevelTooLow", "UnknownTenant",
-           "UnusableIfMatch", "ValidationFailed"]
+           "PreconditionRequired", "RequestTooLarge", "TrustLevelTooLow", "UnknownHost",
+           "UnknownTenant", "UnusableIfMatch", "ValidationFailed"]
 
 
 class NotAuthenticated(LoketError):
@@ -60,3 +60,9 @@ class RequestTooLarge(LoketError):
     """The upload is larger than this server accepts."""
 
     status, code, title = 413, "request_too_large", "Upload too large"
+
+
+class UnknownHost(LoketError):
+    """The request's host name is none of the configured tenants' (``core/hosts.py``)."""
+
+    status, code, title = 400, "unknown_host", "Unknown host"

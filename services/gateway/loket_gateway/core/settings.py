@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from limits import parse_many
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
 from loket_common.settings import DEFAULT_AMQP_URI, LoketSettings, variable
 
@@ -69,6 +69,11 @@ class Settings(LoketSettings):
     trusted_proxies: int = variable(
         "LOKET_TRUSTED_PROXIES", 0, "reverse proxies in front of the gateway whose "
         "`X-Forwarded-For` names the client (rate limits); 0 = clients connect directly", ge=0)
+    trust_forwarded_host: bool = variable(
+        "LOKET_TRUST_FORWARDED_HOST", False, "`true`: the host name comes from the trusted "
+        "proxies' `X-Forwarded-Host` (still only a configured one is served); `false`: the "
+        "proxy must pass `Host` on. Links never use it: they come from each tenant's public "
+        "URL", shown="`false`", form="`false`, or `true` with `LOKET_TRUSTED_PROXIES` of 1 or more")
     search_limit: str = rate_limit("RATE_LIMIT_SEARCH", "60/minute", "availability searches per "
                                    "client address (`/slots`, `/slots/first` together)")
     hold_limit: str = rate_limit("RATE_LIMIT_HOLD", "10/minute;30/hour",
@@ -105,4 +110,11 @@ class Settings(LoketSettings):
             parse_many(value)
         except ValueError:
             raise ValueError(LIMIT_FORM) from None
+        return value
+
+    @field_validator("trust_forwarded_host")
+    @classmethod
+    def _forwarded_by_a_trusted_proxy(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and not info.data.get("trusted_proxies"):
+            raise ValueError("true needs LOKET_TRUSTED_PROXIES of 1 or more")
         return value
