@@ -71,9 +71,10 @@ class Settings(LoketSettings):
         "`X-Forwarded-For` names the client (rate limits); 0 = clients connect directly", ge=0)
     trust_forwarded_host: bool = variable(
         "LOKET_TRUST_FORWARDED_HOST", False, "`true`: the host name comes from the trusted "
-        "proxies' `X-Forwarded-Host` (still only a configured one is served); `false`: the "
-        "proxy must pass `Host` on. Links never use it: they come from each tenant's public "
-        "URL", shown="`false`", form="`false`, or `true` with `LOKET_TRUSTED_PROXIES` of 1 or more")
+        "proxies' `X-Forwarded-Host` (served only if a tenant names it, like `Host`); `false`: "
+        "the proxy passes `Host` on. Links never use either: they come from each tenant's "
+        "public URL", shown="`false`",
+        form="`false`, or `true` with `LOKET_TRUSTED_PROXIES` of 1 or more")
     search_limit: str = rate_limit("RATE_LIMIT_SEARCH", "60/minute", "availability searches per "
                                    "client address (`/slots`, `/slots/first` together)")
     hold_limit: str = rate_limit("RATE_LIMIT_HOLD", "10/minute;30/hour",
@@ -98,7 +99,7 @@ class Settings(LoketSettings):
         "read", shown="`11534336` (11 MiB)", ge=1)
     tenants_file: Path = variable(
         "LOKET_TENANTS_FILE", DEFAULT_TENANTS_FILE, "the municipalities this gateway serves (id, "
-        "host names, languages, names, identity providers, trust level per action)",
+        "public URL, host names, languages, names, identity providers, trust level per action)",
         form="a file", shown="the bundled `tenants.yml` (compose: "
         "`deploy/tenants.production.yml`)")
 
