@@ -136,6 +136,8 @@ def test_a_page_on_another_host_name_of_its_tenant_moves_to_the_public_url(clien
     moved = client.get("/en/appointments/?office=nord", headers={"Host": "127.0.0.1:8000"})
     assert moved.status_code == 307
     assert moved.headers["Location"] == "http://localhost/en/appointments/?office=nord"
+    odd = client.get("/en/b%C3%BCro%20x", headers={"Host": "127.0.0.1"})
+    assert odd.headers["Location"] == "http://localhost/en/b%C3%BCro%20x"
     # Forms (CSRF-checked) and the API are answered where they are sent.
     assert client.post("/en/sign-out", headers={"Host": "127.0.0.1"}).status_code == 400
     assert client.get("/api/v1/tenants/atlantis/offices",

@@ -15,6 +15,7 @@ the session cookie, starts and ends on one host.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, abort, current_app, g, redirect, render_template, request
 
@@ -25,6 +26,7 @@ from .tenants import Tenant, TenantRegistry, host_name
 
 PROBES = frozenset({"/livez", "/health"})
 MACHINE_PREFIXES = ("/api/", "/openapi.json")
+PATH_SAFE = "/:@!$&'()*+,;=-._~"  # RFC 3986 pchar and "/": what a path keeps unquoted
 
 
 def _registry() -> TenantRegistry:
@@ -47,8 +49,8 @@ def check_host(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if (request.method in ("GET", "HEAD") and not request.path.startswith(MACHINE_PREFIXES)
             and host_name(request.host) != tenant.hosts[0]):
         query = request.query_string.decode("latin-1")
-        abort(redirect(tenant.public_url + request.path + (f"?{query}" if query else ""),
-                       code=307))
+        target = tenant.public_url + quote(request.script_root + request.path, safe=PATH_SAFE)
+        abort(redirect(target + (f"?{query}" if query else ""), code=307))
 
 
 def page_language() -> str:
