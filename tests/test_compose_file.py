@@ -248,7 +248,11 @@ def test_the_production_tenants_pass_the_production_guard():
 
     example = dict(re.findall(r"^(\w+)=(.*)$", (ROOT / ".env.example").read_text(),
                               flags=re.MULTILINE))
-    tenants = TenantRegistry.from_file(ROOT / "deploy" / "tenants.production.yml")
+    tenants = TenantRegistry.from_file(ROOT / "deploy" / "tenants.production.yml", example)
+    tenants.check_environment("production")  # public URLs: https, or this machine only
+    assert {tenant.id: tenant.public_url for tenant in tenants.by_id.values()} == {
+        "musterstadt": "http://127.0.0.1:8000",
+        "beispielstadt": "http://beispielstadt.localhost:8000"}
     providers = load_providers(tenants, example)
     assert {(item.tenant, item.audience) for item in providers} == {
         (tenant, audience) for tenant in ("musterstadt", "beispielstadt")

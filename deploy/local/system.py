@@ -90,6 +90,10 @@ class System:
                 "LOKET_DEV_IDP_SECRET": self.idp_secret,
                 # Rate-limit counts shared by the gateway's worker processes.
                 "RATE_LIMIT_STORAGE_URI": self.mongo_uri,
+                # The demo tenants' public URLs (tenants.yml): every absolute link is built
+                # on them, and their hosts are the ones served.
+                "LOKET_MUSTERSTADT_PUBLIC_URL": self.url,
+                "LOKET_BEISPIELSTADT_PUBLIC_URL": f"http://beispielstadt.localhost:{self.gateway_port}",
                 **self.extra_env}
 
     def start(self) -> None:

@@ -11,6 +11,7 @@ from .core.api_helpers import register_api
 from .core.csrf import init_csrf
 from .core.error_pages import render_error
 from .core.health import health, liveness
+from .core.hosts import init_hosts
 from .core.i18n import init_i18n
 from .core.json_input import StrictJSONProvider
 from .core.openapi import init_openapi
@@ -42,14 +43,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.secret_key = settings.secret
     app.config.update(cookie_settings(settings.environment))
     if settings.trusted_proxies:
-        # The client address (rate limits) comes from that many X-Forwarded-For hops.
+        # The client address (rate limits) comes from that many X-Forwarded-For hops; the
+        # host from X-Forwarded-Host only when configured (core/hosts.py checks it anyway).
+        forwarded_host = settings.trusted_proxies if settings.trust_forwarded_host else 0
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
-                                x_proto=settings.trusted_proxies,
-                                x_host=settings.trusted_proxies)
+                                x_proto=settings.trusted_proxies, x_host=forwarded_host)
     app.config["JSON_SORT_KEYS"] = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["loket_settings"] = settings
-    app.extensions["loket_tenants"] = TenantRegistry.from_file(settings.tenants_file)
+    app.extensions["loket_tenants"] = tenants = TenantRegistry.from_file(settings.tenants_file)
+    tenants.check_environment(settings.environment)
+    init_hosts(app)  # before any blueprint: a host no tenant names is refused first
     init_identity_providers(app, app.extensions["loket_tenants"], settings.environment)
     app.extensions["loket_rpc"] = RpcPool(settings.amqp_uri, sealing, settings.rpc_pool_size,
                                           settings.rpc_timeout)

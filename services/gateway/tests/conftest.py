@@ -28,6 +28,9 @@ TEST_ISSUER = "http://127.0.0.1:9"
 os.environ.setdefault("LOKET_DEV_IDP_URL", TEST_ISSUER)
 os.environ.setdefault("LOKET_DEV_IDP_SECRET", "test-client-secret")
 os.environ.setdefault("LOKET_RPC_KEYS", new_key())
+# tenants.yml's public URLs: Flask's test client asks for http://localhost/.
+os.environ.setdefault("LOKET_MUSTERSTADT_PUBLIC_URL", "http://localhost")
+os.environ.setdefault("LOKET_BEISPIELSTADT_PUBLIC_URL", "http://beispielstadt.localhost")
 SIGNING_KEY = RSAKey.generate_key(2048, parameters={"kid": "test-key"})
 EIDAS = "http://eidas.europa.eu/LoA/"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, request
 
 from loket_contracts.appointments import schemas as contract
 from loket_contracts.appointments.catalogue import OfficeWithServicesSchema
@@ -26,6 +26,7 @@ from ..core.rate_limits import (
     limit_person,
 )
 from ..core.rpc import services
+from ..core.tenants import tenant_url
 from ..identity.access import current_actor, require_role
 from ..identity.signed_in import api_resident_if_sent, holder_of, with_identity
 from . import schemas
@@ -170,8 +171,8 @@ def confirm_hold(contact: dict[str, Any], tenant: str, hold_id: str) -> Any:
     record_activity(_registry(tenant))
     reference, token = booked["booking"]["reference"], booked["manage_token"]
     booked["manage_url"] = _manage_url(tenant, reference, token, contact["language"])
-    booked["calendar_url"] = url_for("appointments.booking_calendar", tenant=tenant,
-                                     reference=reference, token=token, _external=True)
+    booked["calendar_url"] = tenant_url(tenant, "appointments.booking_calendar",
+                                        tenant=tenant, reference=reference, token=token)
     return booked, 201
 
 
@@ -305,5 +306,5 @@ def _manage_url(tenant: str, reference: str, token: str, language: str) -> str:
     registry_tenant = _registry(tenant)
     if language not in registry_tenant.languages:
         language = registry_tenant.default_language
-    return url_for("booking.manage_booking", lang=language, reference=reference, token=token,
-                   _external=True)
+    return tenant_url(registry_tenant, "booking.manage_booking", lang=language,
+                      reference=reference, token=token)

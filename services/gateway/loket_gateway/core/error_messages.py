@@ -24,6 +24,9 @@ MESSAGES: dict[str, Message] = {
                                "page again."),
     "unknown_tenant": lambda body: _("This municipality is not served here. Please check the "
                                      "address."),
+    "unknown_host": lambda body: _("This address is not one this service is published under. "
+                                   "Please use the address your municipality gives on its "
+                                   "website."),
     # Appointments and lotteries
     "slot_taken": lambda body: _("Someone else was quicker: this time is no longer free. "
                                  "Please choose another one."),

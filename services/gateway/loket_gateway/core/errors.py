@@ -11,8 +11,8 @@ from loket_common.errors import LoketError, UnknownTenant, ValidationFailed
 
 __all__ = ["Forbidden", "MalformedJson", "MalformedRequest", "NoErasureRequest", "NoFreeSlot",
            "NotAuthenticated", "PreconditionRequired", "RequestHeadersTooLarge",
-           "RequestLineTooLong", "RequestTooLarge", "TrustLevelTooLow", "UnknownTenant",
-           "UnusableIfMatch", "ValidationFailed"]
+           "RequestLineTooLong", "RequestTooLarge", "TrustLevelTooLow", "UnknownHost",
+           "UnknownTenant", "UnusableIfMatch", "ValidationFailed"]
 
 
 class NotAuthenticated(LoketError):
@@ -90,3 +90,9 @@ class RequestHeadersTooLarge(LoketError):
     """A header beyond ``limit_request_field_size``, or more than ``limit_request_fields``."""
 
     status, code, title = 431, "request_headers_too_large", "Request headers too large"
+
+
+class UnknownHost(LoketError):
+    """The request's host name is none of the configured tenants' (``core/hosts.py``)."""
+
+    status, code, title = 400, "unknown_host", "Unknown host"

@@ -28,6 +28,8 @@ def generated() -> str:
     # unreachable broker declares the same routes as a deployed one.
     os.environ.setdefault("LOKET_DEV_IDP_URL", "http://127.0.0.1:9")
     os.environ.setdefault("LOKET_DEV_IDP_SECRET", secrets.token_hex(16))
+    os.environ.setdefault("LOKET_MUSTERSTADT_PUBLIC_URL", "http://localhost")
+    os.environ.setdefault("LOKET_BEISPIELSTADT_PUBLIC_URL", "http://beispielstadt.localhost")
     from ..app import create_app
 
     throwaway = secrets.token_hex(16)  # keys nothing is ever signed with

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from limits import parse_many
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
 from loket_common.settings import DEFAULT_AMQP_URI, RpcSettings, variable
 
@@ -71,6 +71,12 @@ class Settings(RpcSettings):
     trusted_proxies: int = variable(
         "LOKET_TRUSTED_PROXIES", 0, "reverse proxies in front of the gateway whose "
         "`X-Forwarded-For` names the client (rate limits); 0 = clients connect directly", ge=0)
+    trust_forwarded_host: bool = variable(
+        "LOKET_TRUST_FORWARDED_HOST", False, "`true`: the host name comes from the trusted "
+        "proxies' `X-Forwarded-Host` (served only if a tenant names it, like `Host`); `false`: "
+        "the proxy passes `Host` on. Links never use either: they come from each tenant's "
+        "public URL", shown="`false`",
+        form="`false`, or `true` with `LOKET_TRUSTED_PROXIES` of 1 or more")
     search_limit: str = rate_limit("RATE_LIMIT_SEARCH", "60/minute", "availability searches per "
                                    "client address (`/slots`, `/slots/first` together)")
     hold_limit: str = rate_limit("RATE_LIMIT_HOLD", "10/minute;30/hour",
@@ -116,7 +122,7 @@ class Settings(RpcSettings):
         "read", shown="`11534336` (11 MiB)", ge=1)
     tenants_file: Path = variable(
         "LOKET_TENANTS_FILE", DEFAULT_TENANTS_FILE, "the municipalities this gateway serves (id, "
-        "host names, languages, names, identity providers, trust level per action)",
+        "public URL, host names, languages, names, identity providers, trust level per action)",
         form="a file", shown="the bundled `tenants.yml` (compose: "
         "`deploy/tenants.production.yml`)")
 
@@ -138,4 +144,11 @@ class Settings(RpcSettings):
             [ip_network(item.strip(), strict=False) for item in value.split(",") if item.strip()]
         except ValueError:
             raise ValueError("CIDR networks such as 10.1.2.0/24,2001:db8::/64") from None
+        return value
+
+    @field_validator("trust_forwarded_host")
+    @classmethod
+    def _forwarded_by_a_trusted_proxy(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and not info.data.get("trusted_proxies"):
+            raise ValueError("true needs LOKET_TRUSTED_PROXIES of 1 or more")
         return value

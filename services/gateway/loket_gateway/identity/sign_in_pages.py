@@ -17,6 +17,7 @@ from requests import RequestException
 
 from ..core.pages import RTL_LANGUAGES, current_tenant, pages_blueprint
 from ..core.rpc import services
+from ..core.tenants import tenant_url
 from . import sessions
 from .access import display_name
 from .providers import IdentityProvider, registry
@@ -69,8 +70,9 @@ def _begin(kind: str, audience: str, default_next: str) -> Any:
         options["acr_values"] = acr_for(level, dict(provider.acr_levels))
     client = registry(current_app).client(provider)
     try:
-        return client.authorize_redirect(url_for("sign_in.auth_callback", _external=True),
-                                         **options)
+        # One fixed redirect URI per tenant, the one registered with the provider (no ?lang=).
+        return client.authorize_redirect(tenant_url(g.tenant, "sign_in.auth_callback",
+                                                    lang=None), **options)
     except (RequestException, ValueError, KeyError):  # the provider does not answer
         return _failed(kind, 503)
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
 from loket_contracts.appointments import lottery as contract
 
 from ..appointments.anti_bot.hold_guard import person_key
 from ..core.api_helpers import api_blueprint, request_secret
 from ..core.rate_limits import BOOKING_PERSON_LIMIT, HOLD_LIMIT, limit_address, limit_person
 from ..core.rpc import services
+from ..core.tenants import tenant_url
 from ..identity.signed_in import api_resident_if_sent, with_subject
 from . import schemas
 
@@ -49,9 +48,9 @@ def enter_lottery(body: dict[str, Any], tenant: str) -> Any:
     resident = api_resident_if_sent(tenant)  # signed in: the entry is theirs
     with services() as rpc:
         entered = rpc.appointments.enter_lottery(tenant, with_subject(body, resident))
-    entered["status_url"] = url_for("fair_release.lottery_entry", tenant=tenant,
-                                    reference=entered["entry"]["reference"],
-                                    token=entered["status_token"], _external=True)
+    entered["status_url"] = tenant_url(tenant, "fair_release.lottery_entry", tenant=tenant,
+                                       reference=entered["entry"]["reference"],
+                                       token=entered["status_token"])
     return entered, 201
 
 
