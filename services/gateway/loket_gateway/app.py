@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import appointments, catalogue, identity, lottery, my_data, operator, permits
@@ -21,6 +21,8 @@ from .core.security import cookie_settings, with_sign_in_origins
 from .core.settings import Settings
 from .core.tenants import TenantRegistry
 from .identity.providers import init_identity_providers, provider_origins
+from .identity.session_store import gateway_database, init_page_sessions
+from .identity.sessions import init_signed_in
 
 # Each area adds its blueprints (its JSON API and its pages) in its ``register(app)``.
 AREAS = (home_pages, identity, appointments, lottery, catalogue, permits, my_data, operator)
@@ -33,7 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings()
     if not settings.secret:
         raise SystemExit("LOKET_GATEWAY_SECRET is not set: the gateway signs proof-of-work "
-                         "challenges and staff sessions with it (see README, Configuration).")
+                         "challenges and form tokens with it (see README, Configuration).")
     if not settings.pseudonym_key:
         raise SystemExit("LOKET_PSEUDONYM_KEY is not set: residents' pseudonymous ids are "
                          "derived with it (see README, Configuration).")
@@ -49,6 +51,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["JSON_SORT_KEYS"] = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["loket_settings"] = settings
+    database = gateway_database(settings)
+    init_page_sessions(app, database)  # before any hook that may read the session
+    init_signed_in(app, database)
     app.extensions["loket_tenants"] = TenantRegistry.from_file(settings.tenants_file)
     init_identity_providers(app, app.extensions["loket_tenants"], settings.environment)
     app.extensions["loket_rpc"] = RpcPool(settings.amqp_uri, settings.rpc_pool_size,
@@ -71,6 +76,9 @@ def _render_error(error: Exception):
     """problem+json for machines; an accessible HTML page for people."""
     if isinstance(error, HTTPException) and error.response is not None:
         return error.response  # e.g. abort(redirect(...)): the step-up sign-in
+    if isinstance(error, InternalServerError) and isinstance(error.original_exception,
+                                                             Exception):
+        error = error.original_exception  # raised outside a view (saving the session)
     response = from_exception(error)
     if request.path.startswith(MACHINE_PREFIXES) or request.path == "/":
         return response

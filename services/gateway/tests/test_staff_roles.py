@@ -1,18 +1,15 @@
 """Staff pages check the session's role (per tenant) before any service is called."""
-import time
-
 import pytest
+
+from .conftest import sign_in, signed_in_as
 
 COUNTER, ADMIN, CASES = ["counter_staff"], ["counter_staff", "case_worker", "tenant_admin"], [
     "case_worker"]
 
 
 def signed_in(client, roles, tenant="musterstadt"):
-    now = int(time.time())
-    with client.session_transaction() as session:
-        session.update(staff={
-            "tenant": tenant, "subject": "staff:" + "0" * 32, "name": "Sam Staff",
-            "roles": roles, "login_at": now, "seen_at": now})
+    sign_in(client, "staff", tenant=tenant, subject="staff:" + "0" * 32, name="Sam Staff",
+            roles=roles)
     return client
 
 
@@ -72,13 +69,11 @@ def test_case_decisions_need_the_session_csrf_token(client):
 
 def test_staff_sign_out_needs_the_csrf_token_and_keeps_a_resident_session(client, form_token):
     signed_in(client, COUNTER)
-    with client.session_transaction() as session:
-        session["resident"] = {"tenant": "musterstadt", "subject": "r-1"}
+    sign_in(client, "resident", tenant="musterstadt", subject="r-1")
     assert client.post("/en/staff/sign-out", data={"csrf_token": "wrong"}).status_code == 400
     assert client.post("/en/staff/sign-out", data={"csrf_token": form_token}).status_code == 303
-    with client.session_transaction() as session:
-        assert "staff" not in session
-        assert session["resident"]["subject"] == "r-1"
+    assert signed_in_as(client, "staff") is None
+    assert signed_in_as(client, "resident")["subject"] == "r-1"
 
 
 @pytest.mark.parametrize("path", ["/en/permits/applications/",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from loket_common.errors import LoketError, UnknownTenant, ValidationFailed
 
 __all__ = ["Forbidden", "NoErasureRequest", "NoFreeSlot", "NotAuthenticated",
-           "PreconditionRequired", "RequestTooLarge", "TrustLevelTooLow", "UnknownTenant",
-           "UnusableIfMatch", "ValidationFailed"]
+           "PreconditionRequired", "RequestTooLarge", "SessionStoreUnavailable",
+           "TrustLevelTooLow", "UnknownTenant", "UnusableIfMatch", "ValidationFailed"]
 
 
 class NotAuthenticated(LoketError):
@@ -60,3 +60,9 @@ class RequestTooLarge(LoketError):
     """The upload is larger than this server accepts."""
 
     status, code, title = 413, "request_too_large", "Upload too large"
+
+
+class SessionStoreUnavailable(LoketError):
+    """The gateway's session database does not answer: nobody's sign-in can be checked."""
+
+    status, code, title = 503, "service_unavailable", "Service unavailable"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 
 from ..core.errors import Forbidden, NotAuthenticated, TrustLevelTooLow
 from . import sessions
@@ -139,10 +139,8 @@ def optional_subject(tenant: str) -> str | None:
             return api_resident(tenant).subject
         except (NotAuthenticated, Forbidden, TrustLevelTooLow):
             return None
-    entry = session.get(sessions.RESIDENT)
-    if isinstance(entry, dict) and entry.get("tenant") == tenant:
-        return entry.get("subject")
-    return None
+    entry = sessions.current(sessions.RESIDENT, tenant)
+    return entry["subject"] if entry else None
 
 
 def sign_in_url(kind: str, level: str | None = None) -> str:
