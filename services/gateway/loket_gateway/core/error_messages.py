@@ -24,6 +24,8 @@ MESSAGES: dict[str, Message] = {
                                "page again."),
     "unknown_tenant": lambda body: _("This municipality is not served here. Please check the "
                                      "address."),
+    "service_unavailable": lambda body: _("This service is unavailable for a moment. Please "
+                                          "try again in a few seconds."),
     # Appointments and lotteries
     "slot_taken": lambda body: _("Someone else was quicker: this time is no longer free. "
                                  "Please choose another one."),
