@@ -154,7 +154,7 @@ def test_sign_out_everywhere_ends_the_session_in_another_browser(system):
     assert laptop.post(system.url + action, timeout=10,
                        allow_redirects=False).status_code == 400  # no CSRF token
     out = laptop.post(system.url + action, data={"csrf_token": csrf_of(me.text)}, timeout=10)
-    assert out.status_code == 200 and "auf jedem Gerät abgemeldet" in out.text
+    assert out.status_code == 200 and "auf jedem Gerät und in jedem Browser abgemeldet" in out.text
     assert signed_out(get(phone, system, "/de/me/"))
     assert signed_out(get(laptop, system, "/de/me/"))
 

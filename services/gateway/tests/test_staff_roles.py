@@ -14,7 +14,8 @@ def signed_in(client, roles, tenant="musterstadt"):
 
 
 @pytest.mark.parametrize("path", ["/en/admin/", "/en/admin/services/passport",
-                                  "/en/admin/offices/rathaus/closures"])
+                                  "/en/admin/offices/rathaus/closures",
+                                  "/en/admin/staff-sessions"])
 def test_admin_pages_send_the_signed_out_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 303
@@ -24,6 +25,9 @@ def test_admin_pages_send_the_signed_out_to_sign_in(client, path):
 def test_counter_staff_may_not_open_admin_pages(client, form_token):
     assert signed_in(client, COUNTER).get("/en/admin/").status_code == 403
     assert client.post("/en/admin/services/", data={"csrf_token": form_token}).status_code == 403
+    assert client.get("/en/admin/staff-sessions").status_code == 403
+    assert client.post("/en/admin/staff-sessions/end", data={
+        "csrf_token": form_token, "subject": "staff:" + "0" * 32}).status_code == 403
 
 
 def test_staff_of_another_tenant_may_open_nothing_here(client):

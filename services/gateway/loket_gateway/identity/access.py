@@ -133,7 +133,11 @@ def as_resident(action: str | None = None) -> Callable[[Callable], Callable]:
 
 
 def optional_subject(tenant: str) -> str | None:
-    """The signed-in resident's subject (bearer token or page session), else None; never raises."""
+    """The signed-in resident's subject (bearer token or page session), else None.
+
+    Raises nothing for a missing or bad sign-in; only a session database that does not
+    answer is a 503.
+    """
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
         try:
             return api_resident(tenant).subject

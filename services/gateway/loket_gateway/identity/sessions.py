@@ -77,7 +77,10 @@ def _expires_at(kind: str, login_at: float, seen_at: float) -> datetime:
 
 
 def _renew_session_id() -> None:
-    """A new id for this browser's session; the old id's record is deleted."""
+    """A new id for this browser's session (unless it is empty); the old id's record is deleted.
+
+    An emptied session needs none: saving it deletes its record and the cookie.
+    """
     try:
         current_app.session_interface.regenerate(session)  # type: ignore[attr-defined]
     except PyMongoError as error:
@@ -103,8 +106,8 @@ def start(kind: str, data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(earlier, str):
             records.delete_one({"_id": earlier})
         records.insert_one(record)
-    _renew_session_id()
     session[kind] = record["_id"]
+    _renew_session_id()  # after: an empty session would keep its id
     session.pop(CSRF_SESSION_KEY, None)
     g.pop(CSRF_SESSION_KEY, None)
     _cache()[kind] = record
