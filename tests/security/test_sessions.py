@@ -1,4 +1,4 @@
-"""Sessions that really end (issue 12): the audit's old cookies, replayed against the running system.
+"""Sessions that really end (issue 12): the audit's old cookies, replayed against the system.
 
 Before: page sessions were signed cookies carrying the name and subject, so an old cookie
 still opened ``/de/me/`` after sign-out. Now the cookie is a random id of a record on the
