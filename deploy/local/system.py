@@ -88,7 +88,9 @@ class System:
                 "LOKET_ENVIRONMENT": "development",
                 "LOKET_DEV_IDP_URL": self.idp_url,
                 "LOKET_DEV_IDP_SECRET": self.idp_secret,
-                # Rate-limit counts shared by the gateway's worker processes.
+                # The gateway's own database (page sessions), and its rate-limit counts,
+                # shared by its worker processes.
+                "GATEWAY_MONGO_URI": self.mongo_uri,
                 "RATE_LIMIT_STORAGE_URI": self.mongo_uri,
                 # The demo tenants' public URLs (tenants.yml): every absolute link is built
                 # on them, and their hosts are the ones served.

@@ -22,6 +22,8 @@ from .core.security import cookie_settings, with_sign_in_origins
 from .core.settings import Settings
 from .core.tenants import TenantRegistry
 from .identity.providers import init_identity_providers, provider_origins
+from .identity.session_store import gateway_database, init_page_sessions
+from .identity.sessions import init_signed_in
 
 # Each area adds its blueprints (its JSON API and its pages) in its ``register(app)``.
 AREAS = (home_pages, identity, appointments, lottery, catalogue, permits, my_data, operator)
@@ -32,7 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings()
     if not settings.secret:
         raise SystemExit("LOKET_GATEWAY_SECRET is not set: the gateway signs proof-of-work "
-                         "challenges and staff sessions with it (see README, Configuration).")
+                         "challenges and form tokens with it (see README, Configuration).")
     if not settings.pseudonym_key:
         raise SystemExit("LOKET_PSEUDONYM_KEY is not set: residents' pseudonymous ids are "
                          "derived with it (see README, Configuration).")
@@ -54,6 +56,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["loket_tenants"] = tenants = TenantRegistry.from_file(settings.tenants_file)
     tenants.check_environment(settings.environment)
     init_hosts(app)  # before any blueprint: a host no tenant names is refused first
+    database = gateway_database(settings)
+    init_page_sessions(app, database)  # before any hook that may read the session
+    init_signed_in(app, database)
     init_identity_providers(app, app.extensions["loket_tenants"], settings.environment)
     app.extensions["loket_rpc"] = RpcPool(settings.amqp_uri, sealing, settings.rpc_pool_size,
                                           settings.rpc_timeout)

@@ -1,4 +1,7 @@
-"""Fixtures of the gateway's unit tests: the app, tokens, CSRF, and fakes of the services.
+"""Fixtures of the gateway's unit tests: the app, tokens, CSRF, sessions, fakes of the services.
+
+The app keeps its page sessions in a database of its own on the test run's SecantusDB
+(``mongo_uri``, ``database_name`` of ``loket_common.testing``).
 
 The services are fakes built from the contract's Protocols (``loket_contracts.fakes``): a
 route that calls an RPC the service lacks, or with arguments it does not take, fails.
@@ -20,6 +23,7 @@ from loket_common.errors import LoketError
 from loket_contracts.fakes import FakeServices
 from loket_gateway.app import create_app
 from loket_gateway.core.settings import Settings
+from loket_gateway.identity import sessions
 from loket_gateway.identity.bearer_tokens import KeyCache
 
 # tenants.yml's development providers, on an address nobody listens on: these tests give
@@ -44,8 +48,8 @@ def test_settings(**overrides):
 
 
 @pytest.fixture
-def app():
-    app = create_app(test_settings())
+def app(mongo_uri, database_name):
+    app = create_app(test_settings(mongo_uri=mongo_uri, mongo_database=database_name))
     app.extensions["loket_key_cache"] = cache = KeyCache()
     cache.put(TEST_ISSUER, KeySet([SIGNING_KEY]).as_dict(private=False))
     return app
@@ -97,6 +101,32 @@ def form_token(app, client):
     with client.session_transaction() as client_session:
         client_session["csrf_token"] = secret
     return token
+
+
+def sign_in(client, kind: str, **data) -> dict:
+    """Sign ``client`` in as ``kind`` with ``data`` (tenant, subject, ...), as the callback does.
+
+    The CSRF secret of :func:`form_token` stays (a real sign-in makes a new one).
+    """
+    with client.session_transaction() as stored:
+        values = dict(stored)
+    with client.application.test_request_context(base_url="http://127.0.0.1"):
+        session.update(values)
+        record = sessions.start(kind, data)
+        kept = {key: values[key] for key in (sessions.CSRF_SESSION_KEY,) if key in values}
+        values = {**session, **kept}
+    with client.session_transaction() as stored:
+        stored.clear()
+        stored.update(values)
+    return record
+
+
+def signed_in_as(client, kind: str) -> dict | None:
+    """The live sign-in record of ``client``'s session as ``kind`` (None when there is none)."""
+    with client.session_transaction() as stored:
+        handle = stored.get(kind)
+    records = client.application.extensions["loket_signed_in"]
+    return records.find_one({"_id": handle}) if handle else None
 
 
 class Tokens:

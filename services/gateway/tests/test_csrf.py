@@ -1,7 +1,6 @@
 """Every web form POST needs the session's CSRF token; the bearer-token API does not."""
 import io
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,8 @@ from wtforms.validators import ValidationError
 
 from loket_gateway.core.csrf import TOKEN_SECONDS
 from loket_gateway.identity import sessions
+
+from .conftest import sign_in
 
 SLOT = "rathaus|2030-01-07T08:00:00Z"
 TEMPLATES = Path(__file__).parents[1] / "loket_gateway" / "templates"
@@ -43,14 +44,10 @@ FORM_IDS = [what for what, _, _ in FORMS]
 
 def sign_in_both(client) -> None:
     """Sign ``client``'s session in as musterstadt's tenant admin and as a resident."""
-    now = int(time.time())
-    with client.session_transaction() as session:
-        session.update(
-            staff={"tenant": "musterstadt", "subject": "staff:" + "0" * 32, "name": "Sam",
-                   "roles": ["counter_staff", "case_worker", "tenant_admin"],
-                   "login_at": now, "seen_at": now},
-            resident={"tenant": "musterstadt", "subject": "r-" + "1" * 32, "name": "Anna",
-                      "trust_level": "substantial", "login_at": now, "seen_at": now})
+    sign_in(client, "staff", tenant="musterstadt", subject="staff:" + "0" * 32, name="Sam",
+            roles=["counter_staff", "case_worker", "tenant_admin"])
+    sign_in(client, "resident", tenant="musterstadt", subject="r-" + "1" * 32, name="Anna",
+            trust_level="substantial")
 
 
 @pytest.fixture

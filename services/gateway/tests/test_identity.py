@@ -11,6 +11,7 @@ from loket_gateway.identity.providers import IdentityProvider, check_environment
 from loket_gateway.identity.subjects import resident_subject
 
 from . import answers
+from .conftest import sign_in, signed_in_as
 
 API = "/api/v1/tenants/musterstadt"
 ISSUER = "http://127.0.0.1:9"
@@ -183,10 +184,11 @@ def test_session_cookies_are_secure_host_cookies_in_production():
     assert "SESSION_COOKIE_SECURE" not in cookie_settings("development")
 
 
-def test_the_development_cookie_is_httponly_and_lax(client):
-    with client.session_transaction() as session:
-        session["resident"] = {"tenant": "musterstadt"}
-    response = client.get("/en/permits/applications/")
+def test_the_development_cookie_is_httponly_and_lax(client, form_token):
+    sign_in(client, "staff", tenant="musterstadt", subject="staff:" + "2" * 32,
+            roles=["case_worker"])
+    sign_in(client, "resident", tenant="musterstadt", subject="r-" + "1" * 32)
+    response = client.post("/en/sign-out", data={"csrf_token": form_token})  # a new id
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -207,22 +209,17 @@ def clock(monkeypatch):
 
 
 def resident_session(client, clock, tenant="musterstadt", level="substantial"):
-    with client.session_transaction() as session:
-        session.update(resident={
-            "tenant": tenant, "subject": "r-" + "1" * 32, "name": "Anna Schmidt",
-            "trust_level": level, "login_at": int(clock.now), "seen_at": int(clock.now)})
+    return sign_in(client, "resident", tenant=tenant, subject="r-" + "1" * 32,
+                   name="Anna Schmidt", trust_level=level)
 
 
 def staff_session(client, clock, roles=("case_worker",)):
-    with client.session_transaction() as session:
-        session.update(staff={
-            "tenant": "musterstadt", "subject": "staff:" + "2" * 32, "name": "Sam Staff",
-            "roles": list(roles), "login_at": int(clock.now), "seen_at": int(clock.now)})
+    return sign_in(client, "staff", tenant="musterstadt", subject="staff:" + "2" * 32,
+                   name="Sam Staff", roles=list(roles))
 
 
 def signed_in_kinds(client):
-    with client.session_transaction() as session:
-        return {kind for kind in ("resident", "staff") if kind in session}
+    return {kind for kind in ("resident", "staff") if signed_in_as(client, kind)}
 
 
 def test_inactivity_signs_a_resident_out_with_a_notice(app, client, clock):

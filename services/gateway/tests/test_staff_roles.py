@@ -1,23 +1,21 @@
 """Staff pages check the session's role (per tenant) before any service is called."""
-import time
-
 import pytest
+
+from .conftest import sign_in, signed_in_as
 
 COUNTER, ADMIN, CASES = ["counter_staff"], ["counter_staff", "case_worker", "tenant_admin"], [
     "case_worker"]
 
 
 def signed_in(client, roles, tenant="musterstadt"):
-    now = int(time.time())
-    with client.session_transaction() as session:
-        session.update(staff={
-            "tenant": tenant, "subject": "staff:" + "0" * 32, "name": "Sam Staff",
-            "roles": roles, "login_at": now, "seen_at": now})
+    sign_in(client, "staff", tenant=tenant, subject="staff:" + "0" * 32, name="Sam Staff",
+            roles=roles)
     return client
 
 
 @pytest.mark.parametrize("path", ["/en/admin/", "/en/admin/services/passport",
-                                  "/en/admin/offices/rathaus/closures"])
+                                  "/en/admin/offices/rathaus/closures",
+                                  "/en/admin/staff-sessions"])
 def test_admin_pages_send_the_signed_out_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 303
@@ -27,6 +25,9 @@ def test_admin_pages_send_the_signed_out_to_sign_in(client, path):
 def test_counter_staff_may_not_open_admin_pages(client, form_token):
     assert signed_in(client, COUNTER).get("/en/admin/").status_code == 403
     assert client.post("/en/admin/services/", data={"csrf_token": form_token}).status_code == 403
+    assert client.get("/en/admin/staff-sessions").status_code == 403
+    assert client.post("/en/admin/staff-sessions/end", data={
+        "csrf_token": form_token, "subject": "staff:" + "0" * 32}).status_code == 403
 
 
 def test_staff_of_another_tenant_may_open_nothing_here(client):
@@ -72,13 +73,11 @@ def test_case_decisions_need_the_session_csrf_token(client):
 
 def test_staff_sign_out_needs_the_csrf_token_and_keeps_a_resident_session(client, form_token):
     signed_in(client, COUNTER)
-    with client.session_transaction() as session:
-        session["resident"] = {"tenant": "musterstadt", "subject": "r-1"}
+    sign_in(client, "resident", tenant="musterstadt", subject="r-1")
     assert client.post("/en/staff/sign-out", data={"csrf_token": "wrong"}).status_code == 400
     assert client.post("/en/staff/sign-out", data={"csrf_token": form_token}).status_code == 303
-    with client.session_transaction() as session:
-        assert "staff" not in session
-        assert session["resident"]["subject"] == "r-1"
+    assert signed_in_as(client, "staff") is None
+    assert signed_in_as(client, "resident")["subject"] == "r-1"
 
 
 @pytest.mark.parametrize("path", ["/en/permits/applications/",

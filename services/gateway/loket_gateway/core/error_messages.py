@@ -27,6 +27,8 @@ MESSAGES: dict[str, Message] = {
     "unknown_host": lambda body: _("This address is not one this service is published under. "
                                    "Please use the address your municipality gives on its "
                                    "website."),
+    "service_unavailable": lambda body: _("This service is unavailable for a moment. Please "
+                                          "try again in a few seconds."),
     # Appointments and lotteries
     "slot_taken": lambda body: _("Someone else was quicker: this time is no longer free. "
                                  "Please choose another one."),

@@ -15,11 +15,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, g, redirect, render_template, request
+from flask import g, redirect, render_template, request
 from flask_babel import ngettext, refresh
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
+from .errors import UnknownHost
+from .hosts import host_tenant
 from .pages import RTL_LANGUAGES
 from .problems import from_exception
 from .tenants import Tenant
@@ -39,7 +41,12 @@ def is_machine_request() -> bool:
 
 
 def _tenant() -> Tenant | None:
-    return g.get("tenant") or current_app.extensions["loket_tenants"].for_host(request.host)
+    if g.get("tenant"):
+        return g.tenant
+    try:
+        return host_tenant()
+    except UnknownHost:
+        return None
 
 
 def _prefix() -> str:
@@ -98,6 +105,9 @@ def render_error(error: Exception):
     """The app's error handler: problem+json for machines, an accessible page for people."""
     if isinstance(error, HTTPException) and error.response is not None:
         return error.response  # e.g. abort(redirect(...)): the step-up sign-in
+    if isinstance(error, InternalServerError) and isinstance(error.original_exception,
+                                                             Exception):
+        error = error.original_exception  # raised outside a view (saving the session)
     response = from_exception(error)
     if is_machine_request():
         return response

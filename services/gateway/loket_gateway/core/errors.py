@@ -11,8 +11,9 @@ from loket_common.errors import LoketError, UnknownTenant, ValidationFailed
 
 __all__ = ["Forbidden", "MalformedJson", "MalformedRequest", "NoErasureRequest", "NoFreeSlot",
            "NotAuthenticated", "PreconditionRequired", "RequestHeadersTooLarge",
-           "RequestLineTooLong", "RequestTooLarge", "TrustLevelTooLow", "UnknownHost",
-           "UnknownTenant", "UnusableIfMatch", "ValidationFailed"]
+           "RequestLineTooLong", "RequestTooLarge", "SessionStoreUnavailable",
+           "TrustLevelTooLow", "UnknownHost", "UnknownTenant", "UnusableIfMatch",
+           "ValidationFailed"]
 
 
 class NotAuthenticated(LoketError):
@@ -96,3 +97,9 @@ class UnknownHost(LoketError):
     """The request's host name is none of the configured tenants' (``core/hosts.py``)."""
 
     status, code, title = 400, "unknown_host", "Unknown host"
+
+
+class SessionStoreUnavailable(LoketError):
+    """The gateway's session database does not answer: nobody's sign-in can be checked."""
+
+    status, code, title = 503, "service_unavailable", "Service unavailable"

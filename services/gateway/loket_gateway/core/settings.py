@@ -13,7 +13,7 @@ from typing import Any, Literal
 from limits import parse_many
 from pydantic import ValidationInfo, field_validator
 
-from loket_common.settings import DEFAULT_AMQP_URI, RpcSettings, variable
+from loket_common.settings import DEFAULT_AMQP_URI, DEFAULT_MONGO_URI, RpcSettings, variable
 
 DEFAULT_TENANTS_FILE = Path(__file__).with_name("tenants.yml")
 LIMIT_FORM = "limits such as 10/minute;30/hour"
@@ -53,6 +53,12 @@ class Settings(RpcSettings):
         "hex); never change it in a deployment (every resident would become someone new)",
         shown="(required; `make run` makes one, kept in `var/local-keys.json` with the data "
         "keys)", secret=True, repr=False)
+    mongo_uri: str = variable(
+        "GATEWAY_MONGO_URI", DEFAULT_MONGO_URI, "the gateway's own MongoDB: signed-in page "
+        "sessions (a 503 while it cannot be reached)", shown=f"`{DEFAULT_MONGO_URI}` (`make "
+        "run`: its SecantusDB; compose: the MongoDB)")
+    mongo_database: str = variable("GATEWAY_MONGO_DATABASE", "loket_gateway",
+                                   "the gateway's database there")
     resident_idle_minutes: float = variable(
         "LOKET_RESIDENT_SESSION_IDLE_MINUTES", 20, "a resident's page session ends after this "
         "long without a request", gt=0)
@@ -64,9 +70,9 @@ class Settings(RpcSettings):
     staff_max_minutes: float = variable("LOKET_STAFF_SESSION_MAX_MINUTES", 600, "the same for "
                                         "staff: after sign-in", gt=0)
     secret: str = variable(
-        "LOKET_GATEWAY_SECRET", "", "signs proof-of-work challenges and staff sessions, and keys "
-        "the rate-limit store's pseudonyms of client addresses (HMAC, key by HKDF); the same in "
-        "every gateway process (a challenge may come back to another one)",
+        "LOKET_GATEWAY_SECRET", "", "signs proof-of-work challenges and form (CSRF) tokens, and "
+        "keys the rate-limit store's pseudonyms of client addresses (HMAC, key by HKDF); the same "
+        "in every gateway process (a challenge may come back to another one)",
         shown="(required; `make run` makes one per run)", secret=True, repr=False)
     trusted_proxies: int = variable(
         "LOKET_TRUSTED_PROXIES", 0, "reverse proxies in front of the gateway whose "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 
 from ..core.errors import Forbidden, NotAuthenticated, TrustLevelTooLow
 from . import sessions
@@ -133,16 +133,18 @@ def as_resident(action: str | None = None) -> Callable[[Callable], Callable]:
 
 
 def optional_subject(tenant: str) -> str | None:
-    """The signed-in resident's subject (bearer token or page session), else None; never raises."""
+    """The signed-in resident's subject (bearer token or page session), else None.
+
+    Raises nothing for a missing or bad sign-in; only a session database that does not
+    answer is a 503.
+    """
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
         try:
             return api_resident(tenant).subject
         except (NotAuthenticated, Forbidden, TrustLevelTooLow):
             return None
-    entry = session.get(sessions.RESIDENT)
-    if isinstance(entry, dict) and entry.get("tenant") == tenant:
-        return entry.get("subject")
-    return None
+    entry = sessions.current(sessions.RESIDENT, tenant)
+    return entry["subject"] if entry else None
 
 
 def sign_in_url(kind: str, level: str | None = None) -> str:

@@ -12,15 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from authlib.integrations.base_client import OAuthError
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from requests import RequestException
 
+from ..core.errors import SessionStoreUnavailable
 from ..core.pages import RTL_LANGUAGES, current_tenant, pages_blueprint
 from ..core.rpc import services
 from ..core.tenants import tenant_url
 from . import sessions
-from .access import display_name
+from .access import display_name, resident_page
 from .providers import IdentityProvider, registry
+from .session_store import store_down
 from .staff_roles import COUNTER_STAFF, OPERATOR, TENANT_ADMIN, is_operator, roles_in
 from .subjects import pseudonym_key, resident_subject, staff_subject
 from .trust_levels import TRUST_LEVELS, acr_for, level_of_acr, reaches
@@ -130,7 +132,7 @@ def _resident_signed_in(provider: IdentityProvider, claims: dict[str, Any],
             "given_name": claims.get("given_name"), "family_name": claims.get("family_name"),
             "email": claims.get("email"), "trust_level": level})
     sessions.start(sessions.RESIDENT, {
-        # No email in the cookie: the profile service keeps contact data (encrypted).
+        # No email in the session record: the profile service keeps contact data (encrypted).
         "tenant": tenant, "subject": subject, "name": display_name(claims),
         "trust_level": level, "provider": provider.id})
     if pending.get("level") and not reaches(level, pending["level"]):
@@ -169,10 +171,33 @@ def staff_sign_out():
     return _signed_out(sessions.STAFF, "home.home")
 
 
+@blueprint.post("/<lang>/sign-out-everywhere")
+@resident_page
+def resident_sign_out_everywhere():
+    """Residents: end every sign-in of theirs in this municipality, in every browser."""
+    from flask_babel import gettext as _
+
+    sessions.end_everywhere(sessions.RESIDENT, g.tenant.id, g.resident.subject)
+    flash(_("You are signed out on every device and in every browser."), "success")
+    return redirect(url_for("home.home"), code=303)
+
+
+def signed_in_resident() -> bool:
+    """For the page header: whether a resident of this tenant is signed in (never raises)."""
+    tenant = g.get("tenant")
+    if tenant is None or store_down():
+        return False
+    try:
+        return sessions.current(sessions.RESIDENT, tenant.id) is not None
+    except SessionStoreUnavailable:  # the error page says so
+        return False
+
+
 @blueprint.app_context_processor
 def trust_level_names() -> dict[str, Any]:
-    """What the trust levels are called on the pages."""
+    """What the trust levels are called on the pages; who is signed in, for the header."""
     from flask_babel import gettext as _
 
     return {"trust_level_names": {"low": _("low"), "substantial": _("substantial"),
-                                  "high": _("high")}}
+                                  "high": _("high")},
+            "signed_in_resident": signed_in_resident}
