@@ -17,7 +17,7 @@ def test_health_reports_broker_services_and_databases(system):
     response = requests.get(url(system, "/health"), timeout=10)
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok" and body["broker"] == "ok"
+    assert body["status"] == "ok" and body["broker"] == "ok" and body["sessions"] == "ok"
     assert body["services"] == {name: {"service": "ok", "database": "ok"}
                                 for name in ("appointments", "permits", "profile")}
 

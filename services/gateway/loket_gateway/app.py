@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["loket_tenants"] = tenants = TenantRegistry.from_file(settings.tenants_file)
     tenants.check_environment(settings.environment)
     init_hosts(app)  # before any blueprint: a host no tenant names is refused first
-    database = gateway_database(settings)
+    app.extensions["loket_gateway_database"] = database = gateway_database(settings)
     init_page_sessions(app, database)  # before any hook that may read the session
     init_signed_in(app, database)
     init_identity_providers(app, app.extensions["loket_tenants"], settings.environment)

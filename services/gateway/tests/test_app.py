@@ -57,6 +57,18 @@ def test_health_reports_an_unreachable_broker_as_503(client):
     response = client.get("/health")
     assert response.status_code == 503
     assert response.get_json()["broker"] == "unavailable"
+    assert response.get_json()["sessions"] == "ok"  # the test's own session database answers
+
+
+def test_health_reports_an_unreachable_session_database(client, app):
+    from pymongo import MongoClient
+
+    down = MongoClient("mongodb://127.0.0.1:9/?retryWrites=false", connect=False,
+                       serverSelectionTimeoutMS=200)
+    app.extensions["loket_gateway_database"] = down["loket_gateway"]
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.get_json()["sessions"] == "unavailable"
 
 
 def test_api_without_broker_is_503_not_500(client):

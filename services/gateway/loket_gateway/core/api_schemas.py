@@ -19,4 +19,6 @@ class HealthSchema(Schema):
 
     status = fields.String(required=True)
     broker = fields.String(required=True)
+    sessions = fields.String(required=True, metadata={
+        "description": "the gateway's own database (page sessions, rate limits)"})
     services = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True)

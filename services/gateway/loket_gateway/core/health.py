@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""``GET /health``: the broker, and each service with its database."""
+"""``GET /health``: the broker, the gateway's own database, and each service with its database."""
 from __future__ import annotations
 
 import logging
@@ -29,6 +29,15 @@ def broker_state(amqp_uri: str, timeout: float) -> str:
         return "unavailable"
 
 
+def database_state(database: Any, timeout: float) -> str:
+    """``ok`` when the gateway's own database (sessions, rate limits) answers a ping."""
+    try:
+        database.command("ping", maxTimeMS=int(timeout * 1000))
+        return "ok"
+    except Exception:  # any failure to answer means it is unavailable
+        return "unavailable"
+
+
 def services_state(pool: Any) -> dict[str, dict[str, str]]:
     """Ask every service's ``health()`` at once; a silent service is ``unavailable``."""
     states = {name: {"service": "unavailable", "database": "unknown"} for name in SERVICES}
@@ -46,8 +55,8 @@ def services_state(pool: Any) -> dict[str, dict[str, str]]:
     return states
 
 
-@health.route("/health", methods=["GET"], summary="State of the broker, each service and its "
-              "database", calls_services=False)
+@health.route("/health", methods=["GET"], summary="State of the broker, the gateway's "
+              "database, each service and its database", calls_services=False)
 @health.response(200, api_schemas.HealthSchema, description="Everything answers")
 @health.alt_response(503, schema=api_schemas.HealthSchema, description="Something does not "
                      "answer")
@@ -58,9 +67,12 @@ def get_health():
     services = (services_state(current_app.extensions["loket_health_rpc"])
                 if broker == "ok" else
                 {name: {"service": "unavailable", "database": "unknown"} for name in SERVICES})
-    healthy = broker == "ok" and all(
+    sessions = database_state(current_app.extensions["loket_gateway_database"],
+                              settings.health_timeout)
+    healthy = broker == "ok" and sessions == "ok" and all(
         state == {"service": "ok", "database": "ok"} for state in services.values())
-    body = {"status": "ok" if healthy else "degraded", "broker": broker, "services": services}
+    body = {"status": "ok" if healthy else "degraded", "broker": broker, "sessions": sessions,
+            "services": services}
     return body, 200 if healthy else 503
 
 
