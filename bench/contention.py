@@ -33,9 +33,11 @@ def contend(system: System, contenders: int, scarce: int) -> dict:
                                 timeout=30) as response:
         slots = json.load(response)[:scarce]
 
-    # Each client has its own address (the gateway trusts one proxy here) and solves its
-    # proof of work before the release, as a prepared bot would: outside the clock.
-    clients = [f"10.0.{n // 256}.{n % 256}" for n in range(contenders)]
+    # Each client has its own address in its own network (the gateway trusts one proxy
+    # here): a stampede of residents, not of one bot, whom the limits per address and per
+    # network would stop. Each solves its proof of work before the release, as a prepared
+    # bot would: outside the clock.
+    clients = [f"10.{n // 256}.{n % 256}.1" for n in range(contenders)]
     proofs = [solve(_post(system.url + API + "/challenges", {}, client)[1]["challenge"])
               for client in clients]
 
