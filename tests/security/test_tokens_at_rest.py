@@ -14,7 +14,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -28,7 +27,7 @@ from loket_gateway.appointments.anti_bot.proof_of_work import solve
 
 from ..booking_client import CONTACT, address, api, hold
 from ..forms import hidden_fields
-from ..test_lottery_flow import released_weekday
+from ..test_lottery_pages import passport_window  # noqa: F401 (a fixture used below)
 from ..test_permit_applications import TYPE, value_for
 
 pytestmark = pytest.mark.e2e
@@ -118,21 +117,6 @@ def apply_for_a_permit(system) -> str:
     return token
 
 
-@pytest.fixture
-def appointments(system):
-    """The appointments database, the demo passport lottery's window open now."""
-    client = MongoClient(system.mongo_uri, tz_aware=True)
-    database = client["loket_appointments"]
-    policy = database["services"].find_one(PASSPORT)["booking_policy"]
-    released = datetime.now(ZoneInfo("Europe/Berlin")) - timedelta(minutes=1)
-    database["services"].update_one(PASSPORT, {"$set": {
-        "booking_policy.release_days_ahead": released_weekday(released.date()),
-        "booking_policy.release_time": released.strftime("%H:%M")}})
-    yield database
-    database["services"].update_one(PASSPORT, {"$set": {"booking_policy": policy}})
-    client.close()
-
-
 def draw_now(database) -> None:
     """End the window now; the service timer draws (as the lottery tests do)."""
     database["services"].update_one(PASSPORT, {"$set": {
@@ -164,11 +148,12 @@ def files_under(directory: Path) -> dict[str, bytes]:
             if path.is_file()}
 
 
-def test_no_database_storage_or_log_holds_a_token_in_plain(system, appointments):
+def test_no_database_storage_or_log_holds_a_token_in_plain(
+        system, passport_window):  # noqa: F811 (the imported fixture)
     tokens = {"manage (API)": book_by_api(system), "manage (pages)": book_by_pages(system),
               "status (API)": enter_by_api(system), "status (pages)": enter_by_pages(system),
               "access token": apply_for_a_permit(system)}
-    draw_now(appointments)
+    draw_now(passport_window)
 
     documents = raw_documents(system)
     stored = {**{name: b"".join(raw) for name, raw in documents.items()},
@@ -182,12 +167,13 @@ def test_no_database_storage_or_log_holds_a_token_in_plain(system, appointments)
     assert plain == []
 
 
-def test_what_the_notifications_service_needs_opens_with_its_private_key(system, appointments):
+def test_what_the_notifications_service_needs_opens_with_its_private_key(
+        system, passport_window):  # noqa: F811 (the imported fixture)
     manage_token = book_by_api(system)
     status_token = enter_by_api(system)
-    draw_now(appointments)
+    draw_now(passport_window)
     private = local_keys(system.var_dir)[NOTIFICATIONS_PRIVATE_KEY_VARIABLE]
-    outbox = appointments["outbox"]
+    outbox = passport_window["outbox"]
     booked = [open_sealed(private, entry["message"]["data"]["sealed_manage_token"])
               for entry in outbox.find({"message.type": "appointment_booked"})]
     assert manage_token in booked
@@ -197,6 +183,6 @@ def test_what_the_notifications_service_needs_opens_with_its_private_key(system,
     # Each drawn booking's sealed token is the one its stored hash checks: the email works.
     won = next(entry["message"]["data"]["booking"] for entry in outbox.find(
         {"message.type": "appointment_lottery_result", "message.data.result": "allocated"}))
-    booking = appointments["bookings"].find_one({"reference": won["reference"]})
+    booking = passport_window["bookings"].find_one({"reference": won["reference"]})
     assert token_hash(open_sealed(private, won["sealed_manage_token"])) == (
         booking["manage_token_hash"])
