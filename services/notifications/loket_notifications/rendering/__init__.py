@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Messages from templates: per tenant and language, subject, text and accessible HTML, attachments."""
