@@ -15,6 +15,8 @@ it either, so these subclasses are the one place that says 1 (transient):
   timeout.
 - :class:`ClusterRpcProxy` (the gateway's, instead of ``nameko.standalone.rpc``'s) sends
   transient requests.
+- :class:`TransientRpcProxy` (alias ``ServiceRpc``; a service's dependency on another service,
+  instead of ``nameko.rpc.RpcProxy``) sends transient requests, with a timeout.
 
 Every entrypoint of a service must be this ``rpc``: two kinds of RPC consumer on one queue
 would each get requests for the other's methods.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import eventlet
 from nameko import rpc as nameko_rpc
 from nameko.amqp.publish import Publisher
 from nameko.constants import (
@@ -36,6 +39,7 @@ from nameko.constants import (
 from nameko.exceptions import ConfigurationError, serialize
 from nameko.standalone.rpc import ClusterProxy, StandaloneProxyBase
 
+from .errors import LoketError
 from .logs import get_logger
 from .rpc_sealing import CONTENT_TYPE, UnsealableMessage, UnsealableReply
 
@@ -129,3 +133,51 @@ class ClusterRpcProxy(StandaloneProxyBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._proxy = TransientClusterProxy(self._worker_ctx, self._reply_listener)
+
+
+class RpcTimeout(LoketError):
+    """Another service did not answer an RPC in time (it is down, or the broker is)."""
+
+    status, code, title = 503, "rpc_timeout", "A service did not answer in time"
+
+
+class TimedServiceProxy:
+    """A worker's proxy to one service: each call waits at most ``timeout`` seconds."""
+
+    def __init__(self, proxy: nameko_rpc.ServiceProxy, timeout: float | None) -> None:
+        self._proxy = proxy
+        self._timeout = timeout
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._proxy, name)
+        if not self._timeout:
+            return method
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with eventlet.Timeout(self._timeout, RpcTimeout(
+                    f"{self._proxy.service_name}.{name} did not answer within "
+                    f"{self._timeout} s")):
+                return method(*args, **kwargs)
+        return call
+
+
+class TransientRpcProxy(nameko_rpc.RpcProxy):
+    """``nameko.rpc.RpcProxy`` for service-to-service calls: transient, sealed, with a timeout.
+
+    Nameko's own publishes persistent (RabbitMQ writes the request to disk); this one
+    publishes with ``delivery_mode`` 1, as :class:`ClusterRpcProxy` does, and is sealed by the
+    service's configured serializer (:func:`loket_common.rpc_sealing.install`), as every
+    Loket RPC is. Nameko waits for an answer for ever; ``timeout`` (seconds) raises
+    :class:`RpcTimeout` instead, so a caller can treat the other service as unavailable.
+    """
+
+    def __init__(self, target_service: str, timeout: float | None = None,
+                 **options: Any) -> None:
+        super().__init__(target_service, delivery_mode=NON_PERSISTENT, **options)
+        self.timeout = timeout
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        return TimedServiceProxy(super().get_dependency(worker_ctx), self.timeout)
+
+
+ServiceRpc = TransientRpcProxy

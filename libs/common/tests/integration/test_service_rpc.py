@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Service-to-service RPC (``TransientRpcProxy``): transient and sealed on the wire, timed out.
+
+A queue bound to Nameko's RPC exchange with ``#`` gets a copy of every request and reply,
+as the broker holds them.
+"""
+import uuid
+
+import eventlet.event
+import pytest
+from kombu import Connection, Exchange, Queue
+
+from loket_common.rpc_sealing import CONTENT_TYPE
+from loket_common.sealed_rpc import ClusterRpcProxy, TransientRpcProxy, rpc
+from loket_common.testing import wait_for
+
+pytestmark = pytest.mark.integration
+
+RELEASE = eventlet.event.Event()
+PERSON = {"name": "Anna Schmidt", "email": "anna.schmidt@example.org"}
+
+
+class Owner:
+    name = "owner_echo"
+
+    @rpc
+    def echo(self, value):
+        return value
+
+    @rpc
+    def slow(self):
+        RELEASE.wait()  # until the test has seen the timeout
+        return "late"
+
+
+class Caller:
+    name = "caller"
+
+    owner = TransientRpcProxy("owner_echo", timeout=5)
+    hurried = TransientRpcProxy("owner_echo", timeout=0.5)
+    absent = TransientRpcProxy("absent_service", timeout=0.5)
+
+    @rpc
+    def ask_owner(self, value):
+        return self.owner.echo(value)
+
+    @rpc
+    def ask_slow(self):
+        return failure(self.hurried.slow)
+
+    @rpc
+    def ask_absent(self):
+        return failure(self.absent.echo)
+
+
+def failure(method):
+    """What calling ``method`` raised, as the caller sees it."""
+    try:
+        method()
+    except Exception as error:
+        return {"type": type(error).__name__, "code": getattr(error, "code", None)}
+    return None
+
+
+@pytest.fixture
+def wire(service_config):
+    """Every message on the RPC exchange with routing key ``owner_echo.*`` or a reply."""
+    with Connection(service_config["AMQP_URI"]) as connection:
+        exchange = Exchange("nameko-rpc", type="topic", durable=True)
+        queue = Queue(f"wire-{uuid.uuid4().hex}", exchange, routing_key="#",
+                      exclusive=True)(connection)
+        queue.declare()
+        taken = []
+
+        def messages(count: int) -> list:
+            wait_for(lambda: (message := queue.get(no_ack=True)) and taken.append(message)
+                     or len(taken) >= count)
+            return taken
+        yield messages
+
+
+def test_a_service_calls_another_transient_and_sealed(container_factory, service_config, wire):
+    for service in (Owner, Caller):
+        container_factory(service, service_config).start()
+    with ClusterRpcProxy(service_config, timeout=10) as cluster:
+        assert cluster.caller.ask_owner(PERSON) == PERSON
+    # the gateway-like call to caller, its call to owner_echo, and both replies
+    messages = wire(4)
+    inner = [message for message in messages
+             if message.delivery_info["routing_key"] == "owner_echo.echo"]
+    assert len(inner) == 1
+    for message in messages:
+        assert message.properties["delivery_mode"] == 1
+        assert message.content_type == CONTENT_TYPE
+        for plain in (b"Anna", b"Schmidt", b"example.org"):
+            assert plain not in message.body
+
+
+def test_a_service_that_does_not_answer_is_a_timeout(container_factory, service_config):
+    for service in (Owner, Caller):
+        container_factory(service, service_config).start()
+    try:
+        with ClusterRpcProxy(service_config, timeout=10) as cluster:
+            assert cluster.caller.ask_slow() == {"type": "RpcTimeout", "code": "rpc_timeout"}
+            # a service not running at all: refused at once (no queue to deliver to)
+            assert cluster.caller.ask_absent()["type"] == "UnknownService"
+    finally:
+        RELEASE.send(None)
+
