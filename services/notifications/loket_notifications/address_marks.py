@@ -7,6 +7,7 @@ failing that, the applicant) has a mark.
 from __future__ import annotations
 
 from datetime import datetime
+
 from pymongo import ASCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database

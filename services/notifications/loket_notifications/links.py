@@ -87,18 +87,18 @@ def _url(tenant: dict[str, Any], path: str, **query: str) -> str:
     return f"{tenant['public_url']}{path}{tail}"
 
 
-def manage_url(tenant: dict[str, Any], language: str, reference: str,
+def manage_url(tenant: dict[str, Any], language: str, reference: str | None,
                token: str | None) -> str | None:
     """The booking's manage page (move, cancel, calendar file), or None without a token."""
-    if not token:
+    if not token or not reference:
         return None
     return _url(tenant, f"/{language}/appointments/bookings/{quote(reference)}", token=token)
 
 
-def lottery_status_url(tenant: dict[str, Any], language: str, reference: str,
+def lottery_status_url(tenant: dict[str, Any], language: str, reference: str | None,
                        token: str | None) -> str | None:
     """The lottery entry's status page, or None without a token."""
-    if not token:
+    if not token or not reference:
         return None
     return _url(tenant, f"/{language}/appointments/lottery/{quote(reference)}", token=token)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -149,7 +150,7 @@ class MessageStore:
     @staticmethod
     def counts(database: Database, tenant: str | None) -> dict[str, int]:
         """Messages per state, of one tenant or of all."""
-        pipeline: list[dict[str, Any]] = [{"$group": {"_id": "$state", "n": {"$sum": 1}}}]
+        pipeline: list[Mapping[str, Any]] = [{"$group": {"_id": "$state", "n": {"$sum": 1}}}]
         if tenant is None:
             rows = AllTenants(database[MESSAGES]).aggregate(pipeline)
         else:

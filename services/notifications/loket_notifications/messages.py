@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from loket_common.key_vault import owner_of
 from loket_contracts.notifications.schemas import MESSAGE_STATES
 
 DUE = ("queued", "temporary_failure")
@@ -57,11 +58,17 @@ def step(state: str, at: datetime, relay: str | None = None,
 
 
 def new_message(tenant: str, kind: str, about: dict[str, str], event_id: str,
-                subject_index: str | None, facts: dict[str, Any], sealed_token: str | None,
-                now: datetime, channel: str = "email") -> dict[str, Any]:
-    """A ``queued`` record for one recipient of one kind about one thing."""
-    return {"id": str(uuid.uuid4()), "tenant": tenant, "kind": kind, "channel": channel,
+                subject: str | None, subject_index: str | None, facts: dict[str, Any],
+                sealed_token: str | None, now: datetime,
+                channel: str = "email") -> dict[str, Any]:
+    """A ``queued`` record for one recipient of one kind about one thing.
+
+    Its content will be sealed under ``subject``'s key (``key_owner``), else its own.
+    """
+    message_id = str(uuid.uuid4())
+    return {"id": message_id, "tenant": tenant, "kind": kind, "channel": channel,
             "about": about, "subject_index": subject_index, "event_id": event_id,
+            "key_owner": owner_of(subject, "message", message_id),
             "facts": facts, "sealed_token": sealed_token, "state": "queued",
             "history": [step("queued", now)], "attempts": 0, "next_try_at": now,
             "retry_from": now, "lease_until": datetime.fromtimestamp(0, UTC),

@@ -79,9 +79,11 @@ class TenantConfigs:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise TenantConfigError(f"{path}: the public URL needs http:// or https:// and a "
                                     "host name")
-        return value.rstrip("/")
+        return str(value).rstrip("/")
 
 
 def language_of(tenant: dict[str, Any], wanted: str | None) -> str:
     """``wanted`` if the tenant writes in it, else its default language."""
-    return wanted if wanted in tenant["languages"] else tenant["default_language"]
+    if wanted and wanted in tenant["languages"]:
+        return wanted
+    return str(tenant["default_language"])

@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The dispatcher: claims due messages and hands each to a worker that sends it.
+
+:class:`DueMessages` is a Nameko entrypoint (like ``@timer``): a loop in the service
+claims one due message at a time with a lease (``message_store.claim_due``), so several
+instances compete for the same messages and never send one twice, and spawns a worker of
+the decorated method for it, at most ``NOTIFICATIONS_SENDERS`` at once. Event handlers
+:meth:`Wakeup.nudge` it (through the :class:`Nudge` dependency) right after they commit a
+message; it polls every ``NOTIFICATIONS_POLL_SECONDS`` as a fallback, for retries that
+fall due and messages a dead instance left behind.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import eventlet
+from eventlet.event import Event as GreenEvent
+from eventlet.semaphore import Semaphore
+from nameko.extensions import DependencyProvider, Entrypoint, SharedExtension
+
+from loket_common.logs import get_logger
+from loket_common.mongo import connect
+
+from .message_store import claim_due
+from .options import Options
+from .recipients import Recipients
+from .sender import Sender, SendParts
+
+log = get_logger(__name__)
+
+
+class Wakeup(SharedExtension):
+    """One per container: the handlers' nudge, the dispatcher's wait."""
+
+    def setup(self) -> None:
+        self.event = GreenEvent()
+
+    def nudge(self) -> None:
+        """Look for due messages now rather than at the next poll."""
+        if not self.event.ready():
+            self.event.send(True)
+
+    def wait(self, seconds: float) -> None:
+        """Until nudged, at most ``seconds``."""
+        with eventlet.Timeout(seconds, False):
+            self.event.wait()
+        self.event = GreenEvent()
+
+
+class Nudge(DependencyProvider):
+    """Gives workers the container's :class:`Wakeup` (``self.dispatch.nudge()``)."""
+
+    wakeup = Wakeup()
+
+    def get_dependency(self, worker_ctx: Any) -> Wakeup:
+        return self.wakeup
+
+
+class DueMessages(Entrypoint):
+    """Runs the decorated method once per claimed message (its one argument)."""
+
+    wakeup = Wakeup()
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.options = Options.from_config(config)
+        self.client = connect(config["MONGO_URI"])
+        self.database = self.client[config["MONGO_DATABASE"]]
+        self.running = False
+
+    def start(self) -> None:
+        self.running = True
+        self.slots = Semaphore(self.options.senders)
+        self.container.spawn_managed_thread(self._run, identifier="notifications_dispatcher")
+
+    def stop(self) -> None:
+        self.running = False
+        self.wakeup.nudge()
+        super().stop()
+
+    def kill(self) -> None:
+        self.running = False
+        self.wakeup.nudge()
+
+    def _run(self) -> None:
+        while self.running:
+            try:
+                self._claim_while_due()
+            except Exception:  # the loop must survive database outages
+                log.exception("dispatcher failed; retrying",
+                              retry_in_s=self.options.poll_seconds)
+            self.wakeup.wait(self.options.poll_seconds)
+        self.client.close()
+
+    def _claim_while_due(self) -> None:
+        while self.running:
+            self.slots.acquire()  # a free sender first: a claimed message never waits
+            try:
+                message = claim_due(self.database, datetime.now(UTC),
+                                    self.options.lease_seconds)
+                if message is None:
+                    self.slots.release()
+                    return
+                message.pop("_id", None)
+                self.container.spawn_worker(self, (message,), {},
+                                            handle_result=self._finished)
+            except BaseException:
+                self.slots.release()
+                raise
+
+    def _finished(self, worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
+        self.slots.release()
+        return result, exc_info
+
+
+due_messages = DueMessages.decorator
+
+
+class SendingMixin:
+    """Adds ``send_due_message``, the worker the dispatcher spawns per claimed message."""
+
+    store: Any
+    runtime: Any
+    renderer: Any
+    channels: Any
+    appointments: Any
+    permits: Any
+    profile: Any
+
+    @due_messages
+    def send_due_message(self, message: dict[str, Any]) -> str:
+        """Send one claimed message; return the state it ended in."""
+        runtime = self.runtime
+        return Sender(SendParts(
+            store=self.store, renderer=self.renderer, channels=self.channels,
+            recipients=Recipients(self.appointments, self.permits, self.profile,
+                                  runtime.private_key),
+            tenants=runtime.tenants, policy=runtime.policy, retention=runtime.retention,
+            private_key=runtime.private_key)).send(message)

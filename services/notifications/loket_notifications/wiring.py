@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The real channels and renderer, wired into the service as two dependencies.
+
+The delivery package (``delivery.channels``, ``relays``, ``rate_limit``, ``sms``) and the
+rendering package are imported when the service starts, not at import, so this module
+loads without them. Tests replace both dependencies (``replace_dependencies``) with other
+implementations of the same interfaces.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+
+from loket_common.mongo import connect
+
+from .options import Options
+
+DELIVERY = "loket_notifications.delivery"
+
+
+class ChannelSet:
+    """One channel per tenant and kind of channel: email through the tenant's relays."""
+
+    def __init__(self, options: Options, database: Any, sms_token: str) -> None:
+        relays = importlib.import_module(f"{DELIVERY}.relays")
+        self.channels_module = importlib.import_module(f"{DELIVERY}.channels")
+        self.relays_module = relays
+        self.all_relays = relays.parse_relays(options.smtp_relays)
+        self.limiter = importlib.import_module(f"{DELIVERY}.rate_limit").RelayRateLimit(database)
+        self.options = options
+        self.sms_token = sms_token
+        self.cache: dict[tuple[str, str], Any] = {}
+
+    def for_tenant(self, tenant: dict[str, Any], channel: str) -> Any:
+        """The ``channel`` ("email" or "sms") of ``tenant`` (its file's dict)."""
+        key = (tenant["id"], channel)
+        if key not in self.cache:
+            self.cache[key] = self._build(tenant, channel)
+        return self.cache[key]
+
+    def _build(self, tenant: dict[str, Any], channel: str) -> Any:
+        if channel == "sms":
+            if not self.options.sms_url:
+                raise LookupError("no SMS provider (NOTIFICATIONS_SMS_URL)")
+            sms = importlib.import_module(f"{DELIVERY}.sms")
+            provider = sms.HttpSmsProvider(self.options.sms_url, self.sms_token or None)
+            return self.channels_module.sms_channel(provider)
+        relays = self.relays_module.relays_for(tenant.get("relays") or [], self.all_relays)
+        return self.channels_module.email_channel(
+            relays, self.limiter, ca_file=self.options.smtp_ca_file or None)
+
+
+class Channels(DependencyProvider):
+    """Gives workers the :class:`ChannelSet` (``self.channels.for_tenant(tenant, "email")``)."""
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.client = connect(config["MONGO_URI"])
+        self.channel_set: ChannelSet | None = None
+
+    def start(self) -> None:
+        config = self.container.config
+        self.channel_set = ChannelSet(Options.from_config(config),
+                                      self.client[config["MONGO_DATABASE"]],
+                                      str(config.get("NOTIFICATIONS_SMS_TOKEN") or ""))
+
+    def stop(self) -> None:
+        self.client.close()
+
+    def get_dependency(self, worker_ctx: Any) -> ChannelSet | None:
+        return self.channel_set
+
+
+class Templates(DependencyProvider):
+    """Gives workers the renderer (``loket_notifications.rendering.Renderer``)."""
+
+    def setup(self) -> None:
+        self.renderer: Any = None
+
+    def start(self) -> None:
+        options = Options.from_config(self.container.config)
+        rendering = importlib.import_module("loket_notifications.rendering")
+        self.renderer = rendering.Renderer(Path(options.templates_dir)
+                                           if options.templates_dir else None)
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        return self.renderer
