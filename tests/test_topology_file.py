@@ -7,6 +7,7 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from loket_appointments.service import AppointmentsService
 from loket_common.handlers import ReliableEventHandler
 from loket_common.topology_cli import load_topology
+from loket_notifications.service import NotificationsService
 from loket_permits.service import PermitsService
 from loket_profile.service import ProfileService
 
@@ -14,7 +15,8 @@ TOPOLOGY = Path(__file__).parents[1] / "deploy" / "topology.yml"
 
 
 def declared_handlers():
-    for service in (AppointmentsService, PermitsService, ProfileService):
+    for service in (AppointmentsService, PermitsService, ProfileService,
+                    NotificationsService):
         for name, method in inspect.getmembers(service, inspect.isfunction):
             for entrypoint in getattr(method, ENTRYPOINT_EXTENSIONS_ATTR, ()):
                 if isinstance(entrypoint, ReliableEventHandler):
@@ -25,4 +27,4 @@ def test_topology_file_matches_the_services():
     sources, subscriptions = load_topology(TOPOLOGY)
     listed = {(s.source, s.event_type, s.service, s.method) for s in subscriptions}
     assert listed == set(declared_handlers())
-    assert {"appointments", "permits", "profile"} <= set(sources)
+    assert {"appointments", "permits", "profile", "notifications"} <= set(sources)

@@ -9,6 +9,8 @@ from nameko.rpc import Rpc, rpc
 from loket_appointments.service import AppointmentsService
 from loket_contracts.appointments import catalogue, lottery, schemas
 from loket_contracts.appointments.protocol import AppointmentsRpc
+from loket_contracts.notifications import schemas as notification_schemas
+from loket_contracts.notifications.protocol import NotificationsRpc
 from loket_contracts.permits import applications
 from loket_contracts.permits import catalogue as permit_catalogue
 from loket_contracts.permits import schemas as permit_schemas
@@ -16,6 +18,7 @@ from loket_contracts.permits.protocol import PermitsRpc
 from loket_contracts.profile import rights
 from loket_contracts.profile import schemas as profile_schemas
 from loket_contracts.profile.protocol import ProfileRpc
+from loket_notifications.service import NotificationsService
 from loket_permits.service import PermitsService
 from loket_profile.service import ProfileService
 
@@ -23,6 +26,7 @@ CONTRACTS = [
     (AppointmentsService, AppointmentsRpc, [catalogue, schemas, lottery]),
     (PermitsService, PermitsRpc, [permit_schemas, permit_catalogue, applications]),
     (ProfileService, ProfileRpc, [profile_schemas, rights]),
+    (NotificationsService, NotificationsRpc, [notification_schemas]),
 ]
 
 
