@@ -6,12 +6,13 @@ import pytest
 
 from loket_appointments.settings import Settings as AppointmentsSettings
 from loket_gateway.core.settings import Settings as GatewaySettings
+from loket_notifications.settings import Settings as NotificationsSettings
 from loket_permits.settings import Settings as PermitsSettings
 from loket_profile.settings import Settings as ProfileSettings
 
 ROOT = Path(__file__).parents[1]
 SERVICES = {"appointments": AppointmentsSettings, "permits": PermitsSettings,
-            "profile": ProfileSettings}
+            "profile": ProfileSettings, "notifications": NotificationsSettings}
 
 
 def service_rows() -> set[str]:

@@ -45,10 +45,11 @@ class Settings(ServiceSettings, TimerSettings):
         "overrides per tenant and language", shown="(built-in)")
     smtp_relays: str = variable(
         "NOTIFICATIONS_SMTP_RELAYS", Options.smtp_relays, "SMTP relays: "
-        "`id=smtp://[user:pass@]host:port?security=starttls|tls|none&timeout=10&rate=50` "
-        "separated by commas; a tenant lists relay ids in failover order (a password may "
-        "also come from `NOTIFICATIONS_SMTP_PASSWORD_<ID>`)",
-        form="id=smtp://host:port?... separated by commas", secret=True, repr=False)
+        "`id=smtp://[user:pass@]host:port?security=starttls&timeout=10&rate=50` (security: "
+        "starttls, tls or none) separated by commas; a tenant lists relay ids in failover "
+        "order (a password may also come from `NOTIFICATIONS_SMTP_PASSWORD_<ID>`)",
+        form="id=smtp://host:port?... separated by commas", secret=True, repr=False,
+        shown="(none; `make run` sets its mail catcher)")
     smtp_ca_file: str = variable(
         "NOTIFICATIONS_SMTP_CA_FILE", Options.smtp_ca_file, "a CA certificate file the relays' "
         "TLS certificates are checked against, besides the system's (test relays)",
