@@ -13,9 +13,9 @@ from loket_common.sealed_rpc import rpc
 os.environ.setdefault("LOKET_MUSTERSTADT_PUBLIC_URL", "https://termine.musterstadt.example")
 os.environ.setdefault("LOKET_BEISPIELSTADT_PUBLIC_URL", "http://beispielstadt.localhost")
 
-from .helpers import NamingRenderer, Owners, RecordingChannel  # noqa: E402
-
 from loket_notifications.service import NotificationsService  # noqa: E402
+
+from .helpers import NamingRenderer, Owners, RecordingChannel  # noqa: E402
 
 OWNERS = Owners()
 

@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 
+from loket_common.testing import runs_of, wait_for
+
 from .helpers import (
     EMAIL,
     STAFF_EMAIL,
@@ -15,7 +17,6 @@ from .helpers import (
     publish,
     sealed,
 )
-from loket_common.testing import runs_of, wait_for
 
 pytestmark = pytest.mark.integration
 BASE = "https://termine.musterstadt.example"
