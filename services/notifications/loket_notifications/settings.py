@@ -69,7 +69,8 @@ class Settings(ServiceSettings, TimerSettings):
         "days a message's content (address, subject, text) is kept; its state is kept longer",
         ge=1)
     senders: int = variable("NOTIFICATIONS_SENDERS", Options.senders,
-                            "messages sent at once per instance", ge=1)
+                            "messages sent at once per instance (each is a worker: keep it below "
+                            "`MAX_WORKERS`)", ge=1)
     lease_seconds: float = variable(
         "NOTIFICATIONS_LEASE_SECONDS", Options.lease_seconds, "how long an instance owns a "
         "message it is sending; after that (the instance died) another one takes it", gt=0)

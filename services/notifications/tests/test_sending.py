@@ -202,3 +202,13 @@ def test_delivery_reports_deliver_bounce_and_mark_the_address(
         notifications.record_delivery_report(TENANT, {"message_id": "x", "action": "lost",
                                                       "status": "9"})
     assert bad.value.exc_type == "ValidationFailed"
+
+
+def test_a_new_message_is_sent_at_once_not_at_the_next_poll(start_notifications, owners,
+                                                            service_config, database, channel):
+    start_notifications(NOTIFICATIONS_POLL_SECONDS=60)  # only the handler's nudge can wake it
+    owners.bookings["B-N"] = booking("B-N", None)
+    publish(service_config, "appointments", "appointment_booked", booked("B-N"))
+    message = wait_for(lambda: database["messages"].find_one({"about.id": "B-N",
+                                                             "state": "accepted"}), timeout=5)
+    assert message["updated_at"] - message["created_at"] < timedelta(seconds=2)
