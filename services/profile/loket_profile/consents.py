@@ -66,6 +66,12 @@ class Consents:
         return [self._public(entry, stored.get(entry["purpose"]), with_history)
                 for entry in purposes()]
 
+    def given(self, tenant: str, subject: str) -> list[str]:
+        """The purposes ``subject`` consented to (and has not withdrawn), in catalogue order."""
+        stored = {document["purpose"] for document in self._collection(tenant).find(
+            {"subject": subject, "given": True}, {"purpose": 1})}
+        return [entry["purpose"] for entry in purposes() if entry["purpose"] in stored]
+
     @staticmethod
     def _public(entry: dict[str, str], document: dict[str, Any] | None,
                 with_history: bool) -> dict[str, Any]:
