@@ -9,14 +9,14 @@ from pydantic import field_validator
 from loket_common.sealing import NOTIFICATIONS_PUBLIC_KEY_VARIABLE, check_public_key
 from loket_common.settings import LoketSettings, ServiceSettings, variable
 
+from .booking_desk import DeskSettings
+
 # The same text documents the variable for every service that reads it (README's table).
 NOTIFICATIONS_KEY_MEANING = (
     "public key of the notifications service: manage and status tokens in events, and an "
     "erased person's contact, are sealed to it, never sent in plain; its private key "
     "`LOKET_NOTIFICATIONS_PRIVATE_KEY` is the notifications service's alone "
     "([docs/data-protection.md](docs/data-protection.md))")
-
-from .booking_desk import DeskSettings
 
 
 class TimerSettings(LoketSettings):
