@@ -58,7 +58,7 @@ class NotificationReads:
             booking = self._booking(won) if won else None
         service = self._service(found["service_id"])
         return entry_out.dump({
-            **found, "tenant": self.tenant, "booking": booking,
+            **found, "tenant": self.tenant, "booking": booking, "reason": found.get("reason"),
             "service": service or {"id": found["service_id"], "name": None},
             "office": self._office(found["office_id"]) if found.get("office_id") else None,
             "contact": self._contact(found), "subject": found.get("subject")})
