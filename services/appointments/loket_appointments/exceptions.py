@@ -87,13 +87,7 @@ class BookingNotFound(NotFound):
     status, code, title = 404, "booking_not_found", "No such booking"
 
 
-class LotteryEntryNotFound(NotFound):
-    """No lottery entry with this reference in this tenant."""
-
-    status, code, title = 404, "lottery_entry_not_found", "No such lottery entry"
-
-
 class RoleNotAllowed(LoketError):
     """The member of staff's role may not do this (``allowed`` names the roles that may)."""
 
-    status, code, title = 403, "role_not_allowed", "Not allowed for this role"
+    status, code, title = 403, "forbidden", "Not allowed"  # as the gateway's own

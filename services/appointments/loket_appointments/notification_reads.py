@@ -15,7 +15,7 @@ from loket_common.mongo import TenantCollection
 from loket_contracts.appointments.notices import BookingNoticeSchema, EntryNoticeSchema
 
 from .booking_desk import BookingDesk
-from .exceptions import BookingNotFound, LotteryEntryNotFound
+from .exceptions import BookingNotFound
 from .release_lottery import ENTRIES
 
 booking_out = BookingNoticeSchema()
@@ -48,10 +48,10 @@ class NotificationReads:
         return booking_out.dump(self._booking(found))
 
     def entry(self, reference: str) -> dict[str, Any]:
-        """``EntryNoticeSchema`` of the entry ``reference`` (LotteryEntryNotFound if none)."""
+        """``EntryNoticeSchema`` of the entry ``reference`` (NotFound if none)."""
         found = self.entries.find_one({"reference": str(reference).upper()})
         if found is None:
-            raise LotteryEntryNotFound("No lottery entry with this reference.")
+            raise NotFound("No lottery entry with this reference.")
         booking = None
         if found["state"] == "allocated" and found.get("booking_reference"):
             won = self.desk.bookings.find_one({"reference": found["booking_reference"]})

@@ -40,7 +40,7 @@ class NotificationRpc:
                                        entry_reference: str) -> dict[str, Any]:
         """The entry with its state, contact and (allocated) the booking it won.
 
-        ``lottery_entry_not_found`` for an unknown reference. Not a staff access.
+        ``not_found`` for an unknown reference. Not a staff access.
         """
         tenant = checked_tenant(tenant)
         return NotificationReads(self.store.desk(tenant), self.store).entry(

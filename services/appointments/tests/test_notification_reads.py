@@ -9,10 +9,11 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from loket_appointments.booking_desk import BookingDesk
 from loket_appointments.counter_desk import CounterDesk
 from loket_appointments.dependencies import AppointmentsStore
-from loket_appointments.exceptions import BookingNotFound, LotteryEntryNotFound
+from loket_appointments.exceptions import BookingNotFound
 from loket_appointments.notification_reads import NotificationReads
 from loket_appointments.release_lottery import ReleaseLottery
 from loket_appointments.service import AppointmentsService
+from loket_common.errors import NotFound
 from loket_common.testing import Clock, database_text, outbox_data
 
 pytestmark = pytest.mark.integration
@@ -113,9 +114,9 @@ def test_lottery_entry_for_notification_before_and_after_the_draw(database, stor
     booked = outbox_data(database, "appointment_booked")
     assert [event["entry_reference"] for event in booked] == [entry["reference"]]
     assert booked[0]["reference"] == won["booking"]["reference"]
-    with pytest.raises(LotteryEntryNotFound):
+    with pytest.raises(NotFound):
         reads.entry("ZZZZ-ZZZZ")
-    with pytest.raises(LotteryEntryNotFound):
+    with pytest.raises(NotFound):
         NotificationReads(store.desk("othertown"), store).entry(entry["reference"])
 
 

@@ -82,7 +82,7 @@ class AppointmentsRpc(Protocol):
 
     def lottery_entry_for_notification(self, tenant: str,
                                        entry_reference: str) -> dict[str, Any]:
-        """``EntryNoticeSchema`` (``lottery_entry_not_found`` for an unknown reference)."""
+        """``EntryNoticeSchema`` (``not_found`` for an unknown reference)."""
 
     # -- residents' data --------------------------------------------------------------------
     def get_resident(self, tenant: str, subject: str) -> dict[str, Any]:
