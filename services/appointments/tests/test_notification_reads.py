@@ -12,6 +12,7 @@ from loket_appointments.dependencies import AppointmentsStore
 from loket_appointments.exceptions import BookingNotFound
 from loket_appointments.notification_reads import NotificationReads
 from loket_appointments.release_lottery import ReleaseLottery
+from loket_appointments.resident_data import ResidentData
 from loket_appointments.service import AppointmentsService
 from loket_common.errors import NotFound
 from loket_common.testing import Clock, database_text, outbox_data
@@ -177,3 +178,22 @@ def test_the_office_cancels_a_booking(container_factory, service_config, store, 
     assert "Wasserschaden" not in raw and "erika.m@example.org" not in raw
     assert outbox_data(database, "personal_data_accessed") == []
     assert token not in raw
+
+
+def test_the_office_reason_is_exported_and_erased_with_the_person(store, database):
+    desk = store.desk(TENANT)
+    booking, _token = book(desk, tomorrow_at_eight() + timedelta(days=1))
+    past, _ = book(desk, tomorrow_at_eight(), client="past")
+    for cancelled in (booking, past):
+        desk.cancel(cancelled, "office", {"cancellation_reason": desk.seal(REASON, SUBJECT)})
+    data = ResidentData(desk)
+    exported = {entry["reference"]: entry for entry in data.export(SUBJECT)["bookings"]}
+    assert exported[booking["reference"]]["cancellation_reason"] == REASON
+    assert exported[booking["reference"]]["cancelled_by"] == "office"
+    clock = Clock(tomorrow_at_eight() + timedelta(hours=2))  # the first one is past now
+    later = ResidentData(BookingDesk(database, TENANT, store.settings, now=clock))
+    with database.client.start_session() as session, session.start_transaction():
+        later.erase(SUBJECT, session)
+    left = list(database["bookings"].find({"tenant": TENANT}))
+    assert [entry.get("anonymised") for entry in left] == [True]
+    assert "cancellation_reason" not in left[0] and "Wasserschaden" not in database_text(database)
