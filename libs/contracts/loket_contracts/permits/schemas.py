@@ -53,7 +53,7 @@ class InformationRequestSchema(Schema):
     fields_ = fields.List(fields.String(validate=validate.Length(max=63)), load_default=list,
                           data_key="fields", attribute="fields",
                           metadata={"description": "Form fields the applicant should change."})
-    answer_by = Day(load_default=None, allow_none=True, metadata={
+    answer_by = Day(allow_none=True, metadata={
         "description": f"The day by which the applicant should answer (not in the past; "
                        f"default: {ANSWER_DAYS} days after the request). Shown to the "
                        "applicant."})
