@@ -7,7 +7,6 @@ may be ISO strings or datetimes; they are shown in the office's time zone (``tim
 this shape; the tests render every kind from it, so a template cannot use a key the
 dispatcher does not send (StrictUndefined).
 """
-from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Literal, NotRequired, TypedDict

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, Undefined, pass_context
 from jinja2.runtime import Context
 
 from loket_common.booking_calendar import as_utc, text_in
@@ -92,30 +92,37 @@ def register_filters(environment: Environment) -> None:
 
     @pass_context
     def day(context: Context, value: str | datetime) -> str:
-        return format_day(value, _language(context), _tz(context))
+        return format_day(_defined(value), _language(context), _tz(context))
 
     @pass_context
     def clock(context: Context, value: str | datetime) -> str:
-        return format_clock(value, _language(context), _tz(context))
+        return format_clock(_defined(value), _language(context), _tz(context))
 
     @pass_context
     def moment(context: Context, value: str | datetime) -> str:
-        return format_moment(value, _language(context), _tz(context))
+        return format_moment(_defined(value), _language(context), _tz(context))
 
     @pass_context
     def calendar_date(context: Context, value: str | date | datetime) -> str:
-        return format_calendar_date(value, _language(context), _tz(context))
+        return format_calendar_date(_defined(value), _language(context), _tz(context))
 
     @pass_context
     def money(context: Context, cents: int) -> str:
-        return format_money(cents, _language(context))
+        return format_money(_defined(cents), _language(context))
 
     @pass_context
     def text(context: Context, value: dict[str, str] | None) -> str:
-        return text_in(value, _language(context))
+        return text_in(_defined(value), _language(context))
 
     environment.filters.update(day=day, clock=clock, moment=moment, calendar_date=calendar_date,
                                money=money, text=text, address=postal_address)
+
+
+def _defined(value: Any) -> Any:
+    """Filters get an undefined value without complaint: fail as StrictUndefined would."""
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    return value
 
 
 def postal_address(value: dict[str, Any] | str | None) -> str:

@@ -31,8 +31,8 @@ from loket_common.booking_calendar import booking_to_ics, text_in
 from loket_contracts.notifications.schemas import KINDS
 
 from ..delivery.channels import Attachment
-from .contexts import ABOUT, LINK_KEYS
-from .formatting import postal_address, register_filters, time_zone_of
+from .contexts import ABOUT, CONTEXTS, LINK_KEYS
+from .formatting import local, postal_address, register_filters, time_zone_of
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATES_DIR_VARIABLE = "NOTIFICATIONS_TEMPLATES_DIR"
@@ -142,6 +142,7 @@ class Renderer:
         written_in = self.language_of(tenant_id, language)
         environment = self.environment(tenant_id, written_in)
         variables = _variables(kind, written_in, tenant, context)
+        variables["days_until"] = _days_until(context, variables["time_zone"], self._now())
         variables["subject"] = _one_line(
             environment.get_template(f"{kind}.subject.txt").render(variables))
         return environment, variables
@@ -189,11 +190,21 @@ def _variables(kind: str, language: str, tenant: dict[str, Any],
         "recipient_name": recipient.get("name"),
         "time_zone": time_zone_of(office) if office else time_zone_of(
             {"time_zone": tenant.get("time_zone")}),
-        "manage_url": context.get("manage_url"), "search_url": context.get("search_url"),
+        # optional keys of the kind read as None; a missing required one stays undefined
+        **{key: context.get(key) for key in CONTEXTS[kind].__optional_keys__},
         "book_url": context.get("search_url") or _public_link(tenant, language, "appointments/"),
-        "from_state": context.get("from"), "to_state": context.get("to"),
+        **({"from_state": context["from"]} if "from" in context else {}),
+        **({"to_state": context["to"]} if "to" in context else {}),
         "main_link": next((context[key] for key in LINK_KEYS if context.get(key)), None),
     }
+
+
+def _days_until(context: dict[str, Any], time_zone: str, now: datetime) -> int | None:
+    """Days from today to the booking's day in the office's time zone (0 today, 1 tomorrow)."""
+    booking = context.get("booking") or (context.get("entry") or {}).get("booking")
+    if not booking:
+        return None
+    return (local(booking["start"], time_zone).date() - local(now, time_zone).date()).days
 
 
 def _office(context: dict[str, Any]) -> dict[str, Any] | None:
