@@ -7,7 +7,8 @@ may be ISO strings or datetimes; they are shown in the office's time zone (``tim
 this shape; the tests render every kind from it, so a template cannot use a key the
 dispatcher does not send (StrictUndefined).
 """
-
+# No ``from __future__ import annotations``: TypedDict must see NotRequired at class creation
+# (``__optional_keys__``, which the renderer reads).
 from datetime import date, datetime
 from typing import Any, Literal, NotRequired, TypedDict
 
@@ -16,16 +17,22 @@ Text = dict[str, str]  # {"de": ..., "en": ...}
 
 
 class Recipient(TypedDict):
+    """Who the message goes to (the name only; the address is the dispatcher's)."""
+
     name: str | None
 
 
 class Address(TypedDict):
+    """An office's postal address."""
+
     street: str
     postal_code: str
     city: str
 
 
 class Office(TypedDict):
+    """A citizens' office."""
+
     id: str
     name: Text
     address: Address
@@ -35,6 +42,8 @@ class Office(TypedDict):
 
 
 class Service(TypedDict):
+    """A bookable service."""
+
     id: str
     name: Text
     fee_cents: NotRequired[int]
@@ -43,6 +52,8 @@ class Service(TypedDict):
 
 
 class Contact(TypedDict):
+    """The booking's contact (decrypted by appointments; null fields for a walk-in)."""
+
     name: str | None
     email: str | None
     language: str | None
@@ -81,23 +92,31 @@ class LotteryEntry(TypedDict):
 
 
 class InformationField(TypedDict):
+    """A form field the case worker asks to fill in again."""
+
     name: str
     label: Text
 
 
 class InformationRequest(TypedDict):
+    """The case worker's request for information."""
+
     message: str
     fields: list[InformationField]
     answer_by: str | date  # YYYY-MM-DD
 
 
 class Decision(TypedDict):
+    """The outcome of an application."""
+
     outcome: Literal["approved", "rejected"]
     reason: str | None
     decided_at: Instant
 
 
 class Applicant(TypedDict):
+    """The applicant, pseudonymous."""
+
     subject: str
     language: str | None
 
@@ -135,6 +154,8 @@ class BookingConfirmed(Base):
 
 
 class BookingMoved(BookingConfirmed):
+    """``booking_moved``: also the time it had before."""
+
     previous_start: Instant
 
 
@@ -148,8 +169,10 @@ class BookingCancelled(Base):
 
 
 class Lottery(Base):
-    """``lottery_entered``, ``lottery_result``: ``manage_url`` when allocated, ``search_url``
-    (other times) when not."""
+    """``lottery_entered``, ``lottery_result``.
+
+    ``manage_url`` when allocated, ``search_url`` (other times) when not.
+    """
 
     entry: LotteryEntry
     status_url: str
@@ -171,6 +194,8 @@ PermitStatusChanged = TypedDict("PermitStatusChanged", {
 
 
 class ErasureCompleted(Base):
+    """``erasure_completed``: when the erasure finished."""
+
     completed_at: Instant
 
 

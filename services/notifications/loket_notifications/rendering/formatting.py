@@ -29,8 +29,11 @@ def locale_for(language: str) -> str:
 
 
 def time_zone_of(office: dict[str, Any] | None) -> str:
-    """The office's IANA time zone (``time_zone`` or, as the catalogue names it,
-    ``timezone``); Europe/Berlin without one or for a name the system does not know."""
+    """The office's IANA time zone, else Europe/Berlin.
+
+    The office names it ``time_zone`` or, as the catalogue does, ``timezone``; a name the
+    system does not know also gives Europe/Berlin.
+    """
     name = (office or {}).get("time_zone") or (office or {}).get("timezone")
     if not name:
         return DEFAULT_TIME_ZONE
@@ -58,8 +61,7 @@ def format_clock(value: str | datetime, language: str, time_zone: str) -> str:
 
 
 def format_moment(value: str | datetime, language: str, time_zone: str) -> str:
-    """Day and time: "Dienstag, 1. Dezember 2026, 09:15 Uhr", "Tuesday, 1 December 2026 at
-    09:15"."""
+    """Day and time: "Dienstag, 1. Dezember 2026, 09:15 Uhr", "Tuesday, 1 December ... at 09:15"."""
     day, clock = format_day(value, language, time_zone), format_clock(value, language, time_zone)
     return f"{day}, {clock}" if language == "de" else f"{day} at {clock}"
 
@@ -81,8 +83,7 @@ def format_money(cents: int, language: str) -> str:
 
 
 def register_filters(environment: Environment) -> None:
-    """Add ``day``, ``clock``, ``moment``, ``calendar_date``, ``money``, ``text`` and
-    ``address`` to ``environment``."""
+    """Add the filters: day, clock, moment, calendar_date, money, text, address."""
 
     def _tz(context: Context) -> str:
         return str(context.get("time_zone") or DEFAULT_TIME_ZONE)

@@ -60,8 +60,11 @@ class Renderer:
 
     def __init__(self, templates_dir: Path | None = None, *,
                  now: Callable[[], datetime] | None = None) -> None:
-        """``templates_dir``: a directory whose ``tenants/`` is searched before the package's
-        (default: ``NOTIFICATIONS_TEMPLATES_DIR``, if set). ``now``: the clock (tests)."""
+        """Read the package's templates, and first the tenants/ of ``templates_dir``.
+
+        ``templates_dir`` defaults to ``NOTIFICATIONS_TEMPLATES_DIR`` (if set); ``now`` is
+        the clock (tests).
+        """
         extra = templates_dir or (Path(os.environ[TEMPLATES_DIR_VARIABLE])
                                   if os.environ.get(TEMPLATES_DIR_VARIABLE) else None)
         self._tenant_roots = [root / "tenants" for root in (extra, PACKAGE_TEMPLATES) if root]
@@ -104,8 +107,11 @@ class Renderer:
 
     # -- templates ----------------------------------------------------------------------------
     def language_of(self, tenant_id: str, language: str) -> str:
-        """The language a message is written in: ``language`` if there are templates in it
-        (the base or the tenant's), else English, else German."""
+        """The language a message is written in.
+
+        ``language`` if there are templates in it (the base or the tenant's), else English,
+        else German.
+        """
         for candidate in (language, *FALLBACK_LANGUAGES):
             if _safe(candidate) and any(path.is_dir() for path in (
                     self._base / candidate,
@@ -217,8 +223,10 @@ def _office(context: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _public_link(tenant: dict[str, Any], language: str, path: str) -> str | None:
-    """A page on the tenant's site (``public_url`` or the variable ``public_url_env`` names),
-    else its general web address."""
+    """A page on the tenant's site, else its general web address.
+
+    The site is ``public_url`` or the variable ``public_url_env`` names.
+    """
     base = tenant.get("public_url") or os.environ.get(str(tenant.get("public_url_env") or ""))
     if base:
         return f"{str(base).rstrip('/')}/{language}/{path}"

@@ -83,9 +83,12 @@ def _links(language: str) -> dict[str, str]:
 
 
 def sample_context(kind: str, language: str, variant: str | None = None) -> dict[str, Any]:
-    """The sample context of ``kind`` written in ``language``. ``variant``: ``office``
-    (booking_cancelled by the office, the default) or ``resident``; ``allocated`` (the
-    lottery_result default) or ``not_allocated``; ``anonymous`` (no recipient name)."""
+    """The sample context of ``kind`` written in ``language``.
+
+    ``variant``: ``office`` (booking_cancelled by the office, the default) or ``resident``;
+    ``allocated`` (the lottery_result default) or ``not_allocated``; ``anonymous`` (no
+    recipient name).
+    """
     if kind not in KINDS:
         raise KeyError(kind)
     links = _links(language)
