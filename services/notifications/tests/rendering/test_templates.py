@@ -65,7 +65,7 @@ def test_every_kind_renders_an_accessible_email(renderer, kind, variant, languag
         assert url in rendered.text
     for _, heading in page.headings:
         assert heading in rendered.text
-    assert "<" not in rendered.text.replace("<", "", 0) or "<a" not in rendered.text
+    assert not re.search(r"</?[a-z][a-z0-9]*[ >]", rendered.text)  # no markup in the text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
