@@ -147,16 +147,20 @@ class Base(TypedDict):
 
 
 class BookingConfirmed(Base):
-    """``booking_confirmed``, ``booking_reminder``: ``manage_url`` opens the booking."""
+    """``booking_confirmed``, ``booking_reminder``: ``manage_url`` opens the booking.
+
+    ``manage_url`` None (its token could not be opened) leaves the link out. The dispatcher
+    may send ``previous_start`` and ``cancelled_by`` (None) with every booking kind.
+    """
 
     booking: Booking
-    manage_url: str
+    manage_url: str | None
 
 
 class BookingMoved(BookingConfirmed):
-    """``booking_moved``: also the time it had before."""
+    """``booking_moved``: also the time it had before (None: not told)."""
 
-    previous_start: Instant
+    previous_start: Instant | None
 
 
 class BookingCancelled(Base):
@@ -164,7 +168,7 @@ class BookingCancelled(Base):
 
     booking: Booking
     manage_url: None
-    cancelled_by: Literal["resident", "office"]
+    cancelled_by: Literal["resident", "office"] | None  # None: booking.cancelled_by, if any
     search_url: NotRequired[str | None]
 
 
@@ -175,7 +179,7 @@ class Lottery(Base):
     """
 
     entry: LotteryEntry
-    status_url: str
+    status_url: str | None  # None: its token could not be opened
     manage_url: NotRequired[str | None]
     search_url: NotRequired[str | None]
 
@@ -190,13 +194,13 @@ class Permit(Base):
 # ``permit_status_changed`` also has "from" and "to" (states), which a class cannot spell.
 PermitStatusChanged = TypedDict("PermitStatusChanged", {
     "recipient": Recipient | None, "language": str, "application": Application,
-    "status_url": str, "from": str, "to": str})
+    "status_url": str, "from": str | None, "to": str})
 
 
 class ErasureCompleted(Base):
-    """``erasure_completed``: when the erasure finished."""
+    """``erasure_completed``: when the erasure finished (None: not told)."""
 
-    completed_at: Instant
+    completed_at: Instant | None
 
 
 class CaseAssigned(Base):

@@ -74,9 +74,10 @@ _INFORMATION_REQUEST = {
 
 def _links(language: str) -> dict[str, str]:
     return {
-        "manage": f"{BASE_URL}/{language}/manage?token=sample-manage-token",
-        "entry_status": f"{BASE_URL}/{language}/lottery/status?token=sample-status-token",
-        "search": f"{BASE_URL}/{language}/appointments/",
+        "manage": f"{BASE_URL}/{language}/appointments/bookings/K7M2-Q9XP?token=sample-token",
+        "entry_status": f"{BASE_URL}/{language}/appointments/lottery/LOS-4F7K-2MQA"
+                        "?token=sample-token",
+        "search": f"{BASE_URL}/{language}/appointments",
         "application": f"{BASE_URL}/{language}/permits/applications/{_APPLICATION['id']}",
         "case": f"{BASE_URL}/{language}/staff/cases/{_APPLICATION['id']}",
     }

@@ -190,3 +190,27 @@ def test_every_kind_has_a_short_sms(renderer, kind):
     main = next((context[key] for key in LINK_KEYS if context.get(key)), None)
     if main:
         assert text.endswith(main)
+
+
+UNKNOWN = {  # what the dispatcher sends when a token cannot be opened or an event lacks a fact
+    "booking_confirmed": {"manage_url": None, "previous_start": None, "cancelled_by": None},
+    "booking_reminder": {"manage_url": None, "previous_start": None, "cancelled_by": None},
+    "booking_moved": {"previous_start": None, "cancelled_by": None},
+    "booking_cancelled": {"cancelled_by": None, "previous_start": None},
+    "lottery_entered": {"status_url": None},
+    "lottery_result": {"status_url": None, "manage_url": None},
+    "permit_status_changed": {"from": None},
+    "erasure_completed": {"completed_at": None},
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", sorted(UNKNOWN))
+def test_unknown_links_and_facts_are_left_out_not_written_as_none(renderer, kind, language):
+    context = {**sample_context(kind, language), **UNKNOWN[kind]}
+    if kind == "booking_cancelled":
+        context["booking"]["cancelled_by"] = None
+    rendered = renderer.render(kind, language, SAMPLE_TENANT, context)
+    for part in (rendered.subject, rendered.text, rendered.html):
+        assert "None" not in part
+    assert 'href=""' not in rendered.html
