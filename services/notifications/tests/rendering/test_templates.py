@@ -214,3 +214,15 @@ def test_unknown_links_and_facts_are_left_out_not_written_as_none(renderer, kind
     for part in (rendered.subject, rendered.text, rendered.html):
         assert "None" not in part
     assert 'href=""' not in rendered.html
+
+
+def test_a_tenant_file_with_an_address_line_and_its_url_in_a_variable(renderer, monkeypatch):
+    monkeypatch.setenv("LOKET_TEST_PUBLIC_URL", "http://127.0.0.1:8000")
+    tenant = {"id": "musterstadt", "name": SAMPLE_TENANT["name"],
+              "contact": {**CONTACT, "address": "Marktplatz 1, 12345 Musterstadt"},
+              "public_url_env": "LOKET_TEST_PUBLIC_URL", "languages": ["de", "en"]}
+    context = {**sample_context("booking_cancelled", "de"), "search_url": None}
+    rendered = renderer.render("booking_cancelled", "de", tenant, context)
+    assert "Marktplatz 1, 12345 Musterstadt" in rendered.text
+    assert "http://127.0.0.1:8000/de/appointments/" in rendered.text
+    assert len(renderer.preview(tenant, tenant["languages"])) == 2 * len(KINDS)
