@@ -102,9 +102,11 @@ def _description(booking: dict[str, Any], language: str, manage_url: str | None)
     """Reference, fee, documents to bring and the manage link: nothing about the person."""
     labels = LABELS.get(language, LABELS["en"])
     service = booking["service"]
-    fee = money_in(service["fee_cents"], language)
-    documents = [f"- {text_in(doc, language)}" for doc in service.get("required_documents", [])]
-    parts = [f"{labels['reference']}: {booking['reference']}", f"{labels['fee']}: {fee}"]
+    documents = [f"- {text_in(doc, language)}"
+                 for doc in service.get("required_documents") or []]
+    parts = [f"{labels['reference']}: {booking['reference']}"]
+    if service.get("fee_cents") is not None:
+        parts.append(f"{labels['fee']}: {money_in(service['fee_cents'], language)}")
     if documents:
         parts.append("\n".join([labels["bring"], *documents]))
     if manage_url:

@@ -83,7 +83,11 @@ def format_money(cents: int, language: str) -> str:
 
 
 def register_filters(environment: Environment) -> None:
-    """Add the filters: day, clock, moment, calendar_date, money, text, address."""
+    """Add the filters: day, clock, moment, calendar_date, money, text, address.
+
+    A missing key fails (StrictUndefined); a None value (a fact the owner did not give)
+    writes nothing, so the templates leave such sentences out with an ``if``.
+    """
 
     def _tz(context: Context) -> str:
         return str(context.get("time_zone") or DEFAULT_TIME_ZONE)
@@ -93,23 +97,30 @@ def register_filters(environment: Environment) -> None:
 
     @pass_context
     def day(context: Context, value: str | datetime) -> str:
-        return format_day(_defined(value), _language(context), _tz(context))
+        value = _defined(value)
+        return "" if value is None else format_day(value, _language(context), _tz(context))
 
     @pass_context
     def clock(context: Context, value: str | datetime) -> str:
-        return format_clock(_defined(value), _language(context), _tz(context))
+        value = _defined(value)
+        return "" if value is None else format_clock(value, _language(context), _tz(context))
 
     @pass_context
     def moment(context: Context, value: str | datetime) -> str:
-        return format_moment(_defined(value), _language(context), _tz(context))
+        value = _defined(value)
+        return "" if value is None else format_moment(value, _language(context), _tz(context))
 
     @pass_context
     def calendar_date(context: Context, value: str | date | datetime) -> str:
-        return format_calendar_date(_defined(value), _language(context), _tz(context))
+        value = _defined(value)
+        if value is None:
+            return ""
+        return format_calendar_date(value, _language(context), _tz(context))
 
     @pass_context
     def money(context: Context, cents: int) -> str:
-        return format_money(_defined(cents), _language(context))
+        cents = _defined(cents)
+        return "" if cents is None else format_money(cents, _language(context))
 
     @pass_context
     def text(context: Context, value: dict[str, str] | None) -> str:

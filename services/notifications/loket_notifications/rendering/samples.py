@@ -24,7 +24,7 @@ BASE_URL = "https://termine.musterstadt.example"
 _OFFICE = {
     "id": "rathaus", "name": {"de": "Bürgerbüro im Rathaus", "en": "Citizens' office, town hall"},
     "address": {"street": "Marktplatz 1", "postal_code": "12345", "city": "Musterstadt"},
-    "timezone": "Europe/Berlin",
+    "timezone": "Europe/Berlin", "time_zone": "Europe/Berlin",
     "accessibility": {"de": "Stufenloser Eingang am Marktplatz.",
                       "en": "Step-free entrance on the market square."},
 }

@@ -226,3 +226,24 @@ def test_a_tenant_file_with_an_address_line_and_its_url_in_a_variable(renderer, 
     assert "Marktplatz 1, 12345 Musterstadt" in rendered.text
     assert "http://127.0.0.1:8000/de/appointments/" in rendered.text
     assert len(renderer.preview(tenant, tenant["languages"])) == 2 * len(KINDS)
+
+
+def test_facts_the_owner_left_empty_do_not_fail_the_message(renderer):
+    decided = sample_context("permit_decided", "en")
+    decided["application"]["decision"].update(decided_at=None, reason=None)
+    decided["application"]["next_step"] = None
+    asked = sample_context("permit_information_requested", "de")
+    asked["application"]["information_request"].update(answer_by=None, fields=[])
+    entered = sample_context("lottery_entered", "de")
+    entered["entry"]["draw_at"] = None
+    booked = sample_context("booking_confirmed", "en")
+    booked["booking"]["office"]["accessibility"] = None
+    booked["booking"]["service"].update(fee_cents=None, required_documents=[])
+    for kind, language, context in (("permit_decided", "en", decided),
+                                    ("permit_information_requested", "de", asked),
+                                    ("lottery_entered", "de", entered),
+                                    ("booking_confirmed", "en", booked)):
+        rendered = renderer.render(kind, language, SAMPLE_TENANT, context)
+        assert "None" not in rendered.text + rendered.html, kind
+    assert "You need not do anything else." in renderer.render(
+        "permit_decided", "en", SAMPLE_TENANT, decided).text
