@@ -2,10 +2,10 @@
 import re
 
 import pytest
-from loket_notifications.rendering import Renderer
-from loket_notifications.rendering.samples import SAMPLE_TENANT, sample_context
 
 from loket_contracts.notifications.schemas import KINDS
+from loket_notifications.rendering import Renderer
+from loket_notifications.rendering.samples import SAMPLE_TENANT, sample_context
 
 from .audit import contrast, parse
 

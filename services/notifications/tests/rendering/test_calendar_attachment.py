@@ -3,10 +3,10 @@ from datetime import UTC, datetime
 
 import pytest
 from icalendar import Calendar
-from loket_notifications.rendering import Renderer
-from loket_notifications.rendering.samples import SAMPLE_TENANT, sample_context
 
 from loket_common.booking_calendar import booking_to_ics
+from loket_notifications.rendering import Renderer
+from loket_notifications.rendering.samples import SAMPLE_TENANT, sample_context
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

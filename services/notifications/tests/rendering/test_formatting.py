@@ -2,6 +2,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+
 from loket_notifications.rendering.formatting import (
     format_calendar_date,
     format_clock,

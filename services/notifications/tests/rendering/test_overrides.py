@@ -3,10 +3,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from loket_notifications.rendering import Renderer
-from loket_notifications.rendering.samples import SAMPLE_TENANT, sample_context
 
 from loket_contracts.notifications.schemas import KINDS
+from loket_notifications.rendering import Renderer
+from loket_notifications.rendering.samples import SAMPLE_TENANT, sample_context
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 BEISPIELSTADT = {**SAMPLE_TENANT, "id": "beispielstadt",

@@ -4,11 +4,11 @@ import re
 
 import pytest
 from jinja2 import UndefinedError
+
+from loket_contracts.notifications.schemas import KINDS, PreviewSchema
 from loket_notifications.rendering import Renderer
 from loket_notifications.rendering.contexts import CONTEXTS, LINK_KEYS
 from loket_notifications.rendering.samples import SAMPLE_TENANT, sample_context
-
-from loket_contracts.notifications.schemas import KINDS, PreviewSchema
 
 from .audit import parse
 
