@@ -3,10 +3,10 @@ import re
 from pathlib import Path
 
 import pytest
-from loket_notifications.settings import Settings as NotificationsSettings
 
 from loket_appointments.settings import Settings as AppointmentsSettings
 from loket_gateway.core.settings import Settings as GatewaySettings
+from loket_notifications.settings import Settings as NotificationsSettings
 from loket_permits.settings import Settings as PermitsSettings
 from loket_profile.settings import Settings as ProfileSettings
 

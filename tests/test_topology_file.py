@@ -2,12 +2,12 @@
 import inspect
 from pathlib import Path
 
-from loket_notifications.service import NotificationsService
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from loket_appointments.service import AppointmentsService
 from loket_common.handlers import ReliableEventHandler
 from loket_common.topology_cli import load_topology
+from loket_notifications.service import NotificationsService
 from loket_permits.service import PermitsService
 from loket_profile.service import ProfileService
 

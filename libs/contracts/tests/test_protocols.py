@@ -4,7 +4,6 @@ import re
 from typing import Any, Protocol
 
 import pytest
-from loket_notifications.service import NotificationsService
 from nameko.rpc import Rpc, rpc
 
 from loket_appointments.service import AppointmentsService
@@ -19,6 +18,7 @@ from loket_contracts.permits.protocol import PermitsRpc
 from loket_contracts.profile import rights
 from loket_contracts.profile import schemas as profile_schemas
 from loket_contracts.profile.protocol import ProfileRpc
+from loket_notifications.service import NotificationsService
 from loket_permits.service import PermitsService
 from loket_profile.service import ProfileService
 

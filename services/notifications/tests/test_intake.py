@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Which event makes which message, and which links it keeps or drops (pure)."""
 import pytest
-from loket_notifications.intake import intake_of
 
 from loket_common.events import Event
+from loket_notifications.intake import intake_of
 
 SUBJECT = "r-" + "a" * 32
 BOOKING = {"reference": "B-1", "start": "2026-12-10T08:00:00+00:00",

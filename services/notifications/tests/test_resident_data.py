@@ -5,12 +5,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from loket_notifications.retention import run_retention, take_lease
 from nameko.exceptions import RemoteError
 
 from loket_common.crypto import UndecryptableData
 from loket_common.key_vault import SubjectCipher
 from loket_common.testing import database_text, outbox_data, wait_for
+from loket_notifications.retention import run_retention, take_lease
 
 from .helpers import (
     EMAIL,

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from loket_notifications.messages import (
     RetryPolicy,
     after_failure,

@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Settings and tenant files: clear one-line errors, defaults, overrides."""
 import pytest
-from loket_notifications.options import Options
-from loket_notifications.settings import Settings
-from loket_notifications.tenant_config import TenantConfigError, TenantConfigs
 
 from loket_common.sealing import new_keypair
 from loket_common.settings import SettingsError
+from loket_notifications.options import Options
+from loket_notifications.settings import Settings
+from loket_notifications.tenant_config import TenantConfigError, TenantConfigs
 
 ENV = {"LOKET_MUSTERSTADT_PUBLIC_URL": "https://termine.musterstadt.example/",
        "LOKET_BEISPIELSTADT_PUBLIC_URL": "http://beispielstadt.localhost"}
