@@ -89,14 +89,19 @@ def renderer():
 
 @pytest.fixture
 def start_notifications(service_config, container_factory, channel, renderer):
-    """Start notifications services with ``service_config`` plus changes; stop them gracefully."""
+    """Start notifications services with ``service_config`` plus changes; stop them gracefully.
+
+    ``real_renderer``: the templates of ``loket_notifications.rendering`` instead of the
+    naming renderer.
+    """
     started = []
 
-    def start(**changes):
+    def start(real_renderer=False, **changes):
         config = {"NOTIFICATIONS_POLL_SECONDS": 0.2, "NOTIFICATIONS_RPC_TIMEOUT_SECONDS": 5,
                   **service_config, **changes}
         container = container_factory(NotificationsService, config)
-        replace_dependencies(container, channels=channel, renderer=renderer)
+        replace_dependencies(container, channels=channel,
+                             **({} if real_renderer else {"renderer": renderer}))
         container.start()
         started.append(container)
         return container
