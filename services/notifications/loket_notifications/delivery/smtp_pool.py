@@ -69,7 +69,9 @@ class SmtpPool:
             try:
                 with self._lent(reused) as connection:
                     return action(connection)
-            except (smtplib.SMTPServerDisconnected, ConnectionError):
+            except (smtplib.SMTPServerDisconnected, ConnectionError) as error:
+                if timed_out(error):  # it is there but slow: a new connection will not help
+                    raise
                 log.info("smtp connection found closed; reconnecting", relay=self.relay.id)
         with self._lent(self._open()) as connection:
             return action(connection)
@@ -163,6 +165,11 @@ class SmtpPools:
             pools = list(self._pools.values())
         for pool in pools:
             pool.close()
+
+
+def timed_out(error: BaseException) -> bool:
+    """True for a timeout, also as smtplib reports one while reading (a disconnection)."""
+    return isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError)
 
 
 def _alive(connection: smtplib.SMTP) -> bool:

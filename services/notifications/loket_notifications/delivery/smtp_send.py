@@ -23,7 +23,7 @@ from email.message import EmailMessage
 
 from .records import ACCEPTED as ACCEPTED_OUTCOME
 from .records import PERMANENT, TEMPORARY, RelayAttempt
-from .smtp_pool import SmtpPool
+from .smtp_pool import SmtpPool, timed_out
 
 ACCEPTED = "accepted"
 RECIPIENT_REFUSED = "recipient_refused"
@@ -59,8 +59,8 @@ def send_through(pool: SmtpPool, message: EmailMessage, envelope_from: str,
         return _failed(relay, f"smtp {error.smtp_code}")
     except smtplib.SMTPNotSupportedError:  # no STARTTLS, no AUTH, no SMTPUTF8 offered
         return _failed(relay, "not_supported")
-    except smtplib.SMTPServerDisconnected:
-        return _failed(relay, "disconnected")
+    except smtplib.SMTPServerDisconnected as error:
+        return _failed(relay, "timeout" if timed_out(error) else "disconnected")
     except smtplib.SMTPException:
         return _failed(relay, "smtp")
     except ssl.SSLError:
