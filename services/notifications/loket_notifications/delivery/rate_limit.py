@@ -61,11 +61,12 @@ class RelayRateLimit:
     def take_waiting(self, relay: str, rate: int, max_wait: float = 1.0) -> bool:
         """As :meth:`take`, waiting for the next seconds' budget up to ``max_wait`` seconds."""
         deadline = self.clock() + max_wait
-        while True:
+        for _second in range(math.ceil(max_wait) + 1):  # a new budget comes each second
             if self.take(relay, rate):
                 return True
             now = self.clock()
             if now >= deadline:
-                return False
+                break
             self.sleep(max(0.001, min(math.floor(now) + 1 - now, deadline - now)))
+        return False
 
