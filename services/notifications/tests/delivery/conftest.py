@@ -9,10 +9,10 @@ from loket_notifications.delivery.smtp_pool import SmtpPools
 
 from .servers import SilentPort, SmsEndpoint, TestRelay, TlsFiles
 
-ICS = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Loket//Test//DE\r\nBEGIN:VEVENT\r\n"
-       "UID:b-1@loket\r\nDTSTAMP:20261202T080000Z\r\nDTSTART:20261203T080000Z\r\n"
-       "DTEND:20261203T081500Z\r\nSUMMARY:Personalausweis beantragen\r\nEND:VEVENT\r\n"
-       "END:VCALENDAR\r\n").encode()
+ICS = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Loket//Test//DE\r\nBEGIN:VEVENT\r\n"
+       b"UID:b-1@loket\r\nDTSTAMP:20261202T080000Z\r\nDTSTART:20261203T080000Z\r\n"
+       b"DTEND:20261203T081500Z\r\nSUMMARY:Personalausweis beantragen\r\nEND:VEVENT\r\n"
+       b"END:VCALENDAR\r\n")
 
 
 @pytest.fixture(scope="session")
