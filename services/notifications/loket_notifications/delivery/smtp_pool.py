@@ -146,8 +146,10 @@ class SmtpPool:
 class SmtpPools:
     """One :class:`SmtpPool` per relay, made when first needed."""
 
-    def __init__(self, ca_file: str | None = None) -> None:
+    def __init__(self, ca_file: str | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.ca_file = ca_file
+        self.clock = clock
         self._pools: dict[Relay, SmtpPool] = {}
         self._lock = threading.Lock()
 
@@ -156,7 +158,7 @@ class SmtpPools:
         with self._lock:
             pool = self._pools.get(relay)
             if pool is None:
-                pool = self._pools[relay] = SmtpPool(relay, self.ca_file)
+                pool = self._pools[relay] = SmtpPool(relay, self.ca_file, self.clock)
             return pool
 
     def close(self) -> None:

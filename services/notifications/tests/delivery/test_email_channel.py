@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Email through real aiosmtpd relays: the message as received, TLS, AUTH, failover, pooling."""
+import eventlet
 import icalendar
 import pytest
 
-from loket_common.testing import wait_for
+from loket_common.testing import Clock, wait_for
 from loket_notifications.delivery.channels import email_channel, parse_message_id_header
 from loket_notifications.delivery.relays import Relay
-from loket_notifications.delivery.smtp_pool import SmtpPools
+from loket_notifications.delivery.smtp_pool import IDLE_CHECK_SECONDS, MAX_IDLE_SECONDS, SmtpPools
 
 from .conftest import ICS, outgoing
 
@@ -190,8 +191,6 @@ def test_a_pooled_connection_is_reused_and_reopened_after_the_server_drops_it(re
 
 
 def test_concurrent_senders_each_get_a_connection_of_their_own(relays, pools):
-    import eventlet
-
     server = relays()
     channel = email_channel([relay_of(server)], None, pools=pools)
     pile = eventlet.GreenPile(8)
@@ -200,3 +199,31 @@ def test_concurrent_senders_each_get_a_connection_of_their_own(relays, pools):
     assert [result.outcome for result in pile] == ["accepted"] * 16
     assert len(server.received) == 16
     assert len({r.message["Message-ID"] for r in server.received}) == 16
+
+
+def test_an_idle_connection_is_checked_before_use_and_closed_when_idle_too_long(relays, tls):
+    clock = Clock(1000.0)
+    pools = SmtpPools(str(tls.cert_file), clock=clock)
+    server = relays()
+    relay = relay_of(server)
+    channel = email_channel([relay], None, pools=pools)
+    try:
+        assert channel.send(outgoing()).outcome == "accepted"
+        clock.now += IDLE_CHECK_SECONDS + 1  # idle a while: RSET first, still alive
+        assert channel.send(outgoing()).outcome == "accepted"
+        assert pools.for_relay(relay).opened == 1
+
+        server.drop_connections()
+        wait_for(lambda: all(s.transport is None or s.transport.is_closing()
+                             for s in server.handler.servers))
+        clock.now += IDLE_CHECK_SECONDS + 1  # RSET finds it dead: a new one, no failure
+        result = channel.send(outgoing())
+        assert [a.detail for a in result.attempts] == ["250"]
+        assert pools.for_relay(relay).opened == 2
+
+        clock.now += MAX_IDLE_SECONDS + 1  # too long idle: closed unasked, a new one opened
+        assert channel.send(outgoing()).outcome == "accepted"
+        assert pools.for_relay(relay).opened == 3
+    finally:
+        pools.close()
+    assert len(server.received) == 4
