@@ -61,8 +61,8 @@ class SmtpPool:
         """``action(connection)`` on an open, greeted (secured, authenticated) connection.
 
         Raises what connecting or ``action`` raises (``OSError``, ``smtplib.SMTPException``).
-        A reused connection found dead (the server dropped it while idle) is replaced and
-        ``action`` runs once more on a new one.
+        A reused connection found dead (the server dropped it while idle, or closes it now
+        with a 421) is replaced and ``action`` runs once more on a new one.
         """
         reused = self._borrow()
         if reused is not None:
@@ -73,6 +73,11 @@ class SmtpPool:
                 if timed_out(error):  # it is there but slow: a new connection will not help
                     raise
                 log.info("smtp connection found closed; reconnecting", relay=self.relay.id)
+            except smtplib.SMTPResponseException as error:
+                if error.smtp_code != 421:  # anything but "closing this connection"
+                    raise
+                log.info("smtp connection closed by the relay; reconnecting",
+                         relay=self.relay.id)
         with self._lent(self._open()) as connection:
             return action(connection)
 

@@ -48,6 +48,7 @@ class RelayHandler:
 
     received: list[Received] = field(default_factory=list)
     mail_answer: str | None = None
+    mail_answer_once: bool = False
     rcpt_answer: str | None = None
     data_answer: str | None = None
     servers: list = field(default_factory=list)  # the protocol of each connection
@@ -60,7 +61,10 @@ class RelayHandler:
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.mail_answer:
-            return self.mail_answer
+            answer = self.mail_answer
+            if self.mail_answer_once:
+                self.mail_answer = None
+            return answer
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"

@@ -227,3 +227,16 @@ def test_an_idle_connection_is_checked_before_use_and_closed_when_idle_too_long(
     finally:
         pools.close()
     assert len(server.received) == 4
+
+
+def test_a_reused_connection_the_relay_closes_with_421_is_replaced(relays, pools):
+    server = relays()
+    relay = relay_of(server)
+    channel = email_channel([relay], None, pools=pools)
+    assert channel.send(outgoing()).outcome == "accepted"
+    server.handler.mail_answer, server.handler.mail_answer_once = (
+        "421 4.4.2 Idle too long, closing connection", True)
+    result = channel.send(outgoing())
+    assert [a.detail for a in result.attempts] == ["250"]
+    assert pools.for_relay(relay).opened == 2
+    assert len(server.received) == 2
