@@ -36,7 +36,8 @@ def build_email(outgoing: Outgoing, date: float | None = None) -> EmailMessage:
     for attachment in outgoing.attachments:
         _attach(message, attachment)
     # last: making the message multipart moves Content-* headers into its first part
-    message["Content-Language"] = outgoing.language
+    if outgoing.language:
+        message["Content-Language"] = outgoing.language
     return message
 
 
