@@ -46,7 +46,7 @@ class _Idle:
 
 
 class SmtpPool:
-    """Connections to one relay; :meth:`connection` lends one for one message."""
+    """Connections to one relay; :meth:`run` lends one for one message."""
 
     def __init__(self, relay: Relay, ca_file: str | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -85,12 +85,13 @@ class SmtpPool:
     def _lent(self, connection: smtplib.SMTP) -> Iterator[smtplib.SMTP]:
         try:
             yield connection
-        except (smtplib.SMTPServerDisconnected, OSError):
-            _close(connection)
+        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):
+            # the server said no and smtplib reset the conversation: usable again
+            self._give_back(connection)
             raise
         except BaseException:
-            # the server said no: smtplib has reset the conversation; usable again
-            self._give_back(connection)
+            # a network error, or cut off midway (a green thread's timeout): state unknown
+            _close(connection)
             raise
         else:
             self._give_back(connection)
