@@ -41,7 +41,7 @@ class BounceSettings(RpcSettings, BrokerSettings):
     bind: str = variable(
         "NOTIFICATIONS_BOUNCE_BIND", "127.0.0.1:2526", "host:port the bounce receiver "
         "(`loket-notifications-bounces`) listens on for the relays' delivery reports",
-        form="host:port", pattern=r"^[^\s:]+:\d{1,5}$")
+        form="host:port", pattern=r"^(\[[0-9A-Fa-f:.]+\]|[^\s:\[\]]+):\d{1,5}$")
     addresses: CommaList = variable(
         "NOTIFICATIONS_BOUNCE_ADDRESSES", (), "the bounce addresses it accepts mail for, "
         "separated by commas (empty: any address)")
@@ -56,7 +56,7 @@ class BounceSettings(RpcSettings, BrokerSettings):
     def host_port(self) -> tuple[str, int]:
         """``bind`` as ``(host, port)``."""
         host, _, port = self.bind.rpartition(":")
-        return host, int(port)
+        return host.strip("[]"), int(port)  # [::1]:2526 is IPv6
 
 
 class ReportRecorder:
