@@ -32,7 +32,9 @@ log = get_logger(__name__)
 ACCEPTED = "250 2.0.0 OK"
 TRY_LATER = "451 4.3.0 Delivery reports cannot be recorded now, try again later"
 NO_SUCH_ADDRESS = "550 5.1.1 Not a bounce address"
-IGNORED_REMOTE_ERRORS = ("NotFound", "ValidationError", "BadRequest")
+# The service's answers that a retry would not change (loket_common.errors): the report is
+# accepted and logged. Any other error (its database down, say) gets 451.
+IGNORED_REMOTE_ERRORS = ("NotFound", "ValidationFailed", "UnknownTenant", "Conflict")
 
 
 class BounceSettings(RpcSettings, BrokerSettings):

@@ -31,15 +31,22 @@ class RelayRateLimit:
         self.counters = AllTenants(database[COLLECTION])
         self.clock = clock
         self.sleep = sleep
+        self._indexed = False
 
     def ensure_indexes(self) -> None:
-        """The TTL index that removes old counters (the ``_id`` is relay and second)."""
+        """The TTL index that removes old counters (the ``_id`` is relay and second).
+
+        Made on the first :meth:`take` too, so a caller that forgets it leaves no heap.
+        """
         self.counters.create_index("expires_at", expireAfterSeconds=0)
+        self._indexed = True
 
     def take(self, relay: str, rate: int) -> bool:
         """True when ``relay`` may send one more message this second (``rate`` 0: always)."""
         if rate <= 0:
             return True
+        if not self._indexed:
+            self.ensure_indexes()
         second = int(self.clock())
         key = f"{relay}:{second}"
         try:

@@ -13,7 +13,6 @@ from .conftest import outgoing
 def test_two_limiters_on_one_database_share_a_relays_rate(database):
     clock = Clock(1_800_000_000.2)
     first, second = RelayRateLimit(database, clock), RelayRateLimit(database, clock)
-    first.ensure_indexes()
     taken = [limiter.take("main", 3) for limiter in (first, second, first, second)]
     assert taken == [True, True, True, False]
     assert second.take("other", 3)  # each relay its own budget
@@ -22,6 +21,9 @@ def test_two_limiters_on_one_database_share_a_relays_rate(database):
     assert first.take("main", 0)  # rate 0: no limit
     assert database[COLLECTION].count_documents({"relay": "main"}) == 2
     assert "tenant" not in database[COLLECTION].find_one()
+    ttl = [index for index in database[COLLECTION].index_information().values()
+           if "expireAfterSeconds" in index]
+    assert [index["key"] for index in ttl] == [[("expires_at", 1)]]  # made on the first take
 
 
 def test_concurrent_takes_never_exceed_the_rate(database):
