@@ -15,7 +15,7 @@ from typing import Protocol
 
 from loket_common.logs import get_logger
 
-from .email_message import build_email
+from .email_message import InvalidAddress, build_email
 from .rate_limit import RelayRateLimit
 from .records import (
     ACCEPTED,
@@ -43,6 +43,7 @@ log = get_logger(__name__)
 
 RATE_LIMITED = "rate_limited"
 NO_RELAY = "no_relay"
+INVALID_ADDRESS = "invalid_address"
 LAST_RELAY_WAIT_SECONDS = 1.0
 
 _shared: dict[str | None, SmtpPools] = {}
@@ -89,7 +90,11 @@ class EmailChannel:
 
     def send(self, outgoing: Outgoing) -> SendResult:
         """Send through the first relay that accepts; stop at a refused recipient."""
-        message = build_email(outgoing)
+        try:
+            message = build_email(outgoing)
+        except InvalidAddress:  # wrong on every relay, and no retry will mend it
+            log.info("recipient is no email address", message_id=outgoing.message_id)
+            return SendResult(PERMANENT, None, INVALID_ADDRESS, ())
         envelope_from = outgoing.bounce_address or outgoing.sender
         attempts: list[RelayAttempt] = []
         for position, relay in enumerate(self.relays):

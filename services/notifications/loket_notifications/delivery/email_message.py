@@ -7,6 +7,7 @@ added to the content: no tracking, no remote images or fonts, no link rewriting.
 """
 from __future__ import annotations
 
+from email.errors import HeaderDefect, HeaderParseError, NonASCIILocalPartDefect
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP, SMTPUTF8
@@ -15,13 +16,36 @@ from email.utils import formatdate
 from .records import Attachment, Outgoing, message_id_header
 
 
+class InvalidAddress(ValueError):
+    """A recipient address no relay could take (no domain, spaces, line breaks, ...)."""
+
+
+def recipient_header(address: str) -> str | Address:
+    """``address`` as the To header; :class:`InvalidAddress` if it is not one.
+
+    A non-ASCII local part (``jörg@example.de``) is kept as it is, for SMTPUTF8.
+    """
+    if not address or "@" not in address or any(char in address for char in "\r\n\t <>,"):
+        raise InvalidAddress("not an email address")
+    try:
+        return Address(addr_spec=address)
+    except NonASCIILocalPartDefect:
+        return address
+    except (HeaderDefect, HeaderParseError, ValueError, IndexError):
+        raise InvalidAddress("not an email address") from None
+
+
 def build_email(outgoing: Outgoing, date: float | None = None) -> EmailMessage:
-    """The message as the relay receives it; ``date`` (epoch seconds) defaults to now."""
+    """The message as the relay receives it; ``date`` (epoch seconds) defaults to now.
+
+    Raises :class:`InvalidAddress` for a recipient that is no address, ``ValueError`` for
+    a header that cannot be sent (a line break in the subject, a bad sender).
+    """
     # an address with a non-ASCII local part needs SMTPUTF8 (the relay must support it)
     international = not (outgoing.recipient.isascii() and outgoing.sender.isascii())
     message = EmailMessage(policy=SMTPUTF8 if international else SMTP)
     message["From"] = Address(display_name=outgoing.sender_name, addr_spec=outgoing.sender)
-    message["To"] = Address(addr_spec=outgoing.recipient)
+    message["To"] = recipient_header(outgoing.recipient)
     message["Subject"] = outgoing.subject
     message["Date"] = formatdate(date, usegmt=True)
     message["Message-ID"] = message_id_header(outgoing.message_id, outgoing.tenant)

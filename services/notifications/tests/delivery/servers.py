@@ -113,13 +113,13 @@ class TestRelay:
     """An aiosmtpd relay on a free port of 127.0.0.1 (``security`` as Loket names it)."""
 
     def __init__(self, security: str = "none", tls=None, users: dict[str, str] | None = None,
-                 port: int | None = None) -> None:
+                 port: int | None = None, smtputf8: bool = False) -> None:
         self.handler = RelayHandler()
         self.port = port or free_port()
         self.users = users
         self.smtp_loop = SmtpLoop.shared()
         self.implicit_tls = tls.server_context() if security == "tls" else None
-        self.options: dict = {"hostname": "relay.test"}
+        self.options: dict = {"hostname": "relay.test", "enable_SMTPUTF8": smtputf8}
         if security == "starttls":
             self.options.update(tls_context=tls.server_context(), require_starttls=True)
         if users is not None:

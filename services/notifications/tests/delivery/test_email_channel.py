@@ -240,3 +240,27 @@ def test_a_reused_connection_the_relay_closes_with_421_is_replaced(relays, pools
     assert [a.detail for a in result.attempts] == ["250"]
     assert pools.for_relay(relay).opened == 2
     assert len(server.received) == 2
+
+
+@pytest.mark.parametrize("address", ["anna", "anna@example.org\r\nBcc: eve@example.org",
+                                     "a b@example.org", "", "<anna@example.org>"])
+def test_a_recipient_that_is_no_address_fails_permanently_without_a_relay(address, relays,
+                                                                         pools):
+    server = relays()
+    result = email_channel([relay_of(server)], None, pools=pools).send(
+        outgoing(recipient=address))
+    assert (result.outcome, result.relay, result.detail, result.attempts) == (
+        "permanent_failure", None, "invalid_address", ())
+    assert server.received == []
+
+
+def test_an_international_address_goes_with_smtputf8_to_a_relay_that_offers_it(relays,
+                                                                               pools):
+    plain, international = relays(), relays(smtputf8=True)
+    result = email_channel([relay_of(plain), relay_of(international, relay_id="b")], None,
+                           pools=pools).send(outgoing(recipient="jörg@exämple.de"))
+    assert [(a.relay, a.detail) for a in result.attempts] == [("a", "not_supported"),
+                                                              ("b", "250")]
+    server = international
+    assert server.received[0].rcpt_tos == ["jörg@exämple.de"]
+    assert str(server.received[0].message["To"]) == "jörg@exämple.de"
