@@ -60,6 +60,16 @@ class ProfileRpc(Protocol):
                            purpose: str) -> dict[str, Any]:
         """``actor``, ``purpose``: ``StaffAccessSchema``; answer ``ProfileSchema``."""
 
+    # -- notifications (asked at send time; never logged as a staff access) ----------------
+    def contact_for_notification(self, tenant: str, subject: str) -> dict[str, Any] | None:
+        """``NotificationContactSchema``, or None without a profile."""
+
+    def record_staff_contact(self, tenant: str, subject: str, claims: dict[str, Any]) -> None:
+        """``claims``: ``StaffClaimsSchema`` (at every staff sign-in); stored encrypted."""
+
+    def staff_contact(self, tenant: str, subject: str) -> dict[str, Any] | None:
+        """``StaffContactSchema``, or None if the staff member never signed in."""
+
     # -- GDPR: export and erasure ------------------------------------------------------------
     def export_subject(self, tenant: str, subject: str) -> dict[str, Any]:
         """Everything profile holds about the resident (free-form JSON)."""
