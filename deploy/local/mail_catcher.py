@@ -57,7 +57,7 @@ class CatcherHandler:
                           envelope: Envelope) -> str:
         """Write the message to disk (atomically, fsynced), then say 250."""
         raw = envelope.original_content or b""
-        mail_from = envelope.mail_from or ""
+        mail_from = (envelope.mail_from or "").strip("<>")  # aiosmtpd: "<>" is the null sender
         recipients = list(envelope.rcpt_tos)
         try:
             message_id = await asyncio.get_running_loop().run_in_executor(

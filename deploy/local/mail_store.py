@@ -203,4 +203,5 @@ class StoredMessage:
             item["data"] = base64.b64encode(data).decode()
         return {**summary, "text": self.text(), "html": self.html(),
                 "headers": [[name, str(value)] for name, value in self.email.items()],
-                "links": self.links(), "raw": self.raw.decode("utf-8", errors="replace")}
+                "links": self.links(),
+                "raw": self.raw.decode("utf-8", errors="surrogateescape")}

@@ -6,8 +6,9 @@ development SMS provider.
 
 Pages: ``/`` (messages, newest first, and SMS), ``/messages/<id>`` (HTML in a sandboxed
 frame, text, headers, attachments), ``/messages/<id>/attachments/<n>``, ``/messages/<id>.eml``.
-API: ``GET /api/messages[?to=]``, ``GET /api/messages/<id>``, ``DELETE /api/messages``,
-``GET /api/sms[?to=]``; ``POST /sms`` (JSON ``{to, text, reference}``: 201).
+API: ``GET /api/messages[?to=]``, ``GET /api/messages/<id>`` (``raw``: the source, bytes
+that are not UTF-8 as surrogate escapes), ``DELETE /api/messages``, ``GET /api/sms[?to=]``;
+``POST /sms`` (JSON ``{to, text, reference}``: 201).
 """
 from __future__ import annotations
 
