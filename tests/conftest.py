@@ -27,8 +27,7 @@ def started_system(**extra_env: str):
     vhost = f"loket-e2e-{uuid.uuid4().hex[:8]}"
     amqp_uri = isolated_vhost(os.environ.get("AMQP_URI", DEFAULT_AMQP_URI), MANAGEMENT, vhost)
     running = System(var_dir=var_dir, gateway_port=free_port(), mongo_port=free_port(),
-                     idp_port=free_port(), mail_smtp_port=free_port(),
-                     mail_http_port=free_port(), bounce_port=free_port(), amqp_uri=amqp_uri,
+                     idp_port=free_port(), amqp_uri=amqp_uri,  # mail ports: free ones
                      # Every test client shares 127.0.0.1, so the per-client hold limit
                      # is lifted here (the service tests check it).
                      # Test clients name their address in X-Forwarded-For (booking_client.py).

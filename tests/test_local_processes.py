@@ -67,13 +67,11 @@ def test_only_the_notifications_service_gets_its_private_key(tmp_path):
 
 
 def test_the_system_stops_and_starts_its_mail_catcher_keeping_the_mail(tmp_path):
-    from deploy.local.infra import free_port
     from deploy.local.system import System
 
     from .mailbox import Mailbox
 
-    system = System(var_dir=tmp_path, mail_smtp_port=free_port(), mail_http_port=free_port(),
-                    bounce_port=free_port())
+    system = System(var_dir=tmp_path)  # free ports by default
     mailbox = Mailbox(system.mailbox_url)
     try:
         system.start_mail_catcher()

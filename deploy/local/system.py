@@ -17,7 +17,7 @@ from loket_common.crypto import new_key
 from loket_common.settings import DEFAULT_AMQP_URI
 
 from .dev_identity_provider import load_users
-from .infra import ensure_rabbitmq, start_secantusdb, wait_for_port
+from .infra import ensure_rabbitmq, free_port, start_secantusdb, wait_for_port
 from .local_keys import PRIVATE, local_keys, shared_keys
 from .processes import ProcessGroup
 
@@ -42,14 +42,18 @@ class System:
     gateway_port: int = 8000
     idp_port: int = 8001
     mongo_port: int = 27017
-    mail_smtp_port: int = 1025  # the development mail catcher: SMTP (the relay "local") ...
-    mail_http_port: int = 8025  # ... and its mailbox page, JSON API and fake SMS provider
-    bounce_port: int = 2526  # the notifications service's bounce receiver (SMTP)
+    # 0: a free port (``make run`` asks for 1025, 8025 and 2526).
+    mail_smtp_port: int = 0  # the development mail catcher: SMTP (the relay "local") ...
+    mail_http_port: int = 0  # ... and its mailbox page, JSON API and fake SMS provider
+    bounce_port: int = 0  # the notifications service's bounce receiver (SMTP)
     amqp_uri: str = field(default_factory=lambda: os.environ.get("AMQP_URI", DEFAULT_AMQP_URI))
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.group = ProcessGroup(self.var_dir / "log")
+        self.mail_smtp_port = self.mail_smtp_port or free_port()
+        self.mail_http_port = self.mail_http_port or free_port()
+        self.bounce_port = self.bounce_port or free_port()
         self.mongo_uri = ""
         self.gateway_secret = secrets.token_urlsafe(32)
         # Fresh each run: the demo clients' secret and the key sealing RPC (RPC messages
