@@ -3,6 +3,7 @@ import base64
 import smtplib
 import sys
 import threading
+import uuid
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -161,6 +162,21 @@ def test_a_bounce_address_is_accepted_then_bounced_to_the_envelope_sender(catche
         handler.join(15)
     assert mailbox.wait_for_one("bounce+2@example.org").summary["bounce"] is None
     assert len(catcher.collector.received) == 1
+
+
+def test_the_bounce_is_a_report_the_bounce_receiver_reads(catcher):
+    dsn = pytest.importorskip("loket_notifications.delivery.dsn")
+    channels = pytest.importorskip("loket_notifications.delivery.channels")
+    message_id = str(uuid.uuid4())
+    mail = booking_email("bounce+3@example.org")
+    mail.replace_header("Message-ID", channels.message_id_header(message_id, "musterstadt"))
+    send(catcher, mail, ["bounce+3@example.org"])
+    assert catcher.collector.arrived.wait(15), "no DSN reached the bounce relay"
+    ((_, _, data),) = catcher.collector.received
+    (report,) = dsn.parse_dsn(data)
+    assert (report.message_id, report.tenant, report.action, report.status,
+            report.recipient) == (message_id, "musterstadt", "failed", "5.1.1",
+                                  "bounce+3@example.org")
 
 
 def test_the_fake_sms_provider_keeps_and_lists_each_sms(catcher):

@@ -5,11 +5,13 @@ An RFC 3464 delivery status notification for an accepted message, sent over SMTP
 message's envelope sender through the bounce relay (``make run``: the notifications
 service's bounce receiver).
 
-Uses ``loket_notifications.delivery.dsn.build_dsn`` when the lead wires it in; until then
-:func:`build_dsn` here makes the same standard shape with the ``email`` package.
+Uses the notifications service's own builder (``loket_notifications.delivery.dsn.build_dsn``)
+when it is installed; without it, :func:`build_dsn` here makes the same standard shape with
+the ``email`` package.
 """
 from __future__ import annotations
 
+import importlib
 import smtplib
 import time
 from email import policy
@@ -101,4 +103,10 @@ def send_bounce(relay: tuple[str, int], dsn: bytes, envelope_sender: str,
 
 def dsn_for(original: bytes, envelope_sender: str, recipient: str) -> bytes:
     """The DSN, built by the delivery package's builder when it has one, else by ours."""
-    return build_dsn(original, envelope_sender, recipient)
+    try:
+        delivery = importlib.import_module("loket_notifications.delivery.dsn")
+    except ImportError:
+        return build_dsn(original, envelope_sender, recipient)
+    dsn: bytes = delivery.build_dsn(original, recipient=recipient, to=envelope_sender,
+                                    reporting_mta=REPORTING_MTA)
+    return dsn
