@@ -37,6 +37,9 @@ def started_system(**extra_env: str):
                      extra_env={"OUTBOX_POLL_SECONDS": "0.1", "HOLDS_PER_CLIENT": "1000",
                                 "LOKET_TRUSTED_PROXIES": "1",
                                 "RATE_LIMIT_EXEMPT_NETWORKS": "127.0.0.0/8,10.0.0.0/8",
+                                # A message that met a relay outage is tried again soon.
+                                "NOTIFICATIONS_RETRY_FIRST_SECONDS": "1",
+                                "NOTIFICATIONS_RETRY_MAX_SECONDS": "5",
                                 **extra_env})
     running.start()
     try:
