@@ -197,11 +197,12 @@ class System:
                 time.sleep(0.2)
         raise SystemExit(f"the identity provider did not start in {seconds:.0f} s")
 
-    def _run_tool(self, name: str, *args: str) -> None:
+    def _run_tool(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
+        """Run a one-shot tool with :meth:`env` (or ``env``, e.g. :meth:`notifications_env`)."""
         import subprocess
 
-        subprocess.run([str(BIN / name), *args], check=True, env={**os.environ, **self.env()},
-                       stdout=subprocess.DEVNULL)
+        subprocess.run([str(BIN / name), *args], check=True,
+                       env={**os.environ, **(env or self.env())}, stdout=subprocess.DEVNULL)
 
     def health(self) -> tuple[int, dict]:
         """Status and body of ``GET /health`` (0 when the gateway does not answer)."""
