@@ -85,6 +85,8 @@ def test_the_system_stops_and_starts_its_mail_catcher_keeping_the_mail(tmp_path)
         with pytest.raises(OSError):
             smtplib.SMTP("127.0.0.1", system.mail_smtp_port, timeout=2)
         system.start_mail_catcher()
+        system.start_mail_catcher()  # running already: nothing happens
+        assert [name for name, _ in system.group.children] == ["mail-catcher"]
         assert [mail.subject for mail in mailbox.wait_for("anna@example.org")] == ["before"]
     finally:
         system.stop()

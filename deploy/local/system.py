@@ -141,6 +141,9 @@ class System:
 
         Its messages stay in ``<var_dir>/mail`` across restarts.
         """
+        if any(name == "mail-catcher" and process.poll() is None
+               for name, process in self.group.children):
+            return  # already running
         self.group.start("mail-catcher", [
             sys.executable, "-m", "deploy.local.mail_catcher",
             "--smtp-port", str(self.mail_smtp_port), "--http-port", str(self.mail_http_port),
