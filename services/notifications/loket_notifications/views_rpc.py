@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from loket_common.data_protection import access_event, checked_subject, is_resident_subject
-from loket_common.errors import ValidationFailed
+from loket_common.errors import NotFound, ValidationFailed
 from loket_common.mongo import transaction
 from loket_common.outbox import OutboxRelay
 from loket_common.sealed_rpc import rpc
@@ -21,6 +21,7 @@ from loket_contracts.notifications.schemas import ABOUT_KINDS, DeliveryReportSch
 
 from .dependencies import SOURCE, NotificationsStore
 from .dispatcher import Wakeup
+from .exceptions import MessageNotFound
 from .messages import status_of
 from .recipients import NotSent, Recipients, Unavailable
 from .runtime import Runtime
@@ -168,8 +169,13 @@ class ViewsRpc:
         tenant = checked_tenant(tenant)
         report = load(DeliveryReportSchema(), report)
         messages = self.store.messages(tenant)
-        message = messages.report(report["message_id"], report["action"], report["status"],
-                                  datetime.now(UTC))
+        try:
+            message = messages.report(report["message_id"], report["action"],
+                                      report["status"], datetime.now(UTC))
+        except MessageNotFound:
+            # plain NotFound, as the contract says: the bounce receiver drops it (an erased
+            # person's message, another system's) instead of asking the relay to retry
+            raise NotFound("No message with this id.") from None
         if message["state"] == "bounced":
             content = messages.content_of(message) or {}
             address = content.get("recipient") or report.get("recipient")

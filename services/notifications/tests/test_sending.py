@@ -197,7 +197,7 @@ def test_delivery_reports_deliver_bounce_and_mark_the_address(
         notifications.record_delivery_report(
             TENANT, {"message_id": str(uuid.uuid4()), "action": "delivered",
                      "status": "2.0.0"})
-    assert unknown.value.exc_type == "MessageNotFound"
+    assert unknown.value.exc_type == "NotFound"  # the bounce receiver drops it
     with pytest.raises(RemoteError) as bad:
         notifications.record_delivery_report(TENANT, {"message_id": "x", "action": "lost",
                                                       "status": "9"})
