@@ -16,7 +16,7 @@ from typing import Any
 from loket_common.logs import get_logger
 
 from .contexts import context_for
-from .interfaces import Attachment, Outgoing
+from .delivery.channels import Attachment, Outgoing
 from .message_store import EPOCH, MessageStore
 from .messages import RetryPolicy, after_failure, moved, outcome_update
 from .recipients import NotSent, Recipients, Unavailable

@@ -15,6 +15,7 @@ from pydantic import field_validator
 from loket_common.sealing import NOTIFICATIONS_PRIVATE_KEY_VARIABLE, public_key_of
 from loket_common.settings import LoketSettings, ServiceSettings, variable
 
+from .delivery.relays import parse_relays
 from .options import Options
 
 
@@ -91,6 +92,12 @@ class Settings(ServiceSettings, TimerSettings):
     @classmethod
     def _usable_key(cls, value: str) -> str:
         public_key_of(value)  # raises BadSealingKey (a ValueError) for a bad key
+        return value
+
+    @field_validator("smtp_relays")
+    @classmethod
+    def _usable_relays(cls, value: str) -> str:
+        parse_relays(value)  # a ValueError naming the relay and the part that is wrong
         return value
 
     def nameko_config(self) -> dict[str, Any]:

@@ -1,14 +1,11 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The real channels and renderer, wired into the service as two dependencies.
 
-The delivery package (``delivery.channels``, ``relays``, ``rate_limit``, ``sms``) and the
-rendering package are imported when the service starts, not at import, so this module
-loads without them. Tests replace both dependencies (``replace_dependencies``) with other
-implementations of the same interfaces.
+Tests replace both dependencies (``replace_dependencies``) with other implementations of
+the same interfaces (a recording channel, the real renderer).
 """
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +13,18 @@ from nameko.extensions import DependencyProvider
 
 from loket_common.mongo import connect
 
+from .delivery import channels, relays, sms
+from .delivery.rate_limit import RelayRateLimit
 from .options import Options
-
-DELIVERY = "loket_notifications.delivery"
+from .rendering import Renderer
 
 
 class ChannelSet:
     """One channel per tenant and kind of channel: email through the tenant's relays."""
 
     def __init__(self, options: Options, database: Any, sms_token: str) -> None:
-        relays = importlib.import_module(f"{DELIVERY}.relays")
-        self.channels_module = importlib.import_module(f"{DELIVERY}.channels")
-        self.relays_module = relays
         self.all_relays = relays.parse_relays(options.smtp_relays)
-        self.limiter = importlib.import_module(f"{DELIVERY}.rate_limit").RelayRateLimit(database)
+        self.limiter = RelayRateLimit(database)
         self.options = options
         self.sms_token = sms_token
         self.cache: dict[tuple[str, str], Any] = {}
@@ -45,12 +40,11 @@ class ChannelSet:
         if channel == "sms":
             if not self.options.sms_url:
                 raise LookupError("no SMS provider (NOTIFICATIONS_SMS_URL)")
-            sms = importlib.import_module(f"{DELIVERY}.sms")
             provider = sms.HttpSmsProvider(self.options.sms_url, self.sms_token or None)
-            return self.channels_module.sms_channel(provider)
-        relays = self.relays_module.relays_for(tenant.get("relays") or [], self.all_relays)
-        return self.channels_module.email_channel(
-            relays, self.limiter, ca_file=self.options.smtp_ca_file or None)
+            return channels.sms_channel(provider)
+        chosen = relays.relays_for(tenant.get("relays") or [], self.all_relays)
+        return channels.email_channel(
+            chosen, self.limiter, ca_file=self.options.smtp_ca_file or None)
 
 
 class Channels(DependencyProvider):
@@ -68,6 +62,7 @@ class Channels(DependencyProvider):
                                       str(config.get("NOTIFICATIONS_SMS_TOKEN") or ""))
 
     def stop(self) -> None:
+        channels.close_shared_pools()
         self.client.close()
 
     def get_dependency(self, worker_ctx: Any) -> ChannelSet | None:
@@ -82,8 +77,7 @@ class Templates(DependencyProvider):
 
     def start(self) -> None:
         options = Options.from_config(self.container.config)
-        rendering = importlib.import_module("loket_notifications.rendering")
-        self.renderer = rendering.Renderer(Path(options.templates_dir)
+        self.renderer = Renderer(Path(options.templates_dir)
                                            if options.templates_dir else None)
 
     def get_dependency(self, worker_ctx: Any) -> Any:
