@@ -1,25 +1,27 @@
-"""axe-core's WCAG 2.1 AA audit of every email in headless Chromium, at 320 px wide."""
-import shutil
+"""axe-core's WCAG 2.1 AA audit of every email template in headless Chromium, at 320 px wide.
 
+In the end-to-end suite (no eventlet, no asyncio loop of the service tests' relays), beside
+the pages' audit in test_accessibility.py.
+"""
 import pytest
+from playwright.sync_api import sync_playwright
 
 from loket_contracts.notifications.schemas import KINDS
 from loket_notifications.rendering import Renderer
 from loket_notifications.rendering.samples import SAMPLE_TENANT, sample_context
 
+from .browser import CHROMIUM, CHROMIUM_ARGS
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WCAG_AA = {"runOnly": {"type": "tag",
                        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 
 
 @pytest.fixture(scope="module")
 def page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--no-sandbox", "--disable-gpu"])
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(java_script_enabled=True,
                                       viewport={"width": 320, "height": 640})
         page = context.new_page()
