@@ -15,12 +15,13 @@ from unittest import mock
 from marshmallow import Schema, fields
 
 from .appointments.protocol import AppointmentsRpc
+from .notifications.protocol import NotificationsRpc
 from .permits.protocol import PermitsRpc
 from .profile.protocol import ProfileRpc
 
 # The Protocol of each service, by its Nameko name (what ``rpc.<name>`` calls).
 PROTOCOLS: dict[str, type] = {"appointments": AppointmentsRpc, "permits": PermitsRpc,
-                              "profile": ProfileRpc}
+                              "profile": ProfileRpc, "notifications": NotificationsRpc}
 T = TypeVar("T")
 
 

@@ -57,6 +57,13 @@ class AppointmentsRpc(Protocol):
                  actor: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """``actor``: ``StaffActorSchema``; answer ``DayListEntrySchema`` (many)."""
 
+    def cancel_booking_by_office(self, tenant: str, reference: str, actor: dict[str, Any],
+                                 reason: str) -> dict[str, Any]:
+        """The office cancels a booking (counter staff, tenant admin): ``BookingSchema``.
+
+        The slot is free again; ``appointment_cancelled`` carries ``cancelled_by: "office"``.
+        """
+
     def check_in(self, tenant: str, reference: str,
                  actor: dict[str, Any] | None = None) -> dict[str, Any]:
         """``BookingSchema``."""

@@ -49,6 +49,9 @@ class InformationRequestSchema(Schema):
     fields_ = fields.List(fields.String(validate=validate.Length(max=63)), load_default=list,
                           data_key="fields", attribute="fields",
                           metadata={"description": "Form fields the applicant should change."})
+    answer_by = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "The day the applicant should answer by (default: 14 days after the "
+                       "request); shown to the applicant."})
 
 
 class ReasonSchema(Schema):

@@ -20,6 +20,13 @@ class ProfileRpc(Protocol):
     def sign_in(self, tenant: str, subject: str, claims: dict[str, Any]) -> dict[str, Any]:
         """``claims``: ``SignInClaimsSchema``; answer ``ProfileSchema``."""
 
+    def record_staff_contact(self, tenant: str, subject: str, claims: dict[str, Any]) -> None:
+        """At every staff sign-in: how to reach the staff member.
+
+        ``claims``: the provider's ``{email, given_name, family_name, preferred_language}``,
+        stored encrypted under the staff subject's key.
+        """
+
     def get_profile(self, tenant: str, subject: str) -> dict[str, Any]:
         """``ProfileSchema``."""
 

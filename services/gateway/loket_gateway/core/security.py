@@ -28,6 +28,15 @@ HEADERS = {
 }
 
 
+# The notification preview shows each email's HTML in an ``<iframe sandbox srcdoc>``: a
+# srcdoc document inherits this page's policy, and an email's styles are inline (css-inline),
+# so that page alone allows inline styles and same-origin frames; scripts stay off (the
+# sandbox has no allow-scripts) and nothing loads from outside.
+PREVIEW_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+    "default-src 'none'", "default-src 'none'; frame-src 'self'")
+
+
 def cookie_settings(environment: str) -> dict[str, object]:
     """Flask's session cookie settings.
 
