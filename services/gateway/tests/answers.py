@@ -10,11 +10,13 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from loket_contracts.appointments.catalogue import OfficeWithServicesSchema
 from loket_contracts.appointments.lottery import EnteredSchema
 from loket_contracts.appointments.schemas import (
     BookingDetailsSchema,
     BookingSchema,
     ConfirmedSchema,
+    DayListEntrySchema,
 )
 from loket_contracts.fakes import shaped
 from loket_contracts.notifications.schemas import (
@@ -110,6 +112,26 @@ def booking_details(reference: str = "ABCD-EFGH", **changes: Any) -> dict[str, A
         "service": {"id": "passport", "name": text("Reisepass", "Passport"),
                     "duration_minutes": 15, "fee_cents": 3700, "required_documents": [],
                     "identity_required": None}, **changes})
+
+
+def offices() -> list[dict[str, Any]]:
+    """``OfficeWithServicesSchema`` (many): the town hall with one counter and the passport."""
+    return shaped(OfficeWithServicesSchema(many=True), [{
+        "id": "rathaus", "name": text("Rathaus", "Town hall"),
+        "address": {"street": "Marktplatz 1", "postal_code": "12345", "city": "Musterstadt"},
+        "accessibility": text("Stufenlos", "Step-free"), "timezone": "Europe/Berlin",
+        "service_ids": ["passport"],
+        "counters": [{"id": "a", "name": text("Schalter A", "Counter A"),
+                      "service_ids": ["passport"]}],
+        "services": [{"id": "passport", "name": text("Reisepass", "Passport"),
+                      "description": text("Beantragen", "Apply"), "duration_minutes": 15,
+                      "fee_cents": 3700}]}])
+
+
+def day_list() -> list[dict[str, Any]]:
+    """``DayListEntrySchema`` (many): one booked appointment."""
+    return shaped(DayListEntrySchema(many=True), [{**booking(), "name": "Anna Schmidt",
+                                                   "walk_in": False}])
 
 
 def confirmed() -> dict[str, Any]:
