@@ -18,7 +18,6 @@ from loket_contracts.notifications.schemas import KINDS
 from ..core import message_status as status
 from ..core.page_helpers import act, services
 from ..core.pages import pages_blueprint
-from ..core.security import PREVIEW_POLICY
 from ..identity.access import resident_page, staff_page
 from ..identity.staff_roles import TENANT_ADMIN
 
@@ -75,5 +74,5 @@ def admin_preview():
     for preview in sorted(previews, key=lambda item: (order.get(item["kind"], len(order)),
                                                       item["language"])):
         by_kind.setdefault(preview["kind"], []).append(preview)
-    response = render_template("notifications/admin_preview.html", by_kind=by_kind)
-    return response, 200, {"Content-Security-Policy": PREVIEW_POLICY}
+    g.preview_frames = True  # core.security.with_preview_frames
+    return render_template("notifications/admin_preview.html", by_kind=by_kind)
