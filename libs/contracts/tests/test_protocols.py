@@ -7,7 +7,7 @@ import pytest
 from nameko.rpc import Rpc, rpc
 
 from loket_appointments.service import AppointmentsService
-from loket_contracts.appointments import catalogue, lottery, schemas
+from loket_contracts.appointments import catalogue, lottery, notices, schemas
 from loket_contracts.appointments.protocol import AppointmentsRpc
 from loket_contracts.permits import applications
 from loket_contracts.permits import catalogue as permit_catalogue
@@ -20,7 +20,7 @@ from loket_permits.service import PermitsService
 from loket_profile.service import ProfileService
 
 CONTRACTS = [
-    (AppointmentsService, AppointmentsRpc, [catalogue, schemas, lottery]),
+    (AppointmentsService, AppointmentsRpc, [catalogue, schemas, lottery, notices]),
     (PermitsService, PermitsRpc, [permit_schemas, permit_catalogue, applications]),
     (ProfileService, ProfileRpc, [profile_schemas, rights]),
 ]

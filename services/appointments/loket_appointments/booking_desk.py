@@ -233,19 +233,22 @@ class BookingDesk:
         return open_by_secret(self.bookings, reference, "manage_token_hash", token,
                               "No booking with this reference and link.")
 
-    def cancel(self, booking: dict[str, Any]) -> dict[str, Any]:
-        """Cancel a booking; its slot is free again at once."""
+    def cancel(self, booking: dict[str, Any], by: str = "resident",
+               changes: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Cancel a booking ``by`` the resident or the office; its slot is free again at once."""
+        changes = {"state": "cancelled", "cancelled_at": self.now(), "cancelled_by": by,
+                   **(changes or {})}
         with transaction(self.database) as session:
-            done = self.bookings.update_one(
-                {"id": booking["id"], "state": "booked"},
-                {"$set": {"state": "cancelled", "cancelled_at": self.now()}}, session=session)
+            done = self.bookings.update_one({"id": booking["id"], "state": "booked"},
+                                            {"$set": changes}, session=session)
             if done.modified_count != 1:
                 raise NotBookable("Only a booked appointment can be cancelled.")
             self.uncount_booking(booking, session)
-            add_to_outbox(self.database, self.event("appointment_cancelled", booking), session)
+            add_to_outbox(self.database, self.event("appointment_cancelled", booking,
+                                                    cancelled_by=by), session)
         self.ledger.release(booking["office_id"], booking["counter_id"],
                             date.fromisoformat(booking["day"]), booking["claim_id"])
-        return {**booking, "state": "cancelled"}
+        return {**booking, **changes}
 
     def reschedule(self, booking: dict[str, Any], office: dict[str, Any],
                    service: dict[str, Any], start: datetime,

@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from loket_common.key_vault import owner_of
 from loket_common.outbox import OutboxRelay
 from loket_common.sealed_rpc import rpc
 from loket_common.tenant import checked_tenant
 from loket_common.validation import load
+from loket_contracts.appointments.notices import OFFICE_CANCEL_ROLES, OfficeCancelSchema
 from loket_contracts.appointments.schemas import (
     BookingSchema,
     DayListEntrySchema,
@@ -21,6 +23,7 @@ from loket_contracts.appointments.schemas import (
 )
 
 from .dependencies import AppointmentsStore
+from .exceptions import BookingNotFound, RoleNotAllowed
 
 booking_out = BookingSchema()
 
@@ -89,3 +92,28 @@ class CounterRpc:
                                                      str(name)[:200])
         self.relay.nudge()
         return booking_out.dump(booking)
+
+    @rpc
+    def cancel_booking_by_office(self, tenant: str, reference: str, actor: dict[str, Any],
+                                 reason: str) -> dict[str, Any]:
+        """The office cancels a booked appointment (counter staff, tenant admin); slot freed.
+
+        The ``reason`` (told to the resident) is stored encrypted like the contact; the
+        event ``appointment_cancelled`` says ``cancelled_by: office``.
+        """
+        tenant = checked_tenant(tenant)
+        staff = load(StaffActorSchema(), actor)
+        if staff["role"] not in OFFICE_CANCEL_ROLES:
+            raise RoleNotAllowed("Only counter staff or a tenant admin may cancel a booking.",
+                                 allowed=list(OFFICE_CANCEL_ROLES))
+        why = load(OfficeCancelSchema(), {"reason": reason})["reason"]
+        desk = self.store.desk(tenant)
+        booking = desk.bookings.find_one({"reference": str(reference).upper()[:64]})
+        if booking is None:
+            raise BookingNotFound("No booking with this reference.")
+        owner = owner_of(booking.get("subject"), "booking", booking["id"])
+        cancelled = desk.cancel(booking, "office", {
+            "cancellation_reason": desk.seal(why, owner),
+            "cancelled_by_staff": {"subject": staff["subject"], "role": staff["role"]}})
+        self.relay.nudge()
+        return booking_out.dump(cancelled)

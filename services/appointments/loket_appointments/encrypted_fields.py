@@ -13,7 +13,7 @@ from loket_common.key_vault import owner_of
 from .release_lottery import ENTRY_KEYS
 
 ENCRYPTED_FIELDS: dict[str, list[str]] = {
-    "bookings": ["contact"],
+    "bookings": ["contact", "cancellation_reason"],
     "lottery_entries": ["contact"],
 }
 

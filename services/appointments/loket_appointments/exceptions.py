@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Errors of the appointments service; each declares its status, stable code and title."""
-from loket_common.errors import Conflict, LoketError
+from loket_common.errors import Conflict, LoketError, NotFound
 
 
 class SlotTaken(Conflict):
@@ -79,3 +79,15 @@ class NotTransferable(LoketError):
     """A booking bound to a person is moved or cancelled only by that person."""
 
     status, code, title = 403, "booking_not_transferable", "Booking bound to its person"
+
+
+class BookingNotFound(NotFound):
+    """No booking with this reference in this tenant."""
+
+    status, code, title = 404, "booking_not_found", "No such booking"
+
+
+class RoleNotAllowed(LoketError):
+    """The member of staff's role may not do this (``allowed`` names the roles that may)."""
+
+    status, code, title = 403, "forbidden", "Not allowed"  # as the gateway's own

@@ -251,8 +251,9 @@ class ReleaseLottery:
             self.desk.bookings.insert_one(booking, session=session)
             self.desk.count_booking(booking["person_key"], booking["service_id"], limit,
                                     session)
-            booked = self.desk.event("appointment_booked", booking,
-                                     sealed_manage_token=self.desk.sealer.seal(token))
+            booked = self.desk.event("appointment_booked", booking,  # told by lottery_result
+                                     sealed_manage_token=self.desk.sealer.seal(token),
+                                     entry_reference=entry["reference"])
             add_to_outbox(self.database, booked, session)
             add_to_outbox(self.database, self._event(
                 "appointment_lottery_result", entry, result="allocated", reason=None,

@@ -20,10 +20,11 @@ from .release_lottery import ENTRIES
 
 LISTED = ("booked", "checked_in", "called", "done", "no_show", "cancelled")
 SECRET = ("_id", "tenant", "manage_token_hash", "status_token_hash", "person_key",
-          "client_key", "claim_id", "contact")
+          "client_key", "claim_id", "contact", "cancellation_reason")
 # What an erased person's past booking keeps, for statistics (service, office, day, outcome).
 ANONYMISED_AWAY = ("contact", "subject", "manage_token_hash", "person_key", "client_key",
-                   "lottery_entry", "language", "called_to", "reminder_due_at")
+                   "lottery_entry", "language", "called_to", "reminder_due_at",
+                   "cancellation_reason")
 
 
 def plain(value: Any) -> Any:
@@ -56,6 +57,9 @@ class ResidentData:
         """Everything held about ``subject``, decrypted, as plain JSON."""
         def opened(document: dict[str, Any]) -> dict[str, Any]:
             shown = {key: value for key, value in document.items() if key not in SECRET}
+            reason = document.get("cancellation_reason")
+            if isinstance(reason, str):  # the office's, told to the resident
+                shown["cancellation_reason"] = self.desk.cipher.decrypt(self.tenant, reason)
             return plain({**shown, "contact": self.desk.contact_of(document)})
 
         resident = self.residents.find_one({"id": subject}, {"_id": 0, "tenant": 0})

@@ -11,6 +11,13 @@ from loket_common.settings import LoketSettings, ServiceSettings, variable
 
 from .booking_desk import DeskSettings
 
+# The same text documents the variable for every service that reads it (README's table).
+NOTIFICATIONS_KEY_MEANING = (
+    "public key of the notifications service: manage and status tokens in events, and an "
+    "erased person's contact, are sealed to it, never sent in plain; its private key "
+    "`LOKET_NOTIFICATIONS_PRIVATE_KEY` is the notifications service's alone "
+    "([docs/data-protection.md](docs/data-protection.md))")
+
 
 class TimerSettings(LoketSettings):
     """The timer's interval, which Nameko's ``@timer`` needs at import (``timers.py``)."""
@@ -32,10 +39,7 @@ class Settings(ServiceSettings, TimerSettings):
         "REMINDER_HOURS", DeskSettings.reminder_hours,
         "when `appointment_reminder_due` is emitted before an appointment", ge=1)
     notifications_public_key: str = variable(
-        NOTIFICATIONS_PUBLIC_KEY_VARIABLE, ..., "public key of the notifications service: "
-        "manage and status tokens in events are sealed to it, never sent in plain; its "
-        "private key `LOKET_NOTIFICATIONS_PRIVATE_KEY` is the notifications service's alone "
-        "([docs/data-protection.md](docs/data-protection.md))",
+        NOTIFICATIONS_PUBLIC_KEY_VARIABLE, ..., NOTIFICATIONS_KEY_MEANING,
         form="32 bytes in URL-safe base64",
         shown="(required; `make run` and the tests make their own)")
 

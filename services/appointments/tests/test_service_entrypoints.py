@@ -21,6 +21,9 @@ RPCS = {
     "get_booking", "cancel_booking", "reschedule_booking", "booking_details",
     # counter
     "day_list", "check_in", "mark_no_show", "call_next", "book_walk_in",
+    "cancel_booking_by_office",
+    # the notifications service
+    "booking_for_notification", "lottery_entry_for_notification",
     # fair release
     "release_info", "enter_lottery", "lottery_entry",
     # residents, GDPR, health
@@ -43,11 +46,11 @@ def test_nameko_run_of_the_module_starts_only_the_service():
     assert import_service("loket_appointments.service") == [AppointmentsService]
 
 
-def test_the_service_has_the_32_rpcs_it_always_had():
+def test_the_service_has_its_35_rpcs():
     rpcs = [entrypoint.method_name for entrypoint in entrypoints()
             if isinstance(entrypoint, Rpc)]
     assert sorted(rpcs) == sorted(RPCS)
-    assert len(RPCS) == 32  # 31 of appointments and health
+    assert len(RPCS) == 35  # 34 of appointments and health
 
 
 def test_event_handlers_and_the_timer_are_found_on_the_mixins():

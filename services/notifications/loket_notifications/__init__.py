@@ -1,2 +1,2 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Loket notifications service: messages to residents and staff, sent reliably, with their states."""
+"""Loket notifications: messages to residents and staff, sent reliably, with their states."""

@@ -54,3 +54,12 @@ def decided(case: dict[str, Any], permit_type: dict[str, Any]) -> Event:
         **_about(case, permit_type), "outcome": case["decision"]["outcome"],
         "decided_at": case["decided_at"].isoformat(),
         "fee_cents": case["fee_cents"], "next_step": next_step(case["state"])})
+
+
+def case_assigned(case: dict[str, Any], permit_type: dict[str, Any], assignee: str,
+                  by_role: str) -> Event:
+    """``permit_case_assigned``: whom the case went to (``subject``: for erasure scrubbing)."""
+    return Event(SOURCE, "permit_case_assigned", case["tenant"], {
+        "application_id": case["id"], "reference": case["reference"],
+        "type_id": case["type_id"], "type_name": permit_type["name"], "assignee": assignee,
+        "by_role": by_role, "subject": case["applicant"]["subject"]})

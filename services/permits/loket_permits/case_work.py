@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from loket_common.errors import ValidationFailed
+from loket_common.errors import NotFound, ValidationFailed
 from loket_common.events import Event
+from loket_common.outbox import add_to_outbox
+from loket_contracts.permits.schemas import ANSWER_DAYS
 
 from . import case_events, case_queue
 from .case_steps import CaseSteps
@@ -18,8 +21,13 @@ class CaseWork(CaseSteps):
 
     def assign(self, application_id: str, assignee: str | None,
                actor: dict[str, Any]) -> dict[str, Any]:
-        """Assign a case to a case worker (None: unassign); recorded in the history."""
+        """Assign a case to a case worker (None: unassign); recorded in the history.
+
+        A new assignee is told by ``permit_case_assigned`` (not on unassign or the same one).
+        """
         case = self.case(application_id)
+        told = assignee is not None and assignee != case.get("assigned_to")
+        permit_type = self._type_or_bare(case["type_id"]) if told else None
         entry = {"at": self.now(), "by": actor, "from": case["state"], "to": case["state"],
                  "reason": f"assigned to {assignee or 'nobody'}", "action": "assigned"}
         moves = case_queue.count_moves(case, {**case, "assigned_to": assignee})
@@ -33,6 +41,9 @@ class CaseWork(CaseSteps):
             if changed.matched_count != 1:
                 raise TransitionNotAllowed("The application changed meanwhile.")
             case_queue.apply_counts(self.database, self.tenant, moves, session)
+            if permit_type is not None and assignee is not None:
+                add_to_outbox(self.database, case_events.case_assigned(
+                    case, permit_type, assignee, actor["role"]), session)
 
         self._counted_step(step)
         return self.case(application_id)
@@ -56,7 +67,7 @@ class CaseWork(CaseSteps):
                 raise ValidationFailed("Unknown fields in the request.", invalid_params=[
                     {"name": "information_request.fields",
                      "reason": f"Not fields of this type: {', '.join(unknown)}."}])
-            changes["information_request"] = information_request
+            changes["information_request"] = self._with_answer_by(information_request)
         if to_state in ("approved", "rejected"):
             if not reason:
                 raise ValidationFailed("A decision needs a reason.", invalid_params=[
@@ -65,3 +76,20 @@ class CaseWork(CaseSteps):
             changes["decided_at"] = self.now()
             events.append(case_events.decided)
         return self._step_to(case, permit_type, to_state, reason, actor, changes, events)
+
+    def _with_answer_by(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The request with its ``answer_by`` day (ISO): checked, or 14 days from today."""
+        today = self.now().date()
+        answer_by = request.get("answer_by") or today + timedelta(days=ANSWER_DAYS)
+        if answer_by < today:
+            raise ValidationFailed("The answer date is in the past.", invalid_params=[
+                {"name": "information_request.answer_by",
+                 "reason": "Must be today or later."}])
+        return {**request, "answer_by": answer_by.isoformat()}
+
+    def _type_or_bare(self, type_id: str) -> dict[str, Any]:
+        """The case's type, or a stand-in without a name once the tenant dropped it."""
+        try:
+            return self.types.get(self.tenant, type_id)
+        except NotFound:
+            return {"id": type_id, "name": None}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from loket_common import health, resident_data_rpc
-from loket_common.errors import ValidationFailed
+from loket_common.errors import NotFound, ValidationFailed
 from loket_common.outbox import OutboxRelay
 from loket_common.sealed_rpc import rpc
 from loket_common.tenant import checked_tenant
@@ -27,6 +27,7 @@ from loket_contracts.permits.schemas import (
     UploadSchema,
 )
 
+from .case_notice import notice
 from .dependencies import PermitsDatabase
 
 application_out = ApplicationSchema()
@@ -218,3 +219,18 @@ class PermitsService(health.HealthMixin, resident_data_rpc.ResidentDataMixin):
             request)
         self.relay.nudge()
         return application_out.dump(moved)
+
+    # the notifications service (at send time)
+    @rpc
+    def application_for_notification(self, tenant: str, application_id: str) -> dict[str, Any]:
+        """What a notification about the application says (``ApplicationNoticeSchema``).
+
+        A machine's read for the applicant, not a staff access: nothing is logged.
+        """
+        tenant = checked_tenant(tenant)
+        case = self.store.desk(tenant).case(_id(application_id))
+        try:
+            permit_type: dict[str, Any] | None = self.store.permit_type(tenant, case["type_id"])
+        except NotFound:  # a type the tenant no longer offers
+            permit_type = None
+        return notice(case, permit_type)

@@ -7,6 +7,7 @@ no personal data.
 """
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -65,6 +66,12 @@ class Consents:
                   for document in self._collection(tenant).find({"subject": subject})}
         return [self._public(entry, stored.get(entry["purpose"]), with_history)
                 for entry in purposes()]
+
+    def given(self, tenant: str, subject: str) -> builtins.list[str]:
+        """The purposes ``subject`` consented to (and has not withdrawn), in catalogue order."""
+        stored = {document["purpose"] for document in self._collection(tenant).find(
+            {"subject": subject, "given": True}, {"purpose": 1})}
+        return [entry["purpose"] for entry in purposes() if entry["purpose"] in stored]
 
     @staticmethod
     def _public(entry: dict[str, str], document: dict[str, Any] | None,

@@ -14,10 +14,11 @@ from .businesses import Businesses
 from .consents import Consents
 from .erasure import Erasures
 from .profiles import Profiles
+from .staff_contacts import StaffContacts
 
 
 class ProfileStore(Store):
-    """Profiles, businesses, consents, the access log and erasure requests of one database."""
+    """Profiles, businesses, consents, access log, erasure requests, staff contacts."""
 
     @cached_property
     def profiles(self) -> Profiles:
@@ -44,10 +45,15 @@ class ProfileStore(Store):
         """Erasure requests and confirmations."""
         return Erasures(self.database, self.cipher)
 
+    @cached_property
+    def staff_contacts(self) -> StaffContacts:
+        """Staff members' contacts (not residents' data: untouched by erasure)."""
+        return StaffContacts(self.database, self.cipher)
+
     def ensure_indexes(self) -> None:
         """Indexes start with the tenant."""
         for part in (self.profiles, self.businesses, self.consents, self.access_log,
-                     self.erasures):
+                     self.erasures, self.staff_contacts):
             part.ensure_indexes()
         ensure_handled_index(self.database)
 

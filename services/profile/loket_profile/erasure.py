@@ -5,9 +5,16 @@ A request keeps no subject in clear, only ``subject_index`` (a keyed blind index
 the person's data is gone the request says nothing about them; their still-open session can
 still find it by subject. ``open_key`` is the blind index while the request runs and the
 request id afterwards: a unique index on it allows one running request per person.
+
+While it runs, a request also keeps the subject encrypted under the request's own key
+(``sealed_subject``) and the person's contact sealed to the notifications service
+(``sealed_contact``, null without an email): at completion both go into
+``erasure_finished`` (so the person can be told) and are removed, the request's key
+destroyed; once published, profile deletes that event from its outbox too.
 """
 from __future__ import annotations
 
+import json
 import random
 import time
 import uuid
@@ -22,14 +29,16 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from loket_common.events import Event
 from loket_common.handlers import handle_once
-from loket_common.key_vault import SubjectCipher
+from loket_common.key_vault import SubjectCipher, owner_of
 from loket_common.mongo import TenantCollection, is_transient, retried_transaction
 from loket_common.outbox import OUTBOX, add_to_outbox
+from loket_common.sealing import Sealer
 
 from . import clock
 
 SERVICE = "profile"
-DEFAULT_SERVICES = ("appointments", "permits", "profile")
+DEFAULT_SERVICES = ("appointments", "notifications", "permits", "profile")
+REQUEST_KEYS = "erasure_request"  # the subject kept while a request runs: its own key
 ATTEMPTS = 8  # parallel writers of one request (confirmations arrive together) retry
 
 # What the profile service erases: (tenant, subject, session) -> counts by collection.
@@ -83,19 +92,31 @@ class Erasures:
     def _collection(self, tenant: str) -> TenantCollection:
         return TenantCollection(self.database["erasure_requests"], tenant)
 
-    def request(self, tenant: str, subject: str, services: list[str]) -> dict[str, Any]:
-        """Start erasing ``subject`` in ``services``; a running request is returned instead."""
+    def request(self, tenant: str, subject: str, services: list[str],
+                contact: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Start erasing ``subject`` in ``services``; a running request is returned instead.
+
+        ``contact`` (``{email, name, language}``, from the profile) is sealed to the
+        notifications service, which tells the person when the erasure is complete.
+        """
         index = self.cipher.blind_index(tenant, subject)
         collection = self._collection(tenant)
+        sealed_contact = (Sealer.for_notifications().seal(json.dumps(
+            {key: contact.get(key) for key in ("email", "name", "language")}))
+            if contact and contact.get("email") else None)
 
         def start(session: ClientSession) -> dict[str, Any]:
             running = collection.find_one({"open_key": index}, session=session)
             if running is not None:
                 return public(running)
-            document = {"id": str(uuid.uuid4()), "subject_index": index, "open_key": index,
+            request_id = str(uuid.uuid4())
+            document = {"id": request_id, "subject_index": index, "open_key": index,
                         "state": "in_progress", "requested_at": clock.now(),
                         "completed_at": None,
-                        "services": {name: {"state": "pending", "at": None} for name in services}}
+                        "services": {name: {"state": "pending", "at": None} for name in services},
+                        "sealed_subject": self.cipher.encrypt(
+                            tenant, owner_of(None, REQUEST_KEYS, request_id), subject),
+                        "sealed_contact": sealed_contact}
             collection.insert_one(document, session=session)
             add_to_outbox(self.database, Event(
                 source=SERVICE, type="erasure_requested", tenant=tenant,
@@ -161,8 +182,28 @@ class Erasures:
             document = requests.find_one(key, session=session)
             if document and document["state"] == "in_progress" and all(
                     entry["state"] == "done" for entry in document["services"].values()):
-                requests.update_one({**key, "state": "in_progress"}, {"$set": {
-                    "state": "completed", "completed_at": now, "open_key": request_id}},
-                    session=session)
+                completed = requests.update_one({**key, "state": "in_progress"}, {
+                    "$set": {"state": "completed", "completed_at": now, "open_key": request_id},
+                    "$unset": {"sealed_subject": "", "sealed_contact": ""}}, session=session)
+                if completed.modified_count == 1:
+                    self._finished(event.tenant, document, session)
 
         return _retried(lambda: handle_once(self.database, event, "confirm_erasure", apply))
+
+    def _finished(self, tenant: str, document: dict[str, Any], session: ClientSession) -> None:
+        """``erasure_finished`` with the subject and the sealed contact; the request's key goes."""
+        sealed = document.get("sealed_subject")
+        subject = self.cipher.decrypt(tenant, sealed) if isinstance(sealed, str) else None
+        add_to_outbox(self.database, Event(
+            source=SERVICE, type="erasure_finished", tenant=tenant,
+            data={"request_id": document["id"], "subject": subject,
+                  "sealed_contact": document.get("sealed_contact")}), session)
+        self.cipher.destroy(tenant, [owner_of(None, REQUEST_KEYS, document["id"])], session)
+
+    def forget_finished(self, event: Event) -> bool:
+        """Handle profile's own ``erasure_finished``: published, it leaves the outbox."""
+        def apply(session: ClientSession) -> None:
+            TenantCollection(self.database[OUTBOX], event.tenant).delete_many(
+                {"_id": event.id}, session=session)
+
+        return handle_once(self.database, event, "forget_finished_erasure", apply)

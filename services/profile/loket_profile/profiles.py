@@ -58,6 +58,21 @@ class Profiles:
             raise ProfileNotFound("No profile for this resident.")
         return self._public(tenant, document)
 
+    def notification_contact(self, tenant: str, subject: str) -> dict[str, Any] | None:
+        """``{email, name, language, notification_channel}`` of ``subject``, or None.
+
+        For the notifications service at send time: a machine reading, not a staff access.
+        """
+        document = self._collection(tenant).find_one({"subject": subject})
+        if document is None:
+            return None
+        personal = self.cipher.decrypt(tenant, document["personal"])
+        name = " ".join(part for part in (personal.get("given_name"),
+                                          personal.get("family_name")) if part) or None
+        return {"email": personal.get("email"), "name": name,
+                "language": document["preferred_language"],
+                "notification_channel": document["notification_channel"]}
+
     def exists(self, tenant: str, subject: str) -> bool:
         """True when ``subject`` has a profile."""
         return self._collection(tenant).count({"subject": subject}) > 0

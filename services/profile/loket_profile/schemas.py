@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from loket_common.errors import ValidationFailed
-from loket_contracts.profile.schemas import PURPOSE
+from loket_contracts.profile.schemas import PURPOSE, STAFF_SUBJECT
 
 SUBJECT = re.compile(r"^r-[0-9a-f]{32}$")
 
@@ -21,6 +21,14 @@ def checked_subject(subject: Any, name: str = "subject") -> str:
     if not isinstance(subject, str) or not SUBJECT.match(subject):
         raise ValidationFailed("Not a resident's subject id.", invalid_params=[
             {"name": name, "reason": "Expected 'r-' followed by 32 hexadecimal characters."}])
+    return subject
+
+
+def checked_staff_subject(subject: Any, name: str = "subject") -> str:
+    """``subject`` if it is a staff member's pseudonymous id (``staff:`` + id), else 400."""
+    if not isinstance(subject, str) or not STAFF_SUBJECT.match(subject):
+        raise ValidationFailed("Not a staff subject id.", invalid_params=[
+            {"name": name, "reason": "Expected 'staff:' followed by an id."}])
     return subject
 
 

@@ -23,13 +23,14 @@ from loket_contracts.profile.schemas import (
     ProfileUpdateSchema,
     SignInClaimsSchema,
     StaffAccessSchema,
+    StaffClaimsSchema,
 )
 
 from . import export
 from .dependencies import ProfileDatabase
 from .erasure import DEFAULT_SERVICES
 from .exceptions import ErasureInProgress
-from .schemas import checked_subject, field_descriptions
+from .schemas import checked_staff_subject, checked_subject, field_descriptions
 
 
 class ProfileService(health.HealthMixin):
@@ -146,9 +147,41 @@ class ProfileService(health.HealthMixin):
         """Log a staff read reported by permits."""
         self._record_access(body)
 
+    @reliable_event_handler("notifications", "personal_data_accessed")
+    def record_notifications_access(self, body: dict[str, Any]) -> None:
+        """Log a staff read reported by notifications (a case worker opened a message)."""
+        self._record_access(body)
+
     def _record_access(self, body: dict[str, Any]) -> None:
         self.store.access_log.record_reported(event_from_message(body),
                                               known=self.store.profiles.exists)
+
+    # -- notifications -----------------------------------------------------------------------
+
+    @rpc
+    def contact_for_notification(self, tenant: str, subject: str) -> dict[str, Any] | None:
+        """Where and how to notify the resident: email, name, language, channel, consents.
+
+        For the notifications service at send time; a machine's read, not a staff access
+        (no access log entry). None without a profile.
+        """
+        tenant, subject = checked_tenant(tenant), checked_subject(subject)
+        contact = self.store.profiles.notification_contact(tenant, subject)
+        if contact is None:
+            return None
+        return {**contact, "consents": self.store.consents.given(tenant, subject)}
+
+    @rpc
+    def record_staff_contact(self, tenant: str, subject: str, claims: dict[str, Any]) -> None:
+        """Keep a staff member's email, name and language from their sign-in (encrypted)."""
+        tenant, subject = checked_tenant(tenant), checked_staff_subject(subject)
+        self.store.staff_contacts.record(tenant, subject, load(StaffClaimsSchema(), claims))
+
+    @rpc
+    def staff_contact(self, tenant: str, subject: str) -> dict[str, Any] | None:
+        """A staff member's ``{email, name, language}``, or None before their first sign-in."""
+        return self.store.staff_contacts.get(checked_tenant(tenant),
+                                             checked_staff_subject(subject))
 
     # -- GDPR: export and erasure ----------------------------------------------------------
 
@@ -160,8 +193,10 @@ class ProfileService(health.HealthMixin):
     @rpc
     def request_erasure(self, tenant: str, subject: str) -> dict[str, Any]:
         """Start erasing the resident everywhere (a running request is returned instead)."""
-        request = self.store.erasures.request(checked_tenant(tenant), checked_subject(subject),
-                                              self._erasure_services())
+        tenant, subject = checked_tenant(tenant), checked_subject(subject)
+        request = self.store.erasures.request(
+            tenant, subject, self._erasure_services(),
+            self.store.profiles.notification_contact(tenant, subject))
         self.relay.nudge()
         return request
 
@@ -185,6 +220,16 @@ class ProfileService(health.HealthMixin):
     def confirm_permits_erasure(self, body: dict[str, Any]) -> None:
         """The permits service has erased its part."""
         self.store.erasures.confirm(event_from_message(body), "permits")
+
+    @reliable_event_handler("notifications", "erasure_completed")
+    def confirm_notifications_erasure(self, body: dict[str, Any]) -> None:
+        """The notifications service has erased its part."""
+        self.store.erasures.confirm(event_from_message(body), "notifications")
+
+    @reliable_event_handler("profile", "erasure_finished")
+    def forget_finished_erasure(self, body: dict[str, Any]) -> None:
+        """``erasure_finished`` (it names the subject) is published: drop it from the outbox."""
+        self.store.erasures.forget_finished(event_from_message(body))
 
     @reliable_event_handler("profile", "erasure_completed")
     def confirm_profile_erasure(self, body: dict[str, Any]) -> None:

@@ -53,7 +53,7 @@ def test_erasure_completes_after_every_service_confirmed(profile, service_config
 
     request = profile.request_erasure(TENANT, subject)
     assert request["state"] == "in_progress" and request["completed_at"] is None
-    assert set(request["services"]) == {"appointments", "permits", "profile"}
+    assert set(request["services"]) == {"appointments", "notifications", "permits", "profile"}
     assert profile.request_erasure(TENANT, subject)["id"] == request["id"]  # the running one
 
     def service_done(name):
@@ -94,6 +94,9 @@ def test_erasure_completes_after_every_service_confirmed(profile, service_config
     assert profile.erasure_status(TENANT, subject)["services"]["permits"]["state"] == "pending"
     assert profile.erasure_status("beispielstadt", subject) is None
 
+    publish(service_config, "notifications", "erasure_completed",
+            confirmation(request["id"], "notifications"))
+    wait_for(lambda: service_done("notifications"))
     publish(service_config, "permits", "erasure_completed",
             confirmation(request["id"], "permits"))
     done = wait_for(lambda: (s := profile.erasure_status(TENANT, subject))["state"]
@@ -107,8 +110,12 @@ def test_erasure_completes_after_every_service_confirmed(profile, service_config
         "record": "AZ-2026-0042", "at": datetime.now(UTC).isoformat()})
     wait_for(lambda: database["handled_events"].find_one({"_id": {"$regex": late.id}}))
 
-    # Nothing about the person is readable in the profile database any more.
+    # Nothing about the person is readable in the profile database any more (the published
+    # erasure_finished, which names the subject, left the outbox too).
     wait_for(lambda: database["outbox"].count_documents({"published_at": None}) == 0)
+    wait_for(lambda: database["outbox"].count_documents(
+        {"message.type": "erasure_finished"}) == 0 and database["handled_events"].find_one(
+        {"_id": {"$regex": "forget_finished_erasure"}}))
     raw = database_text(database)
     assert subject not in raw
     for plaintext in PLAINTEXTS:

@@ -57,13 +57,6 @@ class AppointmentsRpc(Protocol):
                  actor: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """``actor``: ``StaffActorSchema``; answer ``DayListEntrySchema`` (many)."""
 
-    def cancel_booking_by_office(self, tenant: str, reference: str, actor: dict[str, Any],
-                                 reason: str) -> dict[str, Any]:
-        """The office cancels a booking (counter staff, tenant admin): ``BookingSchema``.
-
-        The slot is free again; ``appointment_cancelled`` carries ``cancelled_by: "office"``.
-        """
-
     def check_in(self, tenant: str, reference: str,
                  actor: dict[str, Any] | None = None) -> dict[str, Any]:
         """``BookingSchema``."""
@@ -78,6 +71,18 @@ class AppointmentsRpc(Protocol):
 
     def book_walk_in(self, tenant: str, request: dict[str, Any], name: str) -> dict[str, Any]:
         """``request``: ``HoldRequestSchema``; answer ``BookingSchema``."""
+
+    def cancel_booking_by_office(self, tenant: str, reference: str, actor: dict[str, Any],
+                                 reason: str) -> dict[str, Any]:
+        """``actor``: ``StaffActorSchema`` (counter_staff, tenant_admin); ``BookingSchema``."""
+
+    # -- the notifications service (at send time) -------------------------------------------
+    def booking_for_notification(self, tenant: str, reference: str) -> dict[str, Any]:
+        """``BookingNoticeSchema`` (``booking_not_found`` for an unknown reference)."""
+
+    def lottery_entry_for_notification(self, tenant: str,
+                                       entry_reference: str) -> dict[str, Any]:
+        """``EntryNoticeSchema`` (``not_found`` for an unknown reference)."""
 
     # -- residents' data --------------------------------------------------------------------
     def get_resident(self, tenant: str, subject: str) -> dict[str, Any]:

@@ -22,8 +22,10 @@ class NotificationsRpc(Protocol):
 
     def last_message_about(self, tenant: str, about_kind: str,
                            about_id: str) -> dict[str, Any] | None:
-        """The newest message about a booking, entry or application: ``MessageStatusSchema``
-        or None (the manage and status pages show whether it was delivered)."""
+        """The newest message about a booking, entry or application, or None.
+
+        ``MessageStatusSchema``: the manage and status pages show whether it was delivered.
+        """
 
     # -- staff -------------------------------------------------------------------------------
     def messages_about(self, tenant: str, about_kind: str, about_id: str,
@@ -31,12 +33,15 @@ class NotificationsRpc(Protocol):
         """What was sent about it and whether the address bounced: ``CaseMessagesSchema``.
 
         ``actor``: ``{"subject", "role", "name"}`` (the read is reported as
-        ``personal_data_accessed``)."""
+        ``personal_data_accessed``).
+        """
 
     def resend_message(self, tenant: str, message_id: str,
                        actor: dict[str, Any]) -> dict[str, Any]:
-        """Send a failed (or bounced) message again, to the address the owner has now:
-        ``MessageStatusSchema`` (``queued``). ``actor``: ``{"subject", "role"}``."""
+        """Send a failed (or bounced) message again, to the address its owner has now.
+
+        Answer ``MessageStatusSchema`` (``queued``); ``actor``: ``{"subject", "role"}``.
+        """
 
     # -- operators (no personal data) ----------------------------------------------------------
     def message_counts(self, tenant: str | None) -> dict[str, Any]:
@@ -55,13 +60,18 @@ class NotificationsRpc(Protocol):
         """Switch a kind on or off for the tenant: ``KindSchema``."""
 
     def preview_templates(self, tenant: str) -> list[dict[str, Any]]:
-        """Every template in every language of the tenant, with sample data:
-        ``PreviewSchema`` (many)."""
+        """Every template in every language of the tenant, with sample data.
+
+        ``PreviewSchema`` (many).
+        """
 
     # -- relays' reports -----------------------------------------------------------------------
     def record_delivery_report(self, tenant: str, report: dict[str, Any]) -> dict[str, Any]:
-        """``report``: ``DeliveryReportSchema``; answer ``MessageStatusSchema`` (NotFound for
-        an unknown message)."""
+        """A relay's report on a message (bounced, delivered).
+
+        ``report``: ``DeliveryReportSchema``; answer ``MessageStatusSchema`` (NotFound for an
+        unknown message).
+        """
 
     # -- GDPR --------------------------------------------------------------------------------
     def export_subject(self, tenant: str, subject: str) -> dict[str, Any]:

@@ -34,8 +34,11 @@ class AboutSchema(Schema):
 
 
 class StateChangeSchema(Schema):
-    """One step of a message's history. ``detail`` is a code (``smtp 421``, ``timeout``,
-    ``5.1.1``, ``no_address``), never a server's free text (it may quote the address)."""
+    """One step of a message's history.
+
+    ``detail`` is a code (``smtp 421``, ``timeout``, ``5.1.1``, ``no_address``), never a
+    server's free text (it may quote the address).
+    """
 
     state = fields.String(required=True, validate=validate.OneOf(MESSAGE_STATES))
     at = Instant(required=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from ..common import Instant, TextSchema
+from ..common import Day, Instant, TextSchema
 from .file_names import FileName
 from .schemas import STATES, ApplicantSchema, InformationRequestSchema, OnBehalfOfSchema
 
@@ -127,3 +127,50 @@ class CasePageSchema(Schema):
         if isinstance(obj, dict):
             return obj.get(attr, default)
         return super().get_attribute(obj, attr, default)
+
+
+class LabelledFieldSchema(Schema):
+    """A field an information request names, with its label."""
+
+    name = fields.String()
+    label = fields.Nested(TextSchema)
+
+
+class NoticeRequestSchema(Schema):
+    """The information request as a notification tells it."""
+
+    message = fields.String()
+    fields_ = fields.List(fields.Nested(LabelledFieldSchema), data_key="fields",
+                          attribute="fields")
+    answer_by = Day(allow_none=True)
+
+
+class NoticeDecisionSchema(DecisionSchema):
+    """The decision as a notification tells it."""
+
+    decided_at = Instant(allow_none=True)
+
+
+class NoticeApplicantSchema(Schema):
+    """The applicant's pseudonym and language (the address comes from profile)."""
+
+    subject = fields.String(allow_none=True)
+    language = fields.String(allow_none=True)
+
+
+class ApplicationNoticeSchema(Schema):
+    """What a notification about an application says (``application_for_notification``)."""
+
+    id = fields.String()
+    reference = fields.String()
+    type_id = fields.String()
+    type_name = fields.Nested(TextSchema)
+    state = fields.String(metadata={"description": ", ".join(STATES)})
+    applicant = fields.Nested(NoticeApplicantSchema)
+    fee_cents = fields.Integer(allow_none=True)
+    submitted_at = Instant(allow_none=True)
+    due_at = Instant(allow_none=True)
+    information_request = fields.Nested(NoticeRequestSchema, allow_none=True)
+    decision = fields.Nested(NoticeDecisionSchema, allow_none=True)
+    next_step = fields.Nested(TextSchema, allow_none=True)
+    assigned_to = fields.String(allow_none=True)

@@ -83,6 +83,10 @@ class PermitsRpc(Protocol):
                         information_request: dict[str, Any] | None = None) -> dict[str, Any]:
         """``information_request``: ``InformationRequestSchema``; ``ApplicationSchema``."""
 
+    # -- notifications (asked at send time; not a staff access) -----------------------------
+    def application_for_notification(self, tenant: str, application_id: str) -> dict[str, Any]:
+        """``ApplicationNoticeSchema`` (NotFound for a draft or another tenant's id)."""
+
     # -- the resident's own data (GDPR) ------------------------------------------------------
     def export_subject(self, tenant: str, subject: str) -> dict[str, Any]:
         """Every application of the resident with history and files (free-form JSON)."""

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ..common import Day
 from .file_names import FileName
+
+# Days an applicant has to answer a request for information unless the case worker says.
+ANSWER_DAYS = 14
 
 STATES = ("draft", "submitted", "in_review", "information_requested", "approved", "rejected",
           "withdrawn")
@@ -49,9 +53,10 @@ class InformationRequestSchema(Schema):
     fields_ = fields.List(fields.String(validate=validate.Length(max=63)), load_default=list,
                           data_key="fields", attribute="fields",
                           metadata={"description": "Form fields the applicant should change."})
-    answer_by = fields.Date(load_default=None, allow_none=True, metadata={
-        "description": "The day the applicant should answer by (default: 14 days after the "
-                       "request); shown to the applicant."})
+    answer_by = Day(allow_none=True, metadata={
+        "description": f"The day by which the applicant should answer (not in the past; "
+                       f"default: {ANSWER_DAYS} days after the request). Shown to the "
+                       "applicant."})
 
 
 class ReasonSchema(Schema):

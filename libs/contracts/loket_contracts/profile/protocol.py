@@ -20,13 +20,6 @@ class ProfileRpc(Protocol):
     def sign_in(self, tenant: str, subject: str, claims: dict[str, Any]) -> dict[str, Any]:
         """``claims``: ``SignInClaimsSchema``; answer ``ProfileSchema``."""
 
-    def record_staff_contact(self, tenant: str, subject: str, claims: dict[str, Any]) -> None:
-        """At every staff sign-in: how to reach the staff member.
-
-        ``claims``: the provider's ``{email, given_name, family_name, preferred_language}``,
-        stored encrypted under the staff subject's key.
-        """
-
     def get_profile(self, tenant: str, subject: str) -> dict[str, Any]:
         """``ProfileSchema``."""
 
@@ -66,6 +59,16 @@ class ProfileRpc(Protocol):
     def staff_view_profile(self, tenant: str, subject: str, actor: dict[str, str],
                            purpose: str) -> dict[str, Any]:
         """``actor``, ``purpose``: ``StaffAccessSchema``; answer ``ProfileSchema``."""
+
+    # -- notifications (asked at send time; never logged as a staff access) ----------------
+    def contact_for_notification(self, tenant: str, subject: str) -> dict[str, Any] | None:
+        """``NotificationContactSchema``, or None without a profile."""
+
+    def record_staff_contact(self, tenant: str, subject: str, claims: dict[str, Any]) -> None:
+        """``claims``: ``StaffClaimsSchema`` (at every staff sign-in); stored encrypted."""
+
+    def staff_contact(self, tenant: str, subject: str) -> dict[str, Any] | None:
+        """``StaffContactSchema``, or None if the staff member never signed in."""
 
     # -- GDPR: export and erasure ------------------------------------------------------------
     def export_subject(self, tenant: str, subject: str) -> dict[str, Any]:

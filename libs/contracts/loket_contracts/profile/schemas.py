@@ -150,3 +150,38 @@ class StaffAccessSchema(Schema):
 
     actor = fields.Nested(ActorSchema, required=True)
     purpose = fields.String(required=True, validate=PURPOSE)
+
+
+class StaffClaimsSchema(Schema):
+    """What the staff identity provider says at a staff sign-in (``record_staff_contact``).
+
+    Other claims are ignored; a language the service does not speak is dropped (German).
+    """
+
+    class Meta:
+        """Fields we do not know are left out."""
+
+        unknown = EXCLUDE
+
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    given_name = fields.String(load_default=None, allow_none=True, validate=NAME)
+    family_name = fields.String(load_default=None, allow_none=True, validate=NAME)
+    preferred_language = fields.String(load_default=None, allow_none=True,
+                                       validate=validate.Length(max=35))
+
+
+class StaffContactSchema(Schema):
+    """A member of staff's contact for notifications (``staff_contact``)."""
+
+    email = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+    language = fields.String(required=True, metadata={"description": "de or en."})
+
+
+class NotificationContactSchema(StaffContactSchema):
+    """A resident's contact for notifications (``contact_for_notification``)."""
+
+    notification_channel = fields.String(required=True, validate=validate.OneOf(CHANNELS),
+                                         metadata={"description": "email, post or none."})
+    consents = fields.List(fields.String(), required=True, metadata={
+        "description": "The purposes the resident consented to (e.g. email_status_updates)."})

@@ -55,6 +55,8 @@ MESSAGES: dict[str, Message] = {
     "booking_not_transferable": lambda body: _(
         "This appointment is bound to the person who booked it. Only they, signed in, can "
         "move or cancel it."),
+    "booking_not_found": lambda body: _("We could not find an appointment with this "
+                                        "reference."),
     "lottery_not_open": lambda body: _("This lottery is not open for entries now. Please look "
                                        "at the service's page for the next release."),
     # Catalogue administration

@@ -7,6 +7,7 @@ dumped through the contract's schemas (:mod:`loket_contracts.permits.application
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from loket_common.validation import load
@@ -99,7 +100,7 @@ def assign_case(body: dict[str, Any], tenant: str, application_id: str) -> Any:
 def transition_case(body: dict[str, Any], tenant: str, application_id: str) -> Any:
     """Decisions need a reason; a request for information says what is missing."""
     asked = body.get("information_request")
-    if asked and asked.get("answer_by") is not None:  # a date crosses RPC as its ISO day
+    if asked and isinstance(asked.get("answer_by"), date):  # crosses RPC as its ISO day
         asked = {**asked, "answer_by": asked["answer_by"].isoformat()}
     with services() as rpc:
         return rpc.permits.transition_case(
