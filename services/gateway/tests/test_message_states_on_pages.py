@@ -174,7 +174,7 @@ def test_an_answer_by_day_in_the_past_or_unreadable_is_refused(client, services,
     assert response.status_code == 303
     assert services.mock_calls == []
     page = client.get("/en/staff/cases/a1").get_data(as_text=True)
-    assert "as a date from tomorrow on" in page
+    assert "as a date from today on" in page
 
 
 def _counter(client, services, roles=("counter_staff",)):

@@ -141,8 +141,8 @@ def case_transition_post(application_id: str):
         try:
             answer_by = _answer_by(request.form.get("answer_by", ""))
         except ValueError:
-            flash(_("Please give the day to answer by as a date from tomorrow on, or leave "
-                    "it empty (14 days)."), "error")
+            flash(_("Please give the day to answer by as a date from today on, or leave it "
+                    "empty (14 days)."), "error")
             return redirect(url_for("cases.case_page", application_id=application_id), code=303)
         asked = {"message": message, "fields": request.form.getlist("fields"),
                  "answer_by": answer_by}
@@ -159,10 +159,10 @@ def case_transition_post(application_id: str):
 
 
 def _answer_by(value: str) -> str | None:
-    """The form's "answer by" day (ISO), None when empty; ValueError unless after today."""
+    """The form's "answer by" day (ISO), None when empty; ValueError if in the past."""
     if not value.strip():
         return None
     day = date.fromisoformat(value.strip())
-    if day <= date.today():
+    if day < date.today():
         raise ValueError(value)
     return day.isoformat()
