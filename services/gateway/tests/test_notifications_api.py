@@ -3,12 +3,15 @@
 Who may ask is checked before any RPC; the RPCs are the contract's (``NotificationsRpc``
 fakes), their answers shaped by the contract's schemas.
 """
+from contextlib import contextmanager
+from types import SimpleNamespace
 from unittest.mock import call
 
 import pytest
 from nameko.exceptions import UnknownService
 
 from loket_common.errors import NotFound
+from loket_gateway.core import health
 from loket_gateway.identity.subjects import resident_subject, staff_subject
 
 from . import answers
@@ -176,3 +179,39 @@ def test_the_document_describes_the_routes_with_the_contracts_schemas(client):
     resend = spec["paths"]["/api/v1/operator/notifications/{tenant}/{message_id}/resend"]
     assert {"401", "403", "404", "503"} <= set(resend["post"]["responses"])
     assert "MessageStatus" in spec["components"]["schemas"]
+
+
+class _Reply:
+    def __init__(self, answer):
+        self.answer = answer
+
+    def result(self):
+        return self.answer
+
+
+class _Service:
+    def __init__(self, running: bool):
+        self.running = running
+
+    @property
+    def health(self):
+        return self
+
+    def call_async(self):
+        if not self.running:  # what nameko's proxy raises at once for a service with no queue
+            raise UnknownService("notifications")
+        return _Reply({"service": "x", "database": "ok"})
+
+
+class _Pool:
+    @contextmanager
+    def services(self):
+        yield SimpleNamespace(**{name: _Service(name != "notifications")
+                                 for name in health.SERVICES})
+
+
+def test_a_service_not_running_is_reported_alone(app):
+    states = health.services_state(_Pool())
+    assert states["notifications"] == {"service": "unavailable", "database": "unknown"}
+    assert all(states[name] == {"service": "ok", "database": "ok"}
+               for name in ("appointments", "permits", "profile"))

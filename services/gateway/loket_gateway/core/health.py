@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 from kombu import Connection
+from nameko.exceptions import UnknownService
 
 from . import api_schemas
 from .api_helpers import api_blueprint
@@ -43,7 +44,12 @@ def services_state(pool: Any) -> dict[str, dict[str, str]]:
     states = {name: {"service": "unavailable", "database": "unknown"} for name in SERVICES}
     try:
         with pool.services() as rpc:
-            replies = {name: getattr(rpc, name).health.call_async() for name in SERVICES}
+            replies = {}
+            for name in SERVICES:
+                try:  # a service with no instance at all is refused at once (UnknownService)
+                    replies[name] = getattr(rpc, name).health.call_async()
+                except UnknownService as error:
+                    log.warning("health: %s is not running: %s", name, error)
             for name, reply in replies.items():
                 try:
                     answer = reply.result()
