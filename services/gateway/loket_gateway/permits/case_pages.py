@@ -145,7 +145,7 @@ def case_transition_post(application_id: str):
                     "empty (14 days)."), "error")
             return redirect(url_for("cases.case_page", application_id=application_id), code=303)
         asked = {"message": message, "fields": request.form.getlist("fields"),
-                 "answer_by": answer_by}
+                 **({"answer_by": answer_by} if answer_by else {})}  # else permits' default
         reason = reason or message
     elif to in ("approved", "rejected") and not reason:
         flash(_("Please give the reason for the decision."), "error")
