@@ -12,6 +12,8 @@ from deploy.local.infra import delete_vhost, free_port, isolated_vhost
 from deploy.local.system import System
 from loket_common.settings import DEFAULT_AMQP_URI
 
+from .mailbox import Mailbox
+
 MANAGEMENT = os.environ.get("RABBIT_CTL_URI", "http://guest:guest@127.0.0.1:15672")
 
 
@@ -25,7 +27,7 @@ def started_system(**extra_env: str):
     vhost = f"loket-e2e-{uuid.uuid4().hex[:8]}"
     amqp_uri = isolated_vhost(os.environ.get("AMQP_URI", DEFAULT_AMQP_URI), MANAGEMENT, vhost)
     running = System(var_dir=var_dir, gateway_port=free_port(), mongo_port=free_port(),
-                     idp_port=free_port(), amqp_uri=amqp_uri,
+                     idp_port=free_port(), amqp_uri=amqp_uri,  # mail ports: free ones
                      # Every test client shares 127.0.0.1, so the per-client hold limit
                      # is lifted here (the service tests check it).
                      # Test clients name their address in X-Forwarded-For (booking_client.py).
@@ -35,6 +37,9 @@ def started_system(**extra_env: str):
                      extra_env={"OUTBOX_POLL_SECONDS": "0.1", "HOLDS_PER_CLIENT": "1000",
                                 "LOKET_TRUSTED_PROXIES": "1",
                                 "RATE_LIMIT_EXEMPT_NETWORKS": "127.0.0.0/8,10.0.0.0/8",
+                                # A message that met a relay outage is tried again soon.
+                                "NOTIFICATIONS_RETRY_FIRST_SECONDS": "1",
+                                "NOTIFICATIONS_RETRY_MAX_SECONDS": "5",
                                 **extra_env})
     running.start()
     try:
@@ -54,6 +59,15 @@ def system():
         yield running
 
 
+@pytest.fixture(scope="session")
+def mailbox(system):
+    """The development mail catcher of ``system``: ``mailbox.wait_for_one(address)`` (mailbox.py).
+
+    Use an address of the test's own (e.g. ``f"anna+{uuid.uuid4().hex[:8]}@example.org"``);
+    ``system.stop_mail_catcher()`` / ``system.start_mail_catcher()`` take the relay down and up.
+    """
+    return Mailbox(system.mailbox_url)
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -70,12 +84,13 @@ def browser():
 
 def _watched_page(browser, system, javascript: bool):
     """A fresh page whose requests must all stay on the local system (the gateway, and the
-    development identity provider, whose page is part of it)."""
+    development identity provider and mailbox, whose pages are part of it)."""
     context = browser.new_context(java_script_enabled=javascript, accept_downloads=True)
     page = context.new_page()
     outside = []
     page.on("request", lambda request: outside.append(request.url)
-            if not request.url.startswith((system.url + "/", system.idp_url + "/")) else None)
+            if not request.url.startswith((system.url + "/", system.idp_url + "/",
+                                           system.mailbox_url + "/")) else None)
     return context, page, outside
 
 

@@ -13,10 +13,10 @@ import yaml
 ROOT = Path(__file__).parents[1]
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
 SERVICES = yaml.safe_load(COMPOSE_TEXT)["services"]
-# Every deployable part has services/<name>/pyproject.toml; Nameko services also a service.py.
+# Every deployable part has services/<name>/pyproject.toml; the Nameko services share
+# services/Dockerfile, a part with a Dockerfile of its own (the gateway) is none.
 PARTS = sorted(path.parent.name for path in (ROOT / "services").glob("*/pyproject.toml"))
-NAMEKO = [name for name in PARTS
-          if (ROOT / "services" / name / f"loket_{name}" / "service.py").exists()]
+NAMEKO = [name for name in PARTS if not (ROOT / "services" / name / "Dockerfile").exists()]
 # The Nameko services share one Dockerfile (build argument SERVICE); the gateway has its own.
 SERVICE_DOCKERFILE = "services/Dockerfile"
 DOCKERFILES = {name: ROOT / (SERVICE_DOCKERFILE if name in NAMEKO
@@ -65,8 +65,10 @@ def console_scripts() -> set[str]:
 
 
 def test_services_and_compose_agree():
-    assert set(NAMEKO) == {"appointments", "permits", "profile"}
+    assert set(NAMEKO) == {"appointments", "permits", "profile", "notifications"}
     assert "gateway" in PARTS
+    for name in NAMEKO:
+        assert (ROOT / "services" / name / f"loket_{name}").is_dir(), name
     for name in PARTS:
         build = SERVICES[name]["build"]
         if name in NAMEKO:
@@ -89,7 +91,7 @@ def test_the_service_dockerfile_needs_its_service_argument():
 
 
 def test_long_running_parts_restart_and_start_in_order():
-    for name in [*PARTS, "rabbitmq", "mongo"]:
+    for name in [*PARTS, "rabbitmq", "mongo", "notifications-bounces", "mailpit"]:
         assert SERVICES[name]["restart"] == "unless-stopped", name
     for name in NAMEKO:
         needs = SERVICES[name]["depends_on"]
@@ -106,7 +108,7 @@ def test_long_running_parts_restart_and_start_in_order():
 
 
 def test_everything_waited_for_has_a_healthcheck():
-    for name in ("rabbitmq", "mongo"):
+    for name in ("rabbitmq", "mongo", "notifications-bounces", "mailpit"):
         assert SERVICES[name]["healthcheck"]["test"][0] == "CMD"
     for name in DOCKERFILES:
         assert any(kind == "HEALTHCHECK" for kind, _ in part_steps(name)), name
@@ -131,7 +133,8 @@ def test_only_the_gateway_and_management_ui_are_published_on_loopback():
     published = {name: service["ports"] for name, service in SERVICES.items()
                  if "ports" in service}
     assert published == {"gateway": ["127.0.0.1:8000:8000"],
-                         "rabbitmq": ["127.0.0.1:15672:15672"]}
+                         "rabbitmq": ["127.0.0.1:15672:15672"],
+                         "mailpit": ["127.0.0.1:8025:8025"]}  # the dev catcher's web UI
     assert SERVICES["gateway"]["environment"]["GATEWAY_BIND"] == "0.0.0.0:8000"
 
 
@@ -258,3 +261,37 @@ def test_the_production_tenants_pass_the_production_guard():
         (tenant, audience) for tenant in ("musterstadt", "beispielstadt")
         for audience in ("residents", "staff")}
     check_environment(providers, "production")  # raises SystemExit when not allowed
+
+
+def test_only_the_notifications_service_holds_its_private_key():
+    holders = [name for name, service in SERVICES.items()
+               if "LOKET_NOTIFICATIONS_PRIVATE_KEY" in (service.get("environment") or {})]
+    assert holders == ["notifications"]
+    assert SERVICES["notifications"]["environment"]["LOKET_NOTIFICATIONS_PRIVATE_KEY"].startswith(
+        "${LOKET_NOTIFICATIONS_PRIVATE_KEY:?")
+    for name in NAMEKO:  # every service may seal to its public key
+        assert "LOKET_NOTIFICATIONS_PUBLIC_KEY" in SERVICES[name]["environment"], name
+
+
+def test_notifications_sends_through_the_named_relays_else_the_development_catcher():
+    environment = SERVICES["notifications"]["environment"]
+    assert environment["NOTIFICATIONS_SMTP_RELAYS"] == (
+        "${NOTIFICATIONS_SMTP_RELAYS:-local=smtp://mailpit:1025?security=none}")
+    for tenant in ("MUSTERSTADT", "BEISPIELSTADT"):  # the base of its links, as the gateway's
+        assert environment[f"LOKET_{tenant}_PUBLIC_URL"] == SERVICES["gateway"]["environment"][
+            f"LOKET_{tenant}_PUBLIC_URL"]
+    image, _, version = SERVICES["mailpit"]["image"].partition(":")
+    assert image == "axllent/mailpit" and re.fullmatch(r"v\d+\.\d+\.\d+", version)  # pinned
+    example = (ROOT / ".env.example").read_text()
+    assert "# NOTIFICATIONS_SMTP_RELAYS=" in example  # named for a real relay
+
+
+def test_the_bounce_receiver_runs_the_notifications_image_with_its_own_command_and_check():
+    bounces = SERVICES["notifications-bounces"]
+    assert bounces["build"] == SERVICES["notifications"]["build"]
+    assert bounces["command"] == ["loket-notifications-bounces"]
+    assert "loket-notifications-bounces" in console_scripts()
+    assert bounces["environment"]["NOTIFICATIONS_BOUNCE_BIND"] == "0.0.0.0:2526"
+    assert "ports" not in bounces  # the relay reaches it on the compose network
+    assert "smtplib.SMTP('127.0.0.1', 2526" in " ".join(bounces["healthcheck"]["test"])
+    assert bounces["depends_on"]["notifications"] == {"condition": "service_healthy"}

@@ -52,6 +52,20 @@ class ProcessGroup:
         """Names of children that exited."""
         return [name for name, process in self.children if process.poll() is not None]
 
+    def stop_child(self, name: str, timeout: float = 10.0) -> None:
+        """Stop the child ``name`` as :meth:`stop` would and forget it (``start`` it again)."""
+        for index, (child, process) in enumerate(list(self.children)):
+            if child == name:
+                _signal_group(process, signal.SIGINT)
+                try:
+                    process.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    _signal_group(process, signal.SIGKILL)
+                    process.wait()
+                del self.children[index]
+                return
+        raise KeyError(name)
+
     def stop(self, timeout: float = 10.0) -> None:
         """SIGINT every child, wait up to ``timeout`` seconds, then SIGKILL what is left."""
         for _, process in reversed(self.children):

@@ -3,8 +3,10 @@
 
 Environment: AMQP_URI (default ``loket_common.settings.DEFAULT_AMQP_URI``),
 LOKET_PORT (gateway, default 8000), LOKET_IDP_PORT (development identity provider,
-default 8001), LOKET_MONGO_PORT (SecantusDB, default 27017),
-LOKET_VAR_DIR (data and logs, default ./var).
+default 8001), LOKET_MONGO_PORT (SecantusDB, default 27017), LOKET_MAIL_SMTP_PORT and
+LOKET_MAIL_HTTP_PORT (the development mail catcher's SMTP server and mailbox page, default
+1025 and 8025), LOKET_BOUNCE_PORT (the bounce receiver, default 2526),
+LOKET_VAR_DIR (data, mail and logs, default ./var).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from pathlib import Path
 from .dev_identity_provider import load_users
 from .system import ROOT, SERVICES, System
 
-SUPERVISED = (*SERVICES, "identity-provider", "gateway")
+SUPERVISED = (*SERVICES, "notifications-bounces", "mail-catcher", "identity-provider", "gateway")
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -43,11 +45,15 @@ def main() -> None:
         gateway_port=int(os.environ.get("LOKET_PORT", "8000")),
         mongo_port=int(os.environ.get("LOKET_MONGO_PORT", "27017")),
         idp_port=int(os.environ.get("LOKET_IDP_PORT", "8001")),
+        mail_smtp_port=int(os.environ.get("LOKET_MAIL_SMTP_PORT", "1025")),
+        mail_http_port=int(os.environ.get("LOKET_MAIL_HTTP_PORT", "8025")),
+        bounce_port=int(os.environ.get("LOKET_BOUNCE_PORT", "2526")),
     )
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)  # also when started in the background (SIG_IGN)
-    print("Starting Loket (SecantusDB, RabbitMQ, appointments, permits, profile, "
-          "development identity provider, gateway)...")
+    print("Starting Loket (SecantusDB, RabbitMQ, development mail catcher, appointments, "
+          "permits, profile, notifications and its bounce receiver, development identity "
+          "provider, gateway)...")
     system.start()
     print(f"""
 Loket is running on the demo municipality "Musterstadt":
@@ -60,6 +66,9 @@ Loket is running on the demo municipality "Musterstadt":
   OpenAPI         {system.url}/openapi.json
   health          {system.url}/health
   identity        {system.idp_url}  (development identity provider, never in production)
+  mail            {system.mailbox_url}/  (development mailbox: every email and SMS Loket
+                  sends, caught on SMTP 127.0.0.1:{system.mail_smtp_port}; nothing leaves
+                  this machine; bounce@... addresses bounce, refused@... are refused)
   demo users (choose one on the provider's page; API clients: password grant with
   password "demo", client_id <tenant>-residents or <tenant>-staff,
   client_secret {system.idp_secret}  (development only, this run)):

@@ -17,28 +17,43 @@ from loket_common.crypto import new_key
 from loket_common.settings import DEFAULT_AMQP_URI
 
 from .dev_identity_provider import load_users
-from .infra import ensure_rabbitmq, start_secantusdb
-from .local_keys import local_keys, shared_keys
+from .infra import ensure_rabbitmq, free_port, start_secantusdb, wait_for_port
+from .local_keys import PRIVATE, local_keys, shared_keys
 from .processes import ProcessGroup
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("appointments", "permits", "profile")
+SERVICES = ("appointments", "permits", "profile", "notifications")
+# The development mail catcher's test addresses (README, "Reading the development mail"):
+# refused@..., refused+x@... get 550 5.1.1; bounce@..., bounce+x@... are accepted, then bounced.
+REFUSE_PATTERN = r"^refused(\+[^@]*)?@"
+BOUNCE_PATTERN = r"^bounce(\+[^@]*)?@"
 BIN = Path(sys.executable).parent
 
 
 @dataclass
 class System:
-    """SecantusDB, RabbitMQ (if needed), the services, the dev identity provider, the gateway."""
+    """Everything ``make run`` runs, on this machine.
+
+    SecantusDB, RabbitMQ (if needed), the development mail catcher, the services, the
+    bounce receiver, the development identity provider, the gateway.
+    """
 
     var_dir: Path
     gateway_port: int = 8000
     idp_port: int = 8001
     mongo_port: int = 27017
+    # 0: a free port (``make run`` asks for 1025, 8025 and 2526).
+    mail_smtp_port: int = 0  # the development mail catcher: SMTP (the relay "local") ...
+    mail_http_port: int = 0  # ... and its mailbox page, JSON API and fake SMS provider
+    bounce_port: int = 0  # the notifications service's bounce receiver (SMTP)
     amqp_uri: str = field(default_factory=lambda: os.environ.get("AMQP_URI", DEFAULT_AMQP_URI))
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.group = ProcessGroup(self.var_dir / "log")
+        self.mail_smtp_port = self.mail_smtp_port or free_port()
+        self.mail_http_port = self.mail_http_port or free_port()
+        self.bounce_port = self.bounce_port or free_port()
         self.mongo_uri = ""
         self.gateway_secret = secrets.token_urlsafe(32)
         # Fresh each run: the demo clients' secret and the key sealing RPC (RPC messages
@@ -52,6 +67,11 @@ class System:
     def url(self) -> str:
         """Where the gateway answers."""
         return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def mailbox_url(self) -> str:
+        """Where the development mailbox answers (pages, ``/api/messages``, ``POST /sms``)."""
+        return f"http://127.0.0.1:{self.mail_http_port}"
 
     @property
     def idp_url(self) -> str:
@@ -98,6 +118,45 @@ class System:
                 "LOKET_BEISPIELSTADT_PUBLIC_URL": f"http://beispielstadt.localhost:{self.gateway_port}",
                 **self.extra_env}
 
+    def notifications_env(self) -> dict[str, str]:
+        """The notifications service's environment.
+
+        :meth:`env`, its relay (the mail catcher), its SMS provider (the catcher's ``/sms``)
+        and its private key, which no other process gets.
+        """
+        private = {name: key for name, key in local_keys(self.var_dir).items() if name in PRIVATE}
+        return {**self.env(),
+                "NOTIFICATIONS_SMTP_RELAYS":
+                    f"local=smtp://127.0.0.1:{self.mail_smtp_port}?security=none",
+                "NOTIFICATIONS_SMS_URL": self.mailbox_url + "/sms",
+                **private, **self.extra_env}
+
+    def bounces_env(self) -> dict[str, str]:
+        """The bounce receiver's environment: :meth:`env` and where it listens."""
+        return {**self.env(), "NOTIFICATIONS_BOUNCE_BIND": f"127.0.0.1:{self.bounce_port}",
+                **self.extra_env}
+
+    def start_mail_catcher(self) -> None:
+        """Start the development mail catcher (again); return once SMTP and HTTP answer.
+
+        Its messages stay in ``<var_dir>/mail`` across restarts.
+        """
+        if any(name == "mail-catcher" and process.poll() is None
+               for name, process in self.group.children):
+            return  # already running
+        self.group.start("mail-catcher", [
+            sys.executable, "-m", "deploy.local.mail_catcher",
+            "--smtp-port", str(self.mail_smtp_port), "--http-port", str(self.mail_http_port),
+            "--dir", str(self.var_dir / "mail"), "--refuse-rcpt-pattern", REFUSE_PATTERN,
+            "--bounce-pattern", BOUNCE_PATTERN,
+            "--bounce-relay", f"127.0.0.1:{self.bounce_port}"], cwd=ROOT)
+        wait_for_port("127.0.0.1", self.mail_smtp_port, 30, "the mail catcher")
+        wait_for_port("127.0.0.1", self.mail_http_port, 30, "the development mailbox")
+
+    def stop_mail_catcher(self) -> None:
+        """Stop the mail catcher (the relay is down: sends fail until it starts again)."""
+        self.group.stop_child("mail-catcher")
+
     def start(self) -> None:
         """Start everything, declare the event topology, seed the demo tenant, wait for health."""
         try:
@@ -107,10 +166,15 @@ class System:
             self._run_tool("loket-declare-topology", str(ROOT / "deploy" / "topology.yml"))
             self._run_tool("loket-appointments-seed")
             self._run_tool("loket-permits-seed")
+            self.start_mail_catcher()
             for service in SERVICES:
                 self.group.start(service, [str(BIN / "loket-service"), "run",
                                            f"loket_{service}.service"],
-                                 cwd=ROOT / "services" / service, env=self.env())
+                                 cwd=ROOT / "services" / service,
+                                 env=self.notifications_env() if service == "notifications"
+                                 else self.env())
+            self.group.start("notifications-bounces", [str(BIN / "loket-notifications-bounces")],
+                             cwd=ROOT / "services" / "notifications", env=self.bounces_env())
             self.group.start("identity-provider",
                              [sys.executable, "-m", "deploy.local.dev_identity_provider",
                               "--port", str(self.idp_port)], cwd=ROOT, env=self.env())
@@ -118,6 +182,7 @@ class System:
             self.group.start("gateway", [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"],
                              cwd=ROOT / "services" / "gateway", env=self.env())
             self.wait_healthy(90)
+            wait_for_port("127.0.0.1", self.bounce_port, 30, "the bounce receiver")
         except BaseException:
             self.stop()
             raise
@@ -135,11 +200,12 @@ class System:
                 time.sleep(0.2)
         raise SystemExit(f"the identity provider did not start in {seconds:.0f} s")
 
-    def _run_tool(self, name: str, *args: str) -> None:
+    def _run_tool(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
+        """Run a one-shot tool with :meth:`env` (or ``env``, e.g. :meth:`notifications_env`)."""
         import subprocess
 
-        subprocess.run([str(BIN / name), *args], check=True, env={**os.environ, **self.env()},
-                       stdout=subprocess.DEVNULL)
+        subprocess.run([str(BIN / name), *args], check=True,
+                       env={**os.environ, **(env or self.env())}, stdout=subprocess.DEVNULL)
 
     def health(self) -> tuple[int, dict]:
         """Status and body of ``GET /health`` (0 when the gateway does not answer)."""

@@ -22,7 +22,8 @@ from .processes import ProcessGroup
 from .system import ROOT
 
 SERVICE_TESTS = ["libs/common/tests", "libs/contracts/tests", "services/appointments/tests",
-                 "services/permits/tests", "services/profile/tests", "services/gateway/tests"]
+                 "services/permits/tests", "services/profile/tests",
+                 "services/notifications/tests", "services/gateway/tests"]
 
 
 def main() -> int:
