@@ -57,6 +57,9 @@ T = "/api/v1/tenants/{tenant}"
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): public("operations: per-dependency status, no personal data"),
     ("GET", "/api/v1/operator/tenants"): Rule("operator"),
+    ("GET", "/api/v1/operator/notifications/counts"): Rule("operator"),
+    ("GET", "/api/v1/operator/notifications/failures"): Rule("operator"),
+    ("POST", "/api/v1/operator/notifications/{tenant}/{message_id}/resend"): Rule("operator"),
     # appointments: searching and booking is open to everyone
     ("GET", T + "/offices"): public("the catalogue of offices"),
     ("GET", T + "/slots"): public("free times"),
@@ -124,6 +127,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", T + "/me/export"): RESIDENT,
     ("POST", T + "/me/erasure"): RESIDENT,
     ("GET", T + "/me/erasure"): RESIDENT,
+    ("GET", T + "/me/messages"): RESIDENT,
+    # notifications: the kinds a tenant sends
+    ("GET", T + "/admin/notification-kinds"): staff("tenant_admin"),
+    ("PUT", T + "/admin/notification-kinds/{kind}"): staff("tenant_admin"),
 }
 
 # A body each write operation accepts, so a refusal is about who calls, not what is sent.
@@ -137,6 +144,7 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", T + "/applications/{application_id}/withdrawal"): {"reason": "Probe"},
     ("POST", T + "/cases/{application_id}/assignment"): {"assignee": "me"},
     ("POST", T + "/cases/{application_id}/transitions"): {"to": "in_review"},
+    ("PUT", T + "/admin/notification-kinds/{kind}"): {"enabled": True},
     ("POST", T + "/offices/{office_id}/walk-ins"): {"service_id": "id-card", "name": "Probe"},
     ("POST", T + "/offices/{office_id}/closures"): {"day": "2030-01-02",
                                                     "reason": {"de": "x", "en": "x"}},
@@ -234,6 +242,7 @@ def anna(system):
         "manage_token": booked.json()["manage_token"], "hold_id": spare.json()["hold_id"],
         "office_id": office["id"], "counter_id": office.get("counters", [{"id": "1"}])[0]["id"],
         "service_id": "id-card", "type_id": TYPE, "day": "2030-01-02",
+        "kind": "booking_reminder", "message_id": str(uuid.uuid4()),
         "purpose": "email_status_updates", "subject": call(
             system, "GET", base + "/me", me).json()["subject"],
     }

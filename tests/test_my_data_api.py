@@ -174,7 +174,7 @@ def test_the_export_is_one_file_with_every_services_part(system, doras_booking):
     assert response.headers["Content-Disposition"].startswith("attachment;")
     document = json.loads(response.content)
     assert document["tenant"] == "musterstadt" and document["subject"].startswith("r-")
-    assert set(document["services"]) == {"profile", "appointments", "permits"}
+    assert set(document["services"]) == {"profile", "appointments", "permits", "notifications"}
     assert document["services"]["profile"]["profile"]["family_name"] == "Fischer"
     assert reference in [item["reference"] for item in
                          document["services"]["appointments"]["bookings"]]

@@ -11,8 +11,8 @@ from .browser import assert_accessible, sign_in
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["me/", "me/profile", "me/businesses", "me/consents", "me/access-log", "me/data",
-         "me/data/erase", "me/data/erasure"]
+PAGES = ["me/", "me/profile", "me/businesses", "me/consents", "me/access-log", "me/messages",
+         "me/data", "me/data/erase", "me/data/erasure"]
 HEADINGS = {"de": {"me/": "Meine Daten", "me/profile": "Mein Profil"},
             "en": {"me/": "My data", "me/profile": "My profile"}}
 

@@ -19,7 +19,8 @@ def test_health_reports_broker_services_and_databases(system):
     body = response.json()
     assert body["status"] == "ok" and body["broker"] == "ok" and body["sessions"] == "ok"
     assert body["services"] == {name: {"service": "ok", "database": "ok"}
-                                for name in ("appointments", "permits", "profile")}
+                                for name in ("appointments", "permits", "profile",
+                                             "notifications")}
 
 
 def test_offices_of_the_demo_tenant_come_from_the_database(system):

@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import appointments, catalogue, identity, lottery, my_data, operator, permits
+from . import (
+    appointments,
+    catalogue,
+    identity,
+    lottery,
+    my_data,
+    notifications,
+    operator,
+    permits,
+)
 from .core import favicon, home_pages
 from .core.api_helpers import register_api
 from .core.csrf import init_csrf
@@ -26,7 +35,8 @@ from .identity.session_store import gateway_database, init_page_sessions
 from .identity.sessions import init_signed_in
 
 # Each area adds its blueprints (its JSON API and its pages) in its ``register(app)``.
-AREAS = (home_pages, identity, appointments, lottery, catalogue, permits, my_data, operator)
+AREAS = (home_pages, identity, appointments, lottery, catalogue, permits, my_data, notifications,
+         operator)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

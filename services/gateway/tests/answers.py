@@ -10,9 +10,24 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from loket_contracts.appointments.catalogue import OfficeWithServicesSchema
 from loket_contracts.appointments.lottery import EnteredSchema
-from loket_contracts.appointments.schemas import BookingSchema, ConfirmedSchema
+from loket_contracts.appointments.schemas import (
+    BookingDetailsSchema,
+    BookingSchema,
+    ConfirmedSchema,
+    DayListEntrySchema,
+)
 from loket_contracts.fakes import shaped
+from loket_contracts.notifications.schemas import (
+    CaseMessagesSchema,
+    FailedPageSchema,
+    KindSchema,
+    MessageSchema,
+    MessageStatusSchema,
+    PreviewSchema,
+    StateCountsSchema,
+)
 from loket_contracts.permits.applications import (
     ApplicationSchema,
     ApplicationSummarySchema,
@@ -83,6 +98,40 @@ def booking(reference: str = "ABCD-EFGH") -> dict[str, Any]:
         "reference": reference, "state": "booked", "service_id": "passport",
         "office_id": "rathaus", "counter_id": "a", "start": "2026-12-01T09:00:00+01:00",
         "end": "2026-12-01T09:15:00+01:00", "expires_at": None, "language": "de"})
+
+
+def booking_details(reference: str = "ABCD-EFGH", **changes: Any) -> dict[str, Any]:
+    """``BookingDetailsSchema``: the booking with its office and service (the manage page)."""
+    return shaped(BookingDetailsSchema, {
+        **booking(reference), "tenant": "musterstadt", "identity_required": None,
+        "office": {"id": "rathaus", "name": text("Rathaus", "Town hall"),
+                   "address": {"street": "Marktplatz 1", "postal_code": "12345",
+                               "city": "Musterstadt"},
+                   "accessibility": text("Stufenlos", "Step-free"),
+                   "timezone": "Europe/Berlin"},
+        "service": {"id": "passport", "name": text("Reisepass", "Passport"),
+                    "duration_minutes": 15, "fee_cents": 3700, "required_documents": [],
+                    "identity_required": None}, **changes})
+
+
+def offices() -> list[dict[str, Any]]:
+    """``OfficeWithServicesSchema`` (many): the town hall with one counter and the passport."""
+    return shaped(OfficeWithServicesSchema(many=True), [{
+        "id": "rathaus", "name": text("Rathaus", "Town hall"),
+        "address": {"street": "Marktplatz 1", "postal_code": "12345", "city": "Musterstadt"},
+        "accessibility": text("Stufenlos", "Step-free"), "timezone": "Europe/Berlin",
+        "service_ids": ["passport"],
+        "counters": [{"id": "a", "name": text("Schalter A", "Counter A"),
+                      "service_ids": ["passport"]}],
+        "services": [{"id": "passport", "name": text("Reisepass", "Passport"),
+                      "description": text("Beantragen", "Apply"), "duration_minutes": 15,
+                      "fee_cents": 3700}]}])
+
+
+def day_list() -> list[dict[str, Any]]:
+    """``DayListEntrySchema`` (many): one booked appointment."""
+    return shaped(DayListEntrySchema(many=True), [{**booking(), "name": "Anna Schmidt",
+                                                   "walk_in": False}])
 
 
 def confirmed() -> dict[str, Any]:
@@ -169,3 +218,70 @@ def case_page() -> dict[str, Any]:
         "state": "submitted", "for_company": False, "submitted_at": AT,
         "due_at": "2026-12-07T10:00:00+00:00", "overdue": False, "assigned_to": None}],
         "next": None, "total": 1})
+
+
+# -- notifications ---------------------------------------------------------------------------
+def message_status(message_id: str = "m1", state: str = "delivered",
+                   **changes: Any) -> dict[str, Any]:
+    """``MessageStatusSchema``: a booking confirmation in ``state``, no content."""
+    return shaped(MessageStatusSchema, {
+        "id": message_id, "tenant": "musterstadt", "kind": "booking_confirmed",
+        "channel": "email", "about": {"kind": "booking", "id": "ABCD-EFGH"}, "state": state,
+        "created_at": AT, "updated_at": "2026-11-23T10:01:00+00:00", "attempts": 1,
+        "next_try_at": None, "last_detail": "250", **changes})
+
+
+def message(message_id: str = "m1", state: str = "delivered",
+            **changes: Any) -> dict[str, Any]:
+    """``MessageSchema``: the message with its subject line and history."""
+    return shaped(MessageSchema, {
+        **message_status(message_id, state), "language": "de",
+        "subject_line": "Ihr Termin am 1. Dezember", "content_kept_until": None,
+        "history": [{"state": "queued", "at": AT, "relay": None, "detail": None},
+                    {"state": state, "at": "2026-11-23T10:01:00+00:00", "relay": "main",
+                     "detail": "250"}], **changes})
+
+
+def case_messages(bounced: bool = False) -> dict[str, Any]:
+    """``CaseMessagesSchema``: one delivered and one bounced message about application a1."""
+    about = {"kind": "application", "id": "a1"}
+    return shaped(CaseMessagesSchema, {
+        "messages": [message("m1", kind="permit_submitted", about=about),
+                     message("m2", "bounced", kind="permit_information_requested",
+                             about=about, last_detail="5.1.1")],
+        "address_bounced": bounced})
+
+
+def kinds() -> list[dict[str, Any]]:
+    """``KindSchema`` (many): the booking confirmation on, the reminder off."""
+    return shaped(KindSchema(many=True), [
+        {"id": "booking_confirmed", "audience": "resident", "enabled": True,
+         "title": text("Terminbestätigung", "Booking confirmation"),
+         "description": text("Nach der Buchung.", "After booking.")},
+        {"id": "booking_reminder", "audience": "resident", "enabled": False,
+         "title": text("Terminerinnerung", "Appointment reminder"),
+         "description": text("Vor dem Termin.", "Before the appointment.")}])
+
+
+def previews() -> list[dict[str, Any]]:
+    """``PreviewSchema`` (many): the booking confirmation in German and English."""
+    return shaped(PreviewSchema(many=True), [
+        {"kind": "booking_confirmed", "language": language, "subject": subject,
+         "text": f"{subject}\n\nMusterstadt", "attachments": ["termin.ics"],
+         "html": f'<html lang="{language}"><body><h1 style="color:#000">{subject}</h1>'
+                 '<p>Muster & "Stadt"</p></body></html>'}
+        for language, subject in (("de", "Ihr Termin ist gebucht"),
+                                  ("en", "Your appointment is booked"))])
+
+
+def counts(tenant: str | None = None) -> dict[str, Any]:
+    """``StateCountsSchema``: a few messages per state."""
+    return shaped(StateCountsSchema, {"tenant": tenant, "counts": {
+        "delivered": 12, "accepted": 3, "permanent_failure": 1}})
+
+
+def failed_page(after: str | None = "m9") -> dict[str, Any]:
+    """``FailedPageSchema``: one permanent failure, with a next page."""
+    return shaped(FailedPageSchema, {
+        "items": [message_status("m7", "permanent_failure", last_detail="timeout",
+                                 attempts=48)], "next": after})

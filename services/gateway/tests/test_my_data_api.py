@@ -21,7 +21,8 @@ ANNA = Resident(tenant="musterstadt", subject="s-anna", trust_level="substantial
                 name="Anna Schmidt", email="anna.schmidt@example.org")
 EXPORTS = {"profile": {"profile": {"given_name": "Anna"}},
            "appointments": {"bookings": [{"reference": "ABCD"}]},
-           "permits": {"applications": []}}
+           "permits": {"applications": []},
+           "notifications": {"messages": [{"id": "m1", "kind": "booking_confirmed"}]}}
 
 
 def changed_profile(tenant, subject, change):

@@ -267,7 +267,8 @@ def test_assignment_and_transitions_carry_the_actor(client, auth, rpc):
                 headers=auth["case"])
     client.post(API + "/cases/a1/assignment", json={"assignee": "token:0123456789abcdef"},
                 headers=auth["case"])
-    request = {"message": "Which car?", "fields": ["licence_plate"]}
+    request = {"message": "Which car?", "fields": ["licence_plate"],
+               "answer_by": "2026-12-20"}  # crosses RPC as the ISO day
     client.post(API + "/cases/a1/transitions", headers=auth["case"],
                 json={"to": "information_requested", "information_request": request})
     client.post(API + "/cases/a1/transitions", headers=auth["case"],

@@ -18,6 +18,7 @@ from flask import g, redirect, render_template, request, url_for
 from loket_contracts.appointments.schemas import ContactFormSchema
 
 from ..core.json_input import strict_loads
+from ..core.message_status import last_message
 from ..core.page_helpers import (
     PageError,
     day_label,
@@ -269,8 +270,9 @@ def _render_manage(booking: dict, token: str, error: PageError | None):
     calendar_url = url_for("appointments.booking_calendar", tenant=g.tenant.id,
                            reference=booking["reference"], token=token, lang=g.lang)
     return render_template("appointments/manage.html", booking=booking, token=token, error=error,
-                           done=request.args.get("done", ""),
-                           calendar_url=calendar_url), error.status if error else 200
+                           done=request.args.get("done", ""), calendar_url=calendar_url,
+                           last_message=last_message("booking", booking["reference"])
+                           ), error.status if error else 200
 
 
 def _bound_gate(booking: dict, token: str):

@@ -88,6 +88,20 @@ def staff_no_show(reference: str):
                 _("%(reference)s is marked as missed.", reference=reference))
 
 
+@blueprint.post("/<lang>/staff/bookings/<reference>/office-cancellation")
+@staff_page
+def staff_cancel_booking(reference: str):
+    """The office cancels a booking, with the reason the resident reads (required)."""
+    reason = request.form.get("reason", "").strip()[:500]
+    if not reason:
+        flash(_("Please give the reason for cancelling %(reference)s: the resident reads it.",
+                reference=reference), "error")
+        return _back()
+    return _act(lambda rpc: rpc.appointments.cancel_booking_by_office(
+        g.tenant.id, reference, g.staff, reason),
+        _("%(reference)s is cancelled; the resident is told.", reference=reference))
+
+
 @blueprint.post("/<lang>/staff/offices/<office_id>/counters/<counter_id>/call-next")
 @staff_page
 def staff_call_next(office_id: str, counter_id: str):

@@ -7,13 +7,14 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 from kombu import Connection
+from nameko.exceptions import UnknownService
 
 from . import api_schemas
 from .api_helpers import api_blueprint
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("appointments", "permits", "profile")
+SERVICES = ("appointments", "permits", "profile", "notifications")
 
 health = api_blueprint("operations", __name__, "The gateway's own state", url_prefix="")
 liveness = Blueprint("liveness", __name__)  # undocumented: for orchestrators and benchmarks
@@ -43,7 +44,12 @@ def services_state(pool: Any) -> dict[str, dict[str, str]]:
     states = {name: {"service": "unavailable", "database": "unknown"} for name in SERVICES}
     try:
         with pool.services() as rpc:
-            replies = {name: getattr(rpc, name).health.call_async() for name in SERVICES}
+            replies = {}
+            for name in SERVICES:
+                try:  # a service with no instance at all is refused at once (UnknownService)
+                    replies[name] = getattr(rpc, name).health.call_async()
+                except UnknownService as error:
+                    log.warning("health: %s is not running: %s", name, error)
             for name, reply in replies.items():
                 try:
                     answer = reply.result()

@@ -2,7 +2,7 @@
 """Security headers on every response: nothing may load from outside the gateway."""
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, g, has_app_context
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
@@ -28,6 +28,24 @@ HEADERS = {
 }
 
 
+def with_preview_frames(policy: str) -> str:
+    """``policy`` for a page showing emails' HTML in ``<iframe sandbox srcdoc>`` frames.
+
+    A srcdoc document inherits its page's policy, and an email's styles are inline
+    (css-inline), so such a page alone allows inline styles and same-origin frames;
+    scripts stay off (no ``allow-scripts``) and nothing loads from outside. A view asks
+    for it with ``g.preview_frames = True``.
+    """
+    return policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+        "default-src 'none'", "default-src 'none'; frame-src 'self'")
+
+
+def _policy(policy: str) -> str:
+    # gunicorn_worker adds the headers outside any request: no page asked for frames there.
+    asked = has_app_context() and g.get("preview_frames")
+    return with_preview_frames(policy) if asked else policy
+
+
 def cookie_settings(environment: str) -> dict[str, object]:
     """Flask's session cookie settings.
 
@@ -46,6 +64,7 @@ def cookie_settings(environment: str) -> dict[str, object]:
 
 def add_security_headers(response: Response) -> Response:
     """Set the headers in :data:`HEADERS` (unless a view set its own)."""
+    response.headers.setdefault("Content-Security-Policy", _policy(CONTENT_SECURITY_POLICY))
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     return response
@@ -63,6 +82,6 @@ def with_sign_in_origins(origins: list[str]):
         "form-action 'self'", "form-action 'self' " + " ".join(sorted(set(origins))))
 
     def add(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Content-Security-Policy", _policy(policy))
         return add_security_headers(response)
     return add

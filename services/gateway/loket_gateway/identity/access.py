@@ -19,13 +19,13 @@ from ..core.errors import Forbidden, NotAuthenticated, TrustLevelTooLow
 from . import sessions
 from .bearer_tokens import InvalidToken, KeyCache, unverified_issuer, validate
 from .providers import IdentityProvider, registry
-from .staff_roles import CASE_WORKER, COUNTER_STAFF, OPERATOR, TENANT_ADMIN, roles_in
+from .staff_roles import CASE_WORKER, COUNTER_STAFF, OPERATOR, TENANT_ADMIN, is_operator, roles_in
 from .subjects import pseudonym_key, resident_subject, staff_subject
 from .trust_levels import TRUST_LEVELS, level_of_acr, reaches, required_level
 
 __all__ = ["TRUST_LEVELS", "Resident", "api_resident", "resident_page", "require_role",
            "staff_page", "current_actor", "required_level", "step_up", "optional_subject",
-           "page_resident",
+           "page_resident", "api_operator", "operator_page",
            "COUNTER_STAFF", "CASE_WORKER", "TENANT_ADMIN", "OPERATOR"]
 
 
@@ -261,3 +261,39 @@ def current_actor() -> dict[str, str]:
     ``{"subject": "staff:<pseudonym>", "name": <display name>, "role": role}``.
     """
     return dict(g.staff)
+
+
+def api_operator() -> dict[str, str]:
+    """API: the platform operator (``*:operator``) of any tenant's staff token, as an actor.
+
+    401 without a valid staff token, 403 for staff who are not the operator. The actor's
+    subject is the operator's pseudonym at the provider's tenant; ``role`` is ``operator``.
+    """
+    providers = registry(current_app)
+    found = validated(bearer_token(), [item for item in providers.providers
+                                       if item.audience == "staff"])
+    if found is None:
+        raise NotAuthenticated("Send a staff access token as 'Authorization: Bearer <token>'.")
+    provider, claims = found
+    if not is_operator(claims.get("loket_roles")):
+        raise Forbidden("Only the platform operator may do this.")
+    return _actor(provider, claims, provider.tenant, OPERATOR)
+
+
+def operator_page(view: Callable) -> Callable:
+    """Pages: let the view run for the platform operator (``g.staff``, role ``operator``).
+
+    The operator signs in on this tenant's staff sign-in. Signed out: on to the staff
+    sign-in; signed in as staff without the operator role: 403.
+    """
+    @wraps(view)
+    def checked(**kwargs: Any) -> Any:
+        entry = sessions.current(sessions.STAFF, g.tenant.id)
+        if entry is None:
+            return redirect(sign_in_url(sessions.STAFF), code=303)
+        if not entry.get("operator"):
+            abort(403)
+        g.staff = {"subject": entry["subject"], "name": entry.get("name", ""),
+                   "role": OPERATOR}
+        return view(**kwargs)
+    return checked

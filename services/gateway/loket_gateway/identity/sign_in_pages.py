@@ -9,6 +9,7 @@ for a trust level (step-up).
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from authlib.integrations.base_client import OAuthError
@@ -23,11 +24,12 @@ from . import sessions
 from .access import display_name, resident_page
 from .providers import IdentityProvider, registry
 from .session_store import store_down
-from .staff_roles import COUNTER_STAFF, OPERATOR, TENANT_ADMIN, is_operator, roles_in
+from .staff_roles import COUNTER_STAFF, TENANT_ADMIN, is_operator, roles_in
 from .subjects import pseudonym_key, resident_subject, staff_subject
 from .trust_levels import TRUST_LEVELS, acr_for, level_of_acr, reaches
 
 blueprint = pages_blueprint("sign_in", __name__)
+log = logging.getLogger(__name__)
 
 PENDING = "auth_pending"
 
@@ -41,8 +43,12 @@ def safe_next(value: str | None, default: str) -> str:
 
 
 def start_page(roles: set[str]) -> Any:
-    """Admins start at the catalogue, counter staff at the day list, case workers at the queue."""
-    start = ("catalogue.admin_catalogue" if TENANT_ADMIN in roles else
+    """Admins start at the catalogue, counter staff at the day list, case workers at the queue.
+
+    The platform operator (no role here) starts at the operator's notifications page.
+    """
+    start = ("operator_pages.operator_notifications" if not roles else
+             "catalogue.admin_catalogue" if TENANT_ADMIN in roles else
              "counter.staff_day_list" if COUNTER_STAFF in roles else "cases.case_queue_page")
     return redirect(url_for(start), code=303)
 
@@ -94,8 +100,8 @@ def resident_sign_in():
 def staff_sign_in():
     """Staff: straight on to the start page when signed in, else sign in."""
     entry = sessions.current(sessions.STAFF, g.tenant.id)
-    if entry and entry.get("roles") and not request.args.get("level"):
-        return start_page(set(entry["roles"]))
+    if entry and (entry.get("roles") or entry.get("operator")) and not request.args.get("level"):
+        return start_page(set(entry.get("roles", ())))
     return _begin(sessions.STAFF, "staff", url_for("sign_in.staff_sign_in"))
 
 
@@ -145,13 +151,32 @@ def _staff_signed_in(provider: IdentityProvider, claims: dict[str, Any],
     tenant = g.tenant.id
     roles = roles_in(claims.get("loket_roles"), tenant)
     operator = is_operator(claims.get("loket_roles"))
+    subject = staff_subject(pseudonym_key(), tenant, provider.issuer, claims["sub"])
     sessions.start(sessions.STAFF, {
         "tenant": tenant, "name": display_name(claims), "roles": sorted(roles),
-        "subject": staff_subject(pseudonym_key(), tenant, provider.issuer, claims["sub"]),
+        "subject": subject,
         "operator": operator, "provider": provider.id})
     if not roles:
-        return _failed(sessions.STAFF, 403, OPERATOR if operator else "no_role")
+        if operator:  # a staff session that opens only the operator's pages
+            return redirect(url_for("operator_pages.operator_notifications"), code=303)
+        return _failed(sessions.STAFF, 403, "no_role")
+    _record_staff_contact(tenant, subject, claims)
     return redirect(pending["next"], code=303)
+
+
+def _record_staff_contact(tenant: str, subject: str, claims: dict[str, Any]) -> None:
+    """Tell profile how to reach this staff member (for "a case assigned to you").
+
+    A profile service that does not answer must not stop the sign-in.
+    """
+    contact = {key: claims.get(key) if isinstance(claims.get(key), str) else None
+               for key in ("email", "given_name", "family_name", "preferred_language")}
+    try:
+        with services() as rpc:
+            rpc.profile.record_staff_contact(tenant, subject, contact)
+    except Exception as error:  # noqa: BLE001 (logged; the sign-in goes on)
+        log.warning("staff sign-in: profile.record_staff_contact failed: %s",
+                    type(error).__name__)
 
 
 def _signed_out(kind: str, endpoint: str) -> Any:

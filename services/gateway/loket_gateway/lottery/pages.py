@@ -15,6 +15,7 @@ from loket_contracts.appointments.lottery import EntryFormSchema
 from loket_contracts.appointments.schemas import ContactFormSchema
 
 from ..appointments.anti_bot.hold_guard import person_key
+from ..core.message_status import last_message
 from ..core.page_helpers import (
     PageError,
     day_label,
@@ -128,4 +129,5 @@ def lottery_status(reference: str):
     return render_template(
         "lottery/lottery_status.html", entry=entry, service=service, wanted=wanted, office=office,
         booking=booking, timezone=(office or service["offices"][0])["timezone"],
-        day=day_label(date.fromisoformat(entry["day"])), done=request.args.get("done", ""))
+        day=day_label(date.fromisoformat(entry["day"])), done=request.args.get("done", ""),
+        last_message=last_message("lottery_entry", entry["reference"]))

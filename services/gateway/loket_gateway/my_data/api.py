@@ -38,7 +38,7 @@ blueprint = api_blueprint(
 ME = "/tenants/<tenant>/me"
 RESIDENT = "residentToken"
 NOT_A_PURPOSE = {400: "Not a purpose the municipality asks consent for"}
-EXPORTED_BY = ("profile", "appointments", "permits")
+EXPORTED_BY = ("profile", "appointments", "permits", "notifications")
 
 
 def as_sent(loaded: dict[str, Any], sent: Any = None) -> dict[str, Any]:
@@ -239,7 +239,7 @@ DOWNLOAD_HEADERS = {
                     description="The file (Content-Disposition: attachment)")
 @as_resident("export")
 def export_my_data(tenant: str, resident: Resident) -> Any:
-    """Profile, appointments and permits each export their part."""
+    """Profile, appointments, permits and notifications each export their part."""
     with services() as rpc:
         document = export_document(rpc, tenant, resident.subject)
     return download(document, tenant)

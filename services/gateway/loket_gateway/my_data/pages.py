@@ -68,7 +68,9 @@ def field_labels() -> dict[str, str]:
         "information_request": _("Request for information"), "message": _("Message"),
         "fields": _("Fields"), "assigned_to": _("Assigned to"), "action": _("Action"),
         "from": _("From"), "to": _("To"), "actor": _("By"), "role": _("Role"),
-        "representatives": _("Representatives")}
+        "representatives": _("Representatives"), "messages": _("Messages"),
+        "subject_line": _("Subject"), "channel": _("How"), "about": _("About"),
+        "kind": _("Kind of message")}
 
 
 def role_names() -> dict[str, str]:
@@ -88,7 +90,7 @@ def purpose_names() -> dict[str, str]:
 def service_names() -> dict[str, str]:
     """The services as residents read them."""
     return {"profile": _("Profile"), "appointments": _("Appointments"),
-            "permits": _("Applications and permits")}
+            "permits": _("Applications and permits"), "notifications": _("Messages")}
 
 
 def booking_states() -> dict[str, str]:

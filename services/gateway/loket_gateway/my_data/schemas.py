@@ -22,5 +22,6 @@ class ExportSchema(Schema):
     tenant = fields.String(required=True)
     subject = fields.String(required=True)
     services = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True,
-                           metadata={"description": "profile, appointments and permits, "
+                           metadata={"description": "profile, appointments, permits and "
+                                                    "notifications, "
                                                     "each as that service exports it."})

@@ -11,10 +11,8 @@ from flask import current_app
 from marshmallow import Schema, fields
 
 from ..core.api_helpers import api_blueprint
-from ..core.errors import Forbidden, NotAuthenticated
-from ..identity.access import bearer_token, validated
+from ..identity.access import api_operator
 from ..identity.providers import registry
-from ..identity.staff_roles import is_operator
 
 blueprint = api_blueprint("operator", __name__,
                           "The platform operator: tenants and their sign-in providers")
@@ -43,13 +41,8 @@ class TenantSummarySchema(Schema):
 @blueprint.response(200, TenantSummarySchema(many=True), description="The tenants")
 def operator_tenants() -> Any:
     """For the ``*:operator`` role: tenants, hosts and provider ids."""
+    api_operator()
     providers = registry(current_app)
-    found = validated(bearer_token(), [item for item in providers.providers
-                                       if item.audience == "staff"])
-    if found is None:
-        raise NotAuthenticated("Send a staff access token as 'Authorization: Bearer <token>'.")
-    if not is_operator(found[1].get("loket_roles")):
-        raise Forbidden("Only the platform operator may do this.")
     tenants = current_app.extensions["loket_tenants"].by_id.values()
     return [
         {"id": tenant.id, "hosts": list(tenant.hosts),

@@ -7,6 +7,7 @@ dumped through the contract's schemas (:mod:`loket_contracts.permits.application
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from loket_common.validation import load
@@ -98,7 +99,10 @@ def assign_case(body: dict[str, Any], tenant: str, application_id: str) -> Any:
 @blueprint.arguments(schemas.CaseTransitionSchema)
 def transition_case(body: dict[str, Any], tenant: str, application_id: str) -> Any:
     """Decisions need a reason; a request for information says what is missing."""
+    asked = body.get("information_request")
+    if asked and isinstance(asked.get("answer_by"), date):  # crosses RPC as its ISO day
+        asked = {**asked, "answer_by": asked["answer_by"].isoformat()}
     with services() as rpc:
         return rpc.permits.transition_case(
             tenant, application_id, body["to"], body.get("reason"), current_actor(),
-            information_request=body.get("information_request"))
+            information_request=asked)

@@ -7,7 +7,9 @@ CSRF token (csrf.py) and goes back to the case with a 303.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -21,6 +23,7 @@ from .case_api import queue_query
 from .resident_api import attachment_response
 
 blueprint = pages_blueprint("cases", __name__)
+log = logging.getLogger(__name__)
 
 FILTERS = ("type_id", "state", "assigned_to", "after")
 TARGETS = ("in_review", "information_requested", "approved", "rejected")
@@ -74,7 +77,30 @@ def case_page(application_id: str):
     with services() as rpc:
         permit_type = rpc.permits.get_permit_type(g.tenant.id, case["type_id"])
     return render_template("permits/case_view.html", case=case, permit_type=permit_type,
-                           me=g.staff["subject"])
+                           me=g.staff["subject"], sent=_messages(application_id))
+
+
+def _messages(application_id: str) -> dict[str, Any] | None:
+    """What was sent to the applicant (``CaseMessagesSchema``).
+
+    None when notifications does not answer (the case view says so and shows the rest).
+    """
+    try:
+        with services() as rpc:
+            return rpc.notifications.messages_about(g.tenant.id, "application",
+                                                    application_id, g.staff)
+    except Exception as error:  # noqa: BLE001 (the case stays workable without it)
+        log.warning("notifications.messages_about failed: %s", type(error).__name__)
+        return None
+
+
+@blueprint.post("/<lang>/staff/cases/<application_id>/messages/<message_id>/resend")
+@staff_page(role=CASE_WORKER)
+def case_resend_message(application_id: str, message_id: str):
+    """Send a failed or bounced message to the applicant again (to the address they have now)."""
+    return _act(application_id, lambda rpc: rpc.notifications.resend_message(
+        g.tenant.id, message_id, {"subject": g.staff["subject"], "role": g.staff["role"]}),
+        _("The message is queued to be sent again."))
 
 
 @blueprint.get("/<lang>/staff/cases/<application_id>/attachments/<attachment_id>")
@@ -112,7 +138,14 @@ def case_transition_post(application_id: str):
         if not message:
             flash(_("Please write what the applicant should add or change."), "error")
             return redirect(url_for("cases.case_page", application_id=application_id), code=303)
-        asked = {"message": message, "fields": request.form.getlist("fields")}
+        try:
+            answer_by = _answer_by(request.form.get("answer_by", ""))
+        except ValueError:
+            flash(_("Please give the day to answer by as a date from today on, or leave it "
+                    "empty (14 days)."), "error")
+            return redirect(url_for("cases.case_page", application_id=application_id), code=303)
+        asked = {"message": message, "fields": request.form.getlist("fields"),
+                 **({"answer_by": answer_by} if answer_by else {})}  # else permits' default
         reason = reason or message
     elif to in ("approved", "rejected") and not reason:
         flash(_("Please give the reason for the decision."), "error")
@@ -123,3 +156,13 @@ def case_transition_post(application_id: str):
             "rejected": _("The application is rejected.")}[to]
     return _act(application_id, lambda rpc: rpc.permits.transition_case(
         g.tenant.id, application_id, to, reason, g.staff, information_request=asked), done)
+
+
+def _answer_by(value: str) -> str | None:
+    """The form's "answer by" day (ISO), None when empty; ValueError if in the past."""
+    if not value.strip():
+        return None
+    day = date.fromisoformat(value.strip())
+    if day < date.today():
+        raise ValueError(value)
+    return day.isoformat()

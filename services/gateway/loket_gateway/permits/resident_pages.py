@@ -18,6 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from loket_contracts.permits.file_names import clean_file_name
 
 from ..core.error_messages import message_for
+from ..core.message_status import last_message
 from ..core.page_helpers import PageError, act, fetched_or_404, page_error, services
 from ..core.pages import pages_blueprint
 from ..identity import sessions
@@ -189,7 +190,8 @@ def application_page(application_id: str):
     permit_type = _permit_type(application["type_id"])
     return render_template("permits/permit_status.html", application=application,
                            permit_type=permit_type, values=field_values(application["data"]),
-                           error=None, invalid=set())
+                           error=None, invalid=set(),
+                           last_message=last_message("application", application["id"]))
 
 
 @blueprint.post("/<lang>/permits/applications/<application_id>")
