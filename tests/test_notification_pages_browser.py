@@ -23,6 +23,11 @@ from .test_permit_applications import TYPE, png, value_for
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 SECONDS = 30.0
+# The innermost elements reaching past the 320 px screen (what a failure names).
+WIDE = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321
+  && ![...e.children].some(c => c.getBoundingClientRect().right > 321)).slice(0, 8)
+  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)
+  + ' ' + (e.textContent || '').trim().slice(0, 40))"""
 
 
 def fresh_address(name: str) -> str:
@@ -47,7 +52,7 @@ def assert_usable_at_320(page) -> None:
     page.set_viewport_size({"width": 320, "height": 800})
     page.reload()
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 320, f"{page.url} is {width} px wide at 320 px"
+    assert width <= 320, f"{page.url} is {width} px wide at 320 px: {page.evaluate(WIDE)}"
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
@@ -66,6 +71,11 @@ def book(system, email: str, service_id: str = "id-card", office_id: str | None 
         assert confirmed.status_code == 201, confirmed.text
         return dict(confirmed.json()["booking"])
     raise AssertionError(f"no free {service_id} slot left")
+
+
+def has_calendar(mail) -> bool:
+    """True for a message with an .ics attached (a confirmation, not a reminder)."""
+    return any(kind == "text/calendar" for _, kind, _ in mail.attachments())
 
 
 def database(system, name: str):
@@ -131,10 +141,13 @@ def test_a_kind_switched_off_sends_nothing_and_on_again_sends(page_without_js, p
             switch.get_by_role("button").click()  # on again
     expect(page_without_js.get_by_role("status")).to_contain_text("is sent again")
     expect(row.locator("td").nth(1)).to_have_text("on")
-    assert [item["kind"] for item in messages_about(system, booked["reference"])] == []
     book(system, heard)
-    assert mailbox.wait_for_one(heard).text  # the confirmation is sent again
-    assert mailbox.summaries(silent) == []  # the one booked while it was off: nothing
+    assert mailbox.wait_for_one(heard, where=has_calendar).text  # confirmations are sent again
+    # The one booked while it was off got no confirmation: no record, no mail with an .ics
+    # (a booking within REMINDER_HOURS gets its reminder: another kind, still on).
+    assert "booking_confirmed" not in {
+        item["kind"] for item in messages_about(system, booked["reference"])}
+    assert [mail.subject for mail in mailbox.messages(silent) if has_calendar(mail)] == []
 
     sign_in(page, system, "erika")  # the page with JavaScript: axe, 320 px, both languages
     for lang in ("de", "en"):
@@ -148,7 +161,7 @@ def test_the_preview_shows_every_kind_in_both_languages_and_its_frames_load_noth
         page, system):
     sign_in(page, system, "erika")
     requests: list[Any] = []
-    page.on("request", requests.append)
+    page.on("request", lambda request: requests.append(request))
     page.goto(f"{system.url}/en/admin/notifications/preview")
     page.wait_for_load_state("load")
     articles = page.locator("article")
@@ -174,3 +187,119 @@ def test_the_preview_shows_every_kind_in_both_languages_and_its_frames_load_noth
     page.goto(f"{system.url}/de/admin/notifications/preview")
     assert_accessible(page)
     assert_usable_at_320(page)
+
+
+def message_state(system, about_id: str, kind_id: str) -> str | None:
+    """The state of the message of ``kind_id`` about ``about_id`` (None: no record yet)."""
+    found = [item for item in messages_about(system, about_id) if item["kind"] == kind_id]
+    return str(found[0]["state"]) if found else None
+
+
+def test_the_operator_sees_the_counts_and_resends_a_permanent_failure(page_without_js, page,
+                                                                      system):
+    booked = book(system, fresh_address("refused"))  # the catcher answers 550 5.1.1
+    reference = booked["reference"]
+    eventually(lambda: message_state(system, reference, "booking_confirmed")
+               == "permanent_failure", f"the confirmation of {reference} failed for good")
+    sign_in(page_without_js, system, "olga")
+    page_without_js.goto(f"{system.url}/en/operator/notifications?tenant=musterstadt")
+    counts = page_without_js.get_by_role("table", name="Messages per state")
+    failed = counts.get_by_role("row").filter(
+        has=page_without_js.get_by_role("rowheader", name="could not be delivered", exact=True))
+    assert int(failed.get_by_role("cell").inner_text()) >= 1
+
+    def row():  # the failures are listed oldest first, a page at a time
+        page_without_js.goto(f"{system.url}/en/operator/notifications?tenant=musterstadt")
+        while True:
+            found = page_without_js.locator("tbody tr").filter(has_text=reference)
+            if found.count() or not page_without_js.get_by_role("link", name="Next page").count():
+                return found
+            page_without_js.get_by_role("link", name="Next page").click()
+    failure = row()
+    assert failure.get_by_role("cell").nth(4).inner_text() == "1"  # tries
+    assert "5.1.1" in failure.get_by_role("cell").nth(5).inner_text()
+    failure.get_by_role("button", name="Send again").click()  # a plain form post
+    expect(page_without_js.get_by_role("status")).to_contain_text(
+        "The message is queued to be sent again.")
+    # sent again (the catcher refuses the address again): a second try, failed for good
+    eventually(lambda: (found := row()).count() and found.get_by_role("cell").nth(4)
+               .inner_text() == "2", f"the resent confirmation of {reference} tried again")
+    assert messages_about(system, reference)[0]["attempts"] >= 2
+
+    sign_in(page, system, "olga")
+    for lang in ("de", "en"):
+        page.goto(f"{system.url}/{lang}/operator/notifications")
+        assert_accessible(page)
+    assert_usable_at_320(page)
+
+
+def test_the_case_view_lists_the_messages_to_the_applicant(page, system):
+    application = submit_application(system, "dora")
+    eventually(lambda: message_state(system, application["id"], "permit_submitted")
+               in ("accepted", "delivered"), "the submitted email was handed to the relay")
+    sign_in(page, system, "david")
+    page.goto(f"{system.url}/en/staff/cases/{application['id']}")
+    sent = page.get_by_role("table", name="Messages to the applicant")
+    received = sent.get_by_role("row").filter(has_text="Application received")
+    expect(received).to_have_count(1)
+    expect(received).to_contain_text("handed to the mail server")
+    assert page.get_by_text("The applicant's email address bounced.").count() == 0
+    assert_accessible(page)
+    page.goto(f"{system.url}/de/staff/cases/{application['id']}")
+    assert_accessible(page)
+    assert_usable_at_320(page)
+
+
+def test_counter_staff_cancel_with_a_reason_without_javascript(page_without_js, page, system,
+                                                               mailbox):
+    email = fresh_address("office-cancel")
+    booked = book(system, email, "registration", "rathaus")
+    reference = booked["reference"]
+    mailbox.wait_for_one(email, where=has_calendar)  # the confirmation
+    reason = f"Der Schalter ist wegen einer Schulung geschlossen ({uuid.uuid4().hex[:6]})."
+    day_list = (f"{system.url}/en/staff/day-list?office=rathaus&date={booked['start'][:10]}")
+    sign_in(page_without_js, system, "clara")
+    page_without_js.goto(day_list)
+    page_without_js.locator(f"#cancel-reason-{reference}").fill(reason)
+    page_without_js.get_by_role("button", name=f"Cancel (office): {reference}").click()
+    expect(page_without_js.get_by_role("status")).to_contain_text(
+        f"{reference} is cancelled; the resident is told.")
+    assert page_without_js.get_by_role("button", name=f"Cancel (office): {reference}").count() == 0
+    told = mailbox.wait_for_one(email, where=lambda mail: reason in mail.text)
+    assert reason in told.html and has_calendar(told)
+
+    sign_in(page, system, "clara")
+    page.goto(day_list)
+    assert_accessible(page)
+    page.goto(day_list.replace("/en/", "/de/"))
+    assert_accessible(page)
+    assert_usable_at_320(page)
+
+
+def test_my_messages_page_and_api_list_the_messages_with_their_state(page, page_without_js,
+                                                                     system):
+    application = submit_application(system, "ben")
+    eventually(lambda: message_state(system, application["id"], "permit_submitted")
+               in ("accepted", "delivered"), "the submitted email was handed to the relay")
+    listed = api(system, "GET", "/me/messages",
+                 headers={"Authorization": f"Bearer {system.token_for('ben')}"})
+    assert listed.status_code == 200, listed.text
+    mine = [item for item in listed.json() if item["about"]["id"] == application["id"]]
+    assert [(item["kind"], item["state"] in ("accepted", "delivered")) for item in mine] == [
+        ("permit_submitted", True)]
+    message_id = mine[0]["id"]
+    assert [change["state"] for change in mine[0]["history"]][:1] == ["queued"]
+
+    sign_in(page, system, "ben")
+    for lang, state in (("en", "handed to the mail server"), ("de", None)):
+        page.goto(f"{system.url}/{lang}/me/messages")
+        card = page.locator(f"section[aria-labelledby='message-{message_id}']")
+        expect(card).to_have_count(1)
+        if state:
+            expect(card.locator("dd strong")).to_have_text(state)
+        assert_accessible(page)
+    assert_usable_at_320(page)
+    sign_in(page_without_js, system, "ben")  # without JavaScript it is the same page
+    page_without_js.goto(f"{system.url}/en/me/messages")
+    expect(page_without_js.locator(f"section[aria-labelledby='message-{message_id}']")
+           ).to_have_count(1)
