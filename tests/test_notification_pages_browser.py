@@ -30,6 +30,14 @@ WIDE = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClie
   + ' ' + (e.textContent || '').trim().slice(0, 40))"""
 
 
+# What in a document would load something: elements with a source, style sheets, url()s.
+REMOTE = """[...document.querySelectorAll('[src], [srcset], link[rel~=stylesheet], [background]')]
+  .map(e => e.outerHTML.slice(0, 80)).concat([...document.querySelectorAll('[style]')]
+  .filter(e => /url\\(/i.test(e.getAttribute('style'))).map(e => e.outerHTML.slice(0, 80)))
+  .concat([...document.querySelectorAll('style')].filter(e => /url\\(|@import/i.test(
+  e.textContent)).map(e => e.textContent.slice(0, 80)))"""
+
+
 def fresh_address(name: str) -> str:
     """An address no other test writes to."""
     return f"{name}+{uuid.uuid4().hex[:10]}@example.org"
@@ -162,8 +170,13 @@ def test_the_preview_shows_every_kind_in_both_languages_and_its_frames_load_noth
     sign_in(page, system, "erika")
     requests: list[Any] = []
     page.on("request", lambda request: requests.append(request))
-    page.goto(f"{system.url}/en/admin/notifications/preview")
+    response = page.goto(f"{system.url}/en/admin/notifications/preview")
     page.wait_for_load_state("load")
+    policy = dict(directive.strip().split(" ", 1) for directive in  # the frames inherit it
+                  response.headers["content-security-policy"].split(";"))
+    assert policy["default-src"] == "'none'"
+    for fetching in ("img-src", "font-src", "style-src", "frame-src", "connect-src"):
+        assert "http" not in policy[fetching] and "*" not in policy[fetching], policy
     articles = page.locator("article")
     shown = {(articles.nth(index).get_attribute("lang"),
               articles.nth(index).locator("h3").get_attribute("id"))
@@ -178,6 +191,7 @@ def test_the_preview_shows_every_kind_in_both_languages_and_its_frames_load_noth
     assert len(html_frames) == 2 * len(KINDS)
     for frame in html_frames:
         assert frame.locator("body").inner_text().strip()  # the sample HTML is there
+        assert frame.evaluate(REMOTE) == [], frame.name  # no image, font or style to fetch
     loaded_by_frames = [request.url for request in requests
                         if request.frame is not page.main_frame]
     assert loaded_by_frames == [], loaded_by_frames
@@ -309,7 +323,7 @@ def test_my_messages_page_and_api_list_the_messages_with_their_state(page, page_
 
     for lang, state in (("en", "handed to the mail server"), ("de", None)):
         page.goto(f"{system.url}/{lang}/me/messages")
-        card = page.locator(f"section[aria-labelledby='message-{message_id}']")
+        card = page.locator(f"article[aria-labelledby='message-{message_id}']")
         expect(card).to_have_count(1)
         if state:
             expect(card.locator("dd strong")).to_have_text(state)
@@ -317,5 +331,5 @@ def test_my_messages_page_and_api_list_the_messages_with_their_state(page, page_
     assert_usable_at_320(page)
     sign_in(page_without_js, system, "dora")  # without JavaScript it is the same page
     page_without_js.goto(f"{system.url}/en/me/messages")
-    expect(page_without_js.locator(f"section[aria-labelledby='message-{message_id}']")
+    expect(page_without_js.locator(f"article[aria-labelledby='message-{message_id}']")
            ).to_have_count(1)
