@@ -56,11 +56,13 @@ def eventually(check: Callable[[], Any], what: str, seconds: float = SECONDS) ->
 
 
 def assert_usable_at_320(page) -> None:
-    """At 320 CSS pixels wide the page reflows: no horizontal scrolling of the document."""
+    """At 320 CSS pixels wide the page reflows (no horizontal scrolling of the document) and
+    passes axe there too."""
     page.set_viewport_size({"width": 320, "height": 800})
     page.reload()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"{page.url} is {width} px wide at 320 px: {page.evaluate(WIDE)}"
+    assert_accessible(page)  # a table scrolling in its region: reachable by keyboard
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
