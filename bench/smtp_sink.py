@@ -47,8 +47,8 @@ class SmtpSink:
 
     @property
     def relay(self) -> str:
-        """The relay as ``NOTIFICATIONS_SMTP_RELAYS`` names it (no rate limit of its own)."""
-        return f"bench=smtp://127.0.0.1:{self.port}?security=none&rate=100000"
+        """The demo tenants' relay ``local`` as ``NOTIFICATIONS_SMTP_RELAYS`` names it (no limit)."""
+        return f"local=smtp://127.0.0.1:{self.port}?security=none&rate=100000"
 
     def accepted_at(self, recipient: str) -> float | None:
         """When the message to ``recipient`` was accepted (None: not yet)."""
