@@ -47,7 +47,7 @@ class SmtpSink:
 
     @property
     def relay(self) -> str:
-        """The demo tenants' relay ``local`` as ``NOTIFICATIONS_SMTP_RELAYS`` names it (no limit)."""
+        """The demo tenants' relay ``local``, as ``NOTIFICATIONS_SMTP_RELAYS`` names it."""
         return f"local=smtp://127.0.0.1:{self.port}?security=none&rate=100000"
 
     def accepted_at(self, recipient: str) -> float | None:
@@ -67,6 +67,14 @@ class SmtpSink:
                 if len(found) == len(wanted) or left <= 0:
                     return found
                 self.recorder.changed.wait(min(left, 1.0))
+
+    def wait_for_more_than(self, count: int, seconds: float) -> int:
+        """Wait until more than ``count`` messages were accepted (up to ``seconds``)."""
+        deadline = time.monotonic() + seconds
+        with self.recorder.changed:
+            while self.recorder.count <= count and time.monotonic() < deadline:
+                self.recorder.changed.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+            return self.recorder.count
 
     def count(self) -> int:
         """Messages accepted so far."""
