@@ -19,7 +19,7 @@ ME_ROUTES = [("GET", "/me"), ("PATCH", "/me"), ("GET", "/me/businesses"),
              ("GET", "/me/consents"), ("PUT", "/me/consents/{purpose}"),
              ("DELETE", "/me/consents/{purpose}"), ("GET", "/me/access-log"),
              ("GET", "/me/appointments"), ("GET", "/me/export"), ("POST", "/me/erasure"),
-             ("GET", "/me/erasure")]
+             ("GET", "/me/erasure"), ("GET", "/me/messages")]
 BODIES = {"PATCH": {"phone": "+49 30 1234567"}, "POST": {"company_name": "Probe GmbH"},
           "PUT": {"company_name": "Probe GmbH"}}
 
@@ -197,7 +197,8 @@ def test_erasure_progresses_to_completed_and_leaves_nothing_readable(system, dor
     requested = call(system, "POST", "/me/erasure", dora)
     assert requested.status_code == 202, requested.text
     assert requested.json()["state"] in ("in_progress", "completed")
-    assert set(requested.json()["services"]) == {"appointments", "permits", "profile"}
+    assert set(requested.json()["services"]) == {"appointments", "notifications", "permits",
+                                                 "profile"}
     deadline = time.monotonic() + 60
     while True:
         progress = call(system, "GET", "/me/erasure", dora).json()
