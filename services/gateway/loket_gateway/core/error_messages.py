@@ -105,7 +105,8 @@ MESSAGES: dict[str, Message] = {
     "no_erasure_request": lambda body: _("You have not asked to erase your data."),
     # Between the gateway and a service (a deployment fault; the resident can only retry)
     "rpc_unsealable": lambda body: _("That did not work. Please try again."),
-    "rpc_timeout": lambda body: _("A service did not answer in time. Please try again in a minute."),
+    "rpc_timeout": lambda body: _(
+        "A service did not answer in time. Please try again in a minute."),
 }
 
 
