@@ -1,0 +1,284 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Notifications when things go wrong: a relay refusing or down, a bounce, an erasure.
+
+The module runs a system of its own whose tenant Musterstadt sends through two relays in
+failover order: ``first``, an SMTP server in this test process (answering 421 to every
+recipient, recording what it was offered; stopped, its port is closed), then ``local``,
+the development mail catcher. The bounce and the erasure use this system too, so erasing
+a demo resident here touches nobody else's test.
+"""
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from aiosmtpd.controller import Controller
+from pymongo import MongoClient
+
+from deploy.local.infra import free_port
+
+from .booking_client import address, api, hold
+from .browser import sign_in
+from .conftest import started_system
+from .mailbox import Mailbox
+from .test_data_protection_walk import apply_with_attachment
+
+pytestmark = pytest.mark.e2e
+
+TENANTS = Path(__file__).parents[1] / "services/notifications/loket_notifications/tenants"
+DATABASE = "loket_notifications"
+
+
+class RefusingRelay:
+    """An SMTP server that takes MAIL and answers 421 to every RCPT, noting the address."""
+
+    def __init__(self) -> None:
+        self.recipients: list[str] = []
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        with self.lock:
+            self.recipients.append(address)
+        return "421 4.3.2 try again later"
+
+    def saw(self, recipient: str) -> int:
+        """How often ``recipient`` was offered."""
+        with self.lock:
+            return self.recipients.count(recipient)
+
+
+class FirstRelay:
+    """The refusing relay on a fixed port, which can be taken down and brought back."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.handler = RefusingRelay()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture(scope="module")
+def first_relay() -> Iterator[FirstRelay]:
+    relay = FirstRelay()
+    relay.start()
+    yield relay
+    relay.stop()
+
+
+@pytest.fixture(scope="module")
+def faulty(first_relay) -> Iterator[Any]:
+    """The system with Musterstadt's relays ``first`` (the refusing one) then ``local``."""
+    config = Path(tempfile.mkdtemp(prefix="loket-notifications-config-"))
+    tenant = yaml.safe_load((TENANTS / "musterstadt.yml").read_text(encoding="utf-8"))
+    tenant["relays"] = ["first", "local"]
+    (config / "musterstadt.yml").write_text(yaml.safe_dump(tenant), encoding="utf-8")
+    catcher = free_port()
+    relays = (f"first=smtp://127.0.0.1:{first_relay.port}?security=none&timeout=5,"
+              f"local=smtp://127.0.0.1:{catcher}?security=none")
+    try:
+        with started_system(mail_smtp_port=catcher, NOTIFICATIONS_CONFIG_DIR=str(config),
+                            NOTIFICATIONS_SMTP_RELAYS=relays) as running:
+            yield running
+    finally:
+        shutil.rmtree(config, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def mail(faulty) -> Mailbox:
+    return Mailbox(faulty.mailbox_url)
+
+
+@pytest.fixture(scope="module")
+def database(faulty) -> Iterator[Any]:
+    client: MongoClient = MongoClient(faulty.mongo_uri)
+    yield client
+    client.close()
+
+
+def fresh_address(name: str) -> str:
+    return f"{name}+{uuid.uuid4().hex[:10]}@example.org"
+
+
+def wait_for(check: Callable[[], Any], what: str, seconds: float = 60) -> Any:
+    """``check()``'s first truthy answer, polled until a deadline."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = check()
+        if found:
+            return found
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{what}: not within {seconds:.0f} s")
+        time.sleep(0.2)
+
+
+def book(system, email: str, client: str, headers: dict | None = None,
+         name: str = "Anna Schmidt") -> dict:
+    """Book the first free ID-card slot; the confirmation's answer."""
+    for slot in api(system, "GET", "/slots", params={"service_id": "id-card"},
+                    client=client).json():
+        held = hold(system, slot, client)
+        if held.status_code == 409:
+            continue
+        assert held.status_code == 201, held.text
+        confirmed = api(system, "POST", f"/holds/{held.json()['hold_id']}/confirmation",
+                        client=client, headers=headers or {},
+                        json={"name": name, "email": email, "language": "de"})
+        assert confirmed.status_code == 201, confirmed.text
+        return confirmed.json()
+    raise AssertionError("no free ID-card slot left")
+
+
+def is_confirmation(mail) -> bool:
+    """The booking confirmation: the one message with an .ics but no cancellation."""
+    return any(kind == "text/calendar" for _, kind, _ in mail.attachments())
+
+
+def message_about(database, about_id: str, kind: str) -> dict | None:
+    return database[DATABASE]["messages"].find_one({"about.id": about_id, "kind": kind})
+
+
+def test_the_first_relay_refusing_the_second_delivers_once(faulty, mail, first_relay, database):
+    email = fresh_address("failover")
+    reference = book(faulty, email, address(81001))["booking"]["reference"]
+    confirmation = mail.wait_for_one(email, where=is_confirmation)
+    assert first_relay.handler.saw(email) >= 1  # it was offered to the first relay first
+    record = wait_for(lambda: (found := message_about(database, reference, "booking_confirmed"))
+                      and found["state"] == "accepted" and found, "the message accepted")
+    accepted = [entry for entry in record["history"] if entry["state"] == "accepted"]
+    assert [entry["relay"] for entry in accepted] == ["local"], record["history"]
+    # once: one confirmation in the catcher, one Message-ID
+    received = mail.messages(email)
+    assert [item.id for item in received if is_confirmation(item)] == [confirmation.id]
+    ids = [str(item.email["Message-ID"]) for item in received]
+    assert len(set(ids)) == len(ids)
+
+
+def test_the_first_relay_down_the_second_delivers(faulty, mail, first_relay, database):
+    first_relay.stop()  # its port is closed now: connections are refused
+    try:
+        email = fresh_address("down")
+        reference = book(faulty, email, address(81002))["booking"]["reference"]
+        confirmation = mail.wait_for_one(email, where=is_confirmation)
+        assert first_relay.handler.saw(email) == 0
+        record = wait_for(lambda: (found := message_about(database, reference,
+                                                          "booking_confirmed"))
+                          and found["state"] == "accepted" and found, "the message accepted")
+        assert [entry["relay"] for entry in record["history"]
+                if entry["state"] == "accepted"] == ["local"]
+        assert [item.id for item in mail.messages(email) if is_confirmation(item)] == [
+            confirmation.id]
+    finally:
+        first_relay.start()
+
+
+def bearer(system, username: str) -> dict:
+    return {"Authorization": f"Bearer {system.token_for(username)}"}
+
+
+def set_email(system, headers: dict, email: str) -> dict:
+    """The resident's profile email changed to ``email``; her profile."""
+    assert api(system, "GET", "/me", headers=headers).status_code == 200  # made at first use
+    edited = api(system, "PATCH", "/me", headers=headers, json={"email": email})
+    assert edited.status_code == 200, edited.text
+    return edited.json()
+
+
+def test_a_bounced_submission_shows_on_the_case_and_in_my_messages(faulty, mail, browser):
+    ben = bearer(faulty, "ben")
+    email = f"bounce+{uuid.uuid4().hex[:10]}@example.org"  # the catcher bounces it (README)
+    set_email(faulty, ben, email)
+    application = apply_with_attachment(faulty, ben)
+    mail.wait_for_one(email)  # accepted by the catcher, which then sends a DSN back
+
+    def bounced() -> dict | None:
+        mine = api(faulty, "GET", "/me/messages", headers=ben)
+        assert mine.status_code == 200, mine.text
+        return next((item for item in mine.json() if item["kind"] == "permit_submitted"
+                     and item["about"]["id"] == application["id"]
+                     and item["state"] == "bounced"), None)
+
+    message = wait_for(bounced, "the submitted email bounced")
+    assert message["history"][-1]["state"] == "bounced"
+    assert message["history"][-1]["detail"].startswith("5.")
+
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        sign_in(page, faulty, "david")
+        page.goto(f"{faulty.url}/en/staff/cases/{application['id']}")
+        warning = page.get_by_role("alert").filter(has_text="email address bounced")
+        assert warning.count() == 1, page.content()
+        messages = page.locator("table[aria-labelledby=messages-heading]")
+        assert "could not be delivered (the address bounced)" in messages.inner_text()
+    finally:
+        context.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        sign_in(page, faulty, "ben")
+        page.goto(f"{faulty.url}/en/me/messages")
+        assert "could not be delivered (the address bounced)" in page.inner_text("main")
+    finally:
+        context.close()
+
+
+def everything(database) -> list[tuple[str, str]]:
+    """(collection, raw text) of every document of the notifications database."""
+    db = database[DATABASE]
+    return [(name, str(document)) for name in db.list_collection_names()
+            for document in db[name].find()]
+
+
+def test_an_erased_resident_leaves_nothing_in_the_notifications_database(faulty, mail,
+                                                                       database):
+    dora = bearer(faulty, "dora")
+    email = fresh_address("dora")
+    name = f"Dora Fischer-{uuid.uuid4().hex[:8]}"
+    profile = set_email(faulty, dora, email)
+    subject = profile["subject"]
+    reference = book(faulty, email, address(81003), headers=dora, name=name)[
+        "booking"]["reference"]
+    application = apply_with_attachment(faulty, dora)
+    mail.wait_for_one(email, where=is_confirmation)
+    mail.wait_for_one(email, where=lambda item: application["reference"] in item.text)
+    received_before = len(mail.messages(email))
+
+    # before: her messages are there, with content, under her subject index
+    mine = [wait_for(lambda kind=kind, about=about: (
+        found := message_about(database, about, kind)) and found.get("content") and found,
+        f"{kind} with content") for kind, about in (("booking_confirmed", reference),
+                                                     ("permit_submitted", application["id"]))]
+    index = mine[0]["subject_index"]
+    assert index and mine[1]["subject_index"] == index
+    ids = {message["id"] for message in mine}
+    assert any(index in text for _, text in everything(database))
+
+    asked = api(faulty, "POST", "/me/erasure", client=address(81003), headers=dora)
+    assert asked.status_code == 202, asked.text
+    wait_for(lambda: api(faulty, "GET", "/me/erasure", headers=dora).json().get(
+        "state") == "completed", "the erasure completed", seconds=90)
+    farewell = mail.wait_for(email, received_before + 1, seconds=60)[-1]
+    assert "gelöscht" in farewell.subject or "erased" in farewell.subject.lower()
+    # the erasure_completed record is written once its email went out
+    wait_for(lambda: database[DATABASE]["messages"].find_one(
+        {"kind": "erasure_completed", "state": {"$in": ["accepted", "delivered"]},
+         "created_at": {"$exists": True}}), "the erasure_completed message recorded")
+
+    left = [(collection, text[:120]) for collection, text in everything(database)
+            if any(marker in text for marker in (index, subject, email, name, *ids,
+                                                 reference, application["id"]))]
+    assert left == [], left
