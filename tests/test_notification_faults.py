@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.e2e
 
 TENANTS = Path(__file__).parents[1] / "services/notifications/loket_notifications/tenants"
 DATABASE = "loket_notifications"
+RETENTION_LEASE = 0.9  # seconds: the retention timer's lease, 0.9 of its interval (1 s here)
 
 
 class RefusingRelay:
@@ -90,8 +92,10 @@ def faulty(first_relay) -> Iterator[Any]:
     relays = (f"first=smtp://127.0.0.1:{first_relay.port}?security=none&timeout=5,"
               f"local=smtp://127.0.0.1:{catcher}?security=none")
     try:
+        # The retention timer runs every second, so what it drops is dropped within the tests.
         with started_system(mail_smtp_port=catcher, NOTIFICATIONS_CONFIG_DIR=str(config),
-                            NOTIFICATIONS_SMTP_RELAYS=relays) as running:
+                            NOTIFICATIONS_SMTP_RELAYS=relays,
+                            NOTIFICATIONS_TIMER_SECONDS="1") as running:
             yield running
     finally:
         shutil.rmtree(config, ignore_errors=True)
@@ -282,3 +286,48 @@ def test_an_erased_resident_leaves_nothing_in_the_notifications_database(faulty,
             if any(marker in text for marker in (index, subject, email, name, *ids,
                                                  reference, application["id"]))]
     assert left == [], left
+
+
+def retention_ran_since(database, moment: datetime) -> bool:
+    """True once the retention timer ran after ``moment`` (its lease says when it last ran)."""
+    lease = database[DATABASE]["leases"].find_one({"_id": "retention"})
+    return bool(lease) and lease["until"] - timedelta(seconds=RETENTION_LEASE) > moment
+
+
+def test_the_erasure_email_survives_a_relay_outage_longer_than_the_retention_interval(
+        faulty, mail, first_relay, database):
+    anna = bearer(faulty, "anna")
+    email = fresh_address("erased")
+    set_email(faulty, anna, email)
+    messages = database[DATABASE]["messages"]
+    before = {message["id"] for message in messages.find({"kind": "erasure_completed"})}
+    first_relay.stop()
+    faulty.stop_mail_catcher()  # no relay takes anything now
+    try:
+        asked = api(faulty, "POST", "/me/erasure", client=address(81004), headers=anna)
+        assert asked.status_code == 202, asked.text
+
+        def waiting() -> dict | None:
+            """Her erasure email, failed for want of a relay, and the retention timer ran since."""
+            for message in messages.find({"kind": "erasure_completed"}):
+                failed = [entry["at"] for entry in message["history"]
+                          if entry["state"] == "temporary_failure"]
+                if message["id"] not in before and failed and retention_ran_since(
+                        database, failed[0]):
+                    return message
+            return None
+
+        waiting_message = wait_for(waiting, "the erasure email waiting for a relay")
+    finally:
+        faulty.start_mail_catcher()
+        first_relay.start()
+    done = wait_for(lambda: (found := messages.find_one({"id": waiting_message["id"]}))
+                    and found["state"] not in ("queued", "sending", "temporary_failure")
+                    and found, "the erasure email tried again")
+    assert done["state"] == "accepted", [(entry["state"], entry["detail"])
+                                         for entry in done["history"]]
+    farewell = mail.wait_for_one(email)
+    assert "gelöscht" in farewell.subject or "erased" in farewell.subject.lower()
+    # and its content is kept no longer once it is sent
+    wait_for(lambda: messages.find_one({"id": done["id"], "content": None}),
+             "the erasure email's content dropped", seconds=10)
