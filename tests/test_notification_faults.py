@@ -23,11 +23,13 @@ from aiosmtpd.controller import Controller
 from pymongo import MongoClient
 
 from deploy.local.infra import free_port
+from deploy.local.local_keys import local_keys
 
 from .booking_client import address, api, hold
 from .browser import sign_in
 from .conftest import started_system
 from .mailbox import Mailbox
+from .security.test_crypto_shredding import Keys, tokens
 from .test_data_protection_walk import apply_with_attachment
 
 pytestmark = pytest.mark.e2e
@@ -282,10 +284,20 @@ def test_an_erased_resident_leaves_nothing_in_the_notifications_database(faulty,
         {"kind": "erasure_completed", "state": {"$in": ["accepted", "delivered"]},
          "created_at": {"$exists": True}}), "the erasure_completed message recorded")
 
+    markers = (index, subject, email, name, *ids, reference, application["id"])
     left = [(collection, text[:120]) for collection, text in everything(database)
-            if any(marker in text for marker in (index, subject, email, name, *ids,
-                                                 reference, application["id"]))]
+            if any(marker in text for marker in markers)]
     assert left == [], left
+    # nor does anything encrypted there open to her address or name with a key it holds
+    # (the confirmation of the erasure itself keeps no content once it is sent)
+    db = database[DATABASE]
+    keys = Keys(list(db["key_vault"].find()), local_keys(faulty.var_dir)["LOKET_DATA_KEYS"])
+    opened = [keys.open(token) or b"" for name_ in db.list_collection_names()
+              if name_ != "key_vault" for document in db[name_].find()
+              for token in tokens(document)]
+    assert opened, "nothing encrypted at all: the check would prove nothing"
+    assert [plain[:60] for plain in opened
+            if email.encode() in plain or name.encode() in plain] == []
 
 
 def retention_ran_since(database, moment: datetime) -> bool:
