@@ -40,7 +40,10 @@ RETENTION_LEASE = 0.9  # seconds: the retention timer's lease, 0.9 of its interv
 
 
 class RefusingRelay:
-    """An SMTP server that takes MAIL and answers 421 to every RCPT, noting the address."""
+    """An SMTP server that takes MAIL and answers 421 to every RCPT, noting the address.
+
+    An address starting ``nosuch`` gets ``550 5.1.1`` instead: it does not exist.
+    """
 
     def __init__(self) -> None:
         self.recipients: list[str] = []
@@ -49,6 +52,8 @@ class RefusingRelay:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         with self.lock:
             self.recipients.append(address)
+        if address.startswith("nosuch"):
+            return "550 5.1.1 no such user"
         return "421 4.3.2 try again later"
 
     def saw(self, recipient: str) -> int:
@@ -189,6 +194,18 @@ def test_the_first_relay_down_the_second_delivers(faulty, mail, first_relay, dat
             confirmation.id]
     finally:
         first_relay.start()
+
+
+def test_an_address_the_first_relay_says_does_not_exist_is_not_tried_on_the_second(
+        faulty, mail, first_relay, database):
+    email = fresh_address("nosuch")
+    reference = book(faulty, email, address(81005))["booking"]["reference"]
+    record = wait_for(lambda: (found := message_about(database, reference, "booking_confirmed"))
+                      and found["state"] not in ("queued", "sending", "temporary_failure")
+                      and found, "the message tried")
+    assert (record["state"], record["last_detail"]) == ("permanent_failure", "5.1.1")
+    assert first_relay.handler.saw(email) == 1  # once: a 550 is not tried again
+    assert mail.summaries(email) == []  # and never handed to the second relay
 
 
 def bearer(system, username: str) -> dict:
