@@ -220,7 +220,8 @@ def set_email(system, headers: dict, email: str) -> dict:
     return edited.json()
 
 
-def test_a_bounced_submission_shows_on_the_case_and_in_my_messages(faulty, mail, browser):
+def test_a_bounced_submission_shows_on_the_case_and_in_my_messages_and_is_resent(
+        faulty, mail, browser):
     ben = bearer(faulty, "ben")
     email = f"bounce+{uuid.uuid4().hex[:10]}@example.org"  # the catcher bounces it (README)
     set_email(faulty, ben, email)
@@ -238,6 +239,15 @@ def test_a_bounced_submission_shows_on_the_case_and_in_my_messages(faulty, mail,
     assert message["history"][-1]["state"] == "bounced"
     assert message["history"][-1]["detail"].startswith("5.")
 
+    context = browser.new_context()  # the applicant sees it
+    try:
+        page = context.new_page()
+        sign_in(page, faulty, "ben")
+        page.goto(f"{faulty.url}/en/me/messages")
+        assert "could not be delivered (the address bounced)" in page.inner_text("main")
+    finally:
+        context.close()
+
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -247,14 +257,18 @@ def test_a_bounced_submission_shows_on_the_case_and_in_my_messages(faulty, mail,
         assert warning.count() == 1, page.content()
         messages = page.locator("table[aria-labelledby=messages-heading]")
         assert "could not be delivered (the address bounced)" in messages.inner_text()
-    finally:
-        context.close()
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        sign_in(page, faulty, "ben")
-        page.goto(f"{faulty.url}/en/me/messages")
-        assert "could not be delivered (the address bounced)" in page.inner_text("main")
+
+        # the applicant corrects the address; the case worker sends the message again
+        corrected = fresh_address("ben")
+        set_email(faulty, ben, corrected)
+        page.reload()
+        assert page.get_by_role("alert").filter(has_text="email address bounced").count() == 0
+        page.get_by_role("button", name="Send again: Application received").click()
+        resent = mail.wait_for_one(corrected)
+        assert application["reference"] in resent.text
+        assert wait_for(lambda: next((item for item in api(
+            faulty, "GET", "/me/messages", headers=ben).json() if item["id"] == message["id"]
+            and item["state"] == "accepted"), None), "the message accepted again")
     finally:
         context.close()
 
