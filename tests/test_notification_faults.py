@@ -42,12 +42,24 @@ RETENTION_LEASE = 0.9  # seconds: the retention timer's lease, 0.9 of its interv
 class RefusingRelay:
     """An SMTP server that takes MAIL and answers 421 to every RCPT, noting the address.
 
-    An address starting ``nosuch`` gets ``550 5.1.1`` instead: it does not exist.
+    An address starting ``nosuch`` gets ``550 5.1.1`` instead: it does not exist. With
+    ``refuse_mail`` set, MAIL itself gets the 421 (the senders are noted).
     """
 
     def __init__(self) -> None:
         self.recipients: list[str] = []
+        self.senders: list[str] = []
+        self.refuse_mail = False
         self.lock = threading.Lock()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        if not self.refuse_mail:
+            envelope.mail_from = address
+            envelope.mail_options.extend(mail_options)
+            return "250 OK"
+        with self.lock:
+            self.senders.append(address)
+        return "421 4.3.2 not now"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         with self.lock:
@@ -171,6 +183,7 @@ def test_the_first_relay_refusing_the_second_delivers_once(faulty, mail, first_r
                       and found["state"] == "accepted" and found, "the message accepted")
     accepted = [entry for entry in record["history"] if entry["state"] == "accepted"]
     assert [entry["relay"] for entry in accepted] == ["local"], record["history"]
+    assert record["attempts"] == 1  # the failover is within the one try, no retry needed
     # once: one confirmation in the catcher, one Message-ID
     received = mail.messages(email)
     assert [item.id for item in received if is_confirmation(item)] == [confirmation.id]
@@ -194,6 +207,24 @@ def test_the_first_relay_down_the_second_delivers(faulty, mail, first_relay, dat
             confirmation.id]
     finally:
         first_relay.start()
+
+
+def test_the_first_relay_refusing_mail_the_second_delivers(faulty, mail, first_relay,
+                                                           database):
+    first_relay.handler.refuse_mail = True
+    try:
+        email = fresh_address("nomail")
+        reference = book(faulty, email, address(81007))["booking"]["reference"]
+        mail.wait_for_one(email, where=is_confirmation)
+        assert first_relay.handler.senders  # MAIL was tried there (and refused)
+        assert first_relay.handler.saw(email) == 0
+        record = wait_for(lambda: (found := message_about(database, reference,
+                                                          "booking_confirmed"))
+                          and found["state"] == "accepted" and found, "the message accepted")
+        assert [entry["relay"] for entry in record["history"]
+                if entry["state"] == "accepted"] == ["local"]
+    finally:
+        first_relay.handler.refuse_mail = False
 
 
 def test_an_address_the_first_relay_says_does_not_exist_is_not_tried_on_the_second(
