@@ -2,14 +2,13 @@
 """Notifications when things go wrong: a relay refusing or down, a bounce, an erasure.
 
 The module runs a system of its own whose tenant Musterstadt sends through two relays in
-failover order: ``first``, an SMTP server in this test process (answering 421 to every
-recipient, recording what it was offered; stopped, its port is closed), then ``local``,
-the development mail catcher. The bounce and the erasure use this system too, so erasing
-a demo resident here touches nobody else's test.
+failover order: ``first``, an SMTP server in this test process (``refusing_relay.py``:
+421 to every recipient or, switched, to MAIL; 550 5.1.1 to ``nosuch...``; stopped, its
+port is closed), then ``local``, the development mail catcher. The bounce and the
+erasure use this system too, so erasing a demo resident here touches nobody else's test.
 """
 import shutil
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,7 +18,6 @@ from typing import Any
 
 import pytest
 import yaml
-from aiosmtpd.controller import Controller
 from pymongo import MongoClient
 
 from deploy.local.infra import free_port
@@ -29,6 +27,7 @@ from .booking_client import address, api, hold
 from .browser import sign_in
 from .conftest import started_system
 from .mailbox import Mailbox
+from .refusing_relay import FirstRelay
 from .security.test_crypto_shredding import Keys, tokens
 from .test_data_protection_walk import apply_with_attachment
 
@@ -37,59 +36,6 @@ pytestmark = pytest.mark.e2e
 TENANTS = Path(__file__).parents[1] / "services/notifications/loket_notifications/tenants"
 DATABASE = "loket_notifications"
 RETENTION_LEASE = 0.9  # seconds: the retention timer's lease, 0.9 of its interval (1 s here)
-
-
-class RefusingRelay:
-    """An SMTP server that takes MAIL and answers 421 to every RCPT, noting the address.
-
-    An address starting ``nosuch`` gets ``550 5.1.1`` instead: it does not exist. With
-    ``refuse_mail`` set, MAIL itself gets the 421 (the senders are noted).
-    """
-
-    def __init__(self) -> None:
-        self.recipients: list[str] = []
-        self.senders: list[str] = []
-        self.refuse_mail = False
-        self.lock = threading.Lock()
-
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
-        if not self.refuse_mail:
-            envelope.mail_from = address
-            envelope.mail_options.extend(mail_options)
-            return "250 OK"
-        with self.lock:
-            self.senders.append(address)
-        return "421 4.3.2 not now"
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        with self.lock:
-            self.recipients.append(address)
-        if address.startswith("nosuch"):
-            return "550 5.1.1 no such user"
-        return "421 4.3.2 try again later"
-
-    def saw(self, recipient: str) -> int:
-        """How often ``recipient`` was offered."""
-        with self.lock:
-            return self.recipients.count(recipient)
-
-
-class FirstRelay:
-    """The refusing relay on a fixed port, which can be taken down and brought back."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.handler = RefusingRelay()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
 
 
 @pytest.fixture(scope="module")
