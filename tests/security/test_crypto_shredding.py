@@ -127,7 +127,7 @@ def wait_for_her_messages(client: MongoClient, about: set[str]) -> list[dict[str
     deadline = time.monotonic() + 60
     while True:
         found = list(messages.find({"about.id": {"$in": sorted(about)},
-                                    "content": {"$exists": True}}))
+                                    "content": {"$ne": None}}))
         if {message["about"]["id"] for message in found} == about:
             return found
         if time.monotonic() >= deadline:
