@@ -18,16 +18,19 @@ MANAGEMENT = os.environ.get("RABBIT_CTL_URI", "http://guest:guest@127.0.0.1:1567
 
 
 @contextmanager
-def started_system(**extra_env: str):
+def started_system(mail_smtp_port: int = 0, **extra_env: str):
     """The system on free ports, its own database and its own vhost (nothing shared).
 
-    ``extra_env`` adds to (or changes) the test settings below, e.g. a short rate limit.
+    ``extra_env`` adds to (or changes) the test settings below, e.g. a short rate limit;
+    ``mail_smtp_port`` is the mail catcher's (a free one by default), for a test that names
+    it in its own ``NOTIFICATIONS_SMTP_RELAYS``.
     """
     var_dir = Path(tempfile.mkdtemp(prefix="loket-e2e-"))
     vhost = f"loket-e2e-{uuid.uuid4().hex[:8]}"
     amqp_uri = isolated_vhost(os.environ.get("AMQP_URI", DEFAULT_AMQP_URI), MANAGEMENT, vhost)
     running = System(var_dir=var_dir, gateway_port=free_port(), mongo_port=free_port(),
                      idp_port=free_port(), amqp_uri=amqp_uri,  # mail ports: free ones
+                     mail_smtp_port=mail_smtp_port,
                      # Every test client shares 127.0.0.1, so the per-client hold limit
                      # is lifted here (the service tests check it).
                      # Test clients name their address in X-Forwarded-For (booking_client.py).

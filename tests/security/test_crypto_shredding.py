@@ -2,11 +2,13 @@
 
 Anna (through the API, signed in) edits her profile, adds a business, books an appointment
 and applies for a permit with an attachment. A backup copies every raw document of the
-three services' databases (their key vaults excepted: in production they live apart,
-backed up for a short while only). She asks for erasure and it completes. Then every
-encrypted value in the copy, and in the database's oplog, is tried with every key the
-system still holds: the tenant keys from its environment and everything left in the key
-vaults. None of hers opens.
+services' databases, notifications' among them (their key vaults excepted: in production
+they live apart, backed up for a short while only). She asks for erasure and it
+completes. Then every encrypted value in the copy, and in the database's oplog, is tried
+with every key the system still holds: the tenant keys from its environment and
+everything left in the key vaults. None of hers opens. The notifications database held
+her messages' content (the booking's confirmation, the application's receipt) in the
+copy: the test fails if it did not.
 """
 import time
 import uuid
@@ -25,7 +27,8 @@ from ..test_data_protection_walk import ANSWER, FILENAME, STREET, apply_with_att
 
 pytestmark = pytest.mark.e2e
 
-DATABASES = ("loket_appointments", "loket_permits", "loket_profile")
+DATABASES = ("loket_appointments", "loket_permits", "loket_profile", "loket_notifications")
+NOTIFICATIONS = "loket_notifications"
 VAULT = "key_vault"  # backed up apart (docs/data-protection.md)
 TENANTS = ("musterstadt", "beispielstadt")
 COMPANY = f"Schmidt Shredding {uuid.uuid4().hex[:8]} GmbH"
@@ -35,9 +38,9 @@ CLIENT = address(53001)
 PREFIX = "sk1:"  # a value sealed under a person's key: sk1:<key id>:<Fernet token>
 
 
-def backup(client: MongoClient) -> list[dict[str, Any]]:
-    """Every document of every service database, the key vaults excepted."""
-    return [document for name in DATABASES for collection in client[name].list_collection_names()
+def backup(client: MongoClient, databases: tuple[str, ...] = DATABASES) -> list[dict[str, Any]]:
+    """Every document of every service database (of ``databases``), the key vaults excepted."""
+    return [document for name in databases for collection in client[name].list_collection_names()
             if collection != VAULT for document in client[name][collection].find()]
 
 
@@ -114,7 +117,22 @@ def fill_her_data(system, anna: dict) -> dict:
                  client=CLIENT, headers=anna,
                  json={"name": NAME, "email": "anna.schmidt@example.org", "language": "de"})
     assert booked.status_code == 201, booked.text
-    return {"business": business.json(), "application": apply_with_attachment(system, anna)}
+    return {"business": business.json(), "booking": booked.json()["booking"],
+            "application": apply_with_attachment(system, anna)}
+
+
+def wait_for_her_messages(client: MongoClient, about: set[str]) -> list[dict[str, Any]]:
+    """Her messages in the notifications database, once each holds its (encrypted) content."""
+    messages = client[NOTIFICATIONS]["messages"]
+    deadline = time.monotonic() + 60
+    while True:
+        found = list(messages.find({"about.id": {"$in": sorted(about)},
+                                    "content": {"$ne": None}}))
+        if {message["about"]["id"] for message in found} == about:
+            return found
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"her messages with content: {len(found)} of {len(about)}")
+        time.sleep(0.2)
 
 
 def wait_until_erased(system, anna: dict) -> dict:
@@ -131,11 +149,16 @@ def test_a_backup_taken_before_an_erasure_does_not_open_after_it(system):
     anna = {"Authorization": f"Bearer {system.token_for('anna')}"}
     made = fill_her_data(system, anna)
     subject = api(system, "GET", "/me", headers=anna).json()["subject"]
-    ids = {made["application"]["id"], made["business"]["id"]}
+    ids = {made["application"]["id"], made["business"]["id"], made["booking"]["reference"]}
 
     client = MongoClient(system.mongo_uri)
     try:
+        # the confirmation and the receipt are sent and their content kept (encrypted)
+        messages = wait_for_her_messages(
+            client, {made["booking"]["reference"], made["application"]["id"]})
+        ids |= {message["subject_index"] for message in messages}
         copy = backup(client)  # as a backup would, before the erasure
+        notifications_copy = backup(client, (NOTIFICATIONS,))
         vault_then = vault_entries(client)  # (only to show that the copy opened then)
         asked = api(system, "POST", "/me/erasure", client=CLIENT, headers=anna)
         assert asked.status_code == 202, asked.text
@@ -151,6 +174,10 @@ def test_a_backup_taken_before_an_erasure_does_not_open_after_it(system):
                for token in tokens(document)]
     assert len(in_copy) >= 6  # profile, business, booking, application, its file, ...
     assert all(keys_then.open(token) is not None for token in in_copy)
+    in_notifications = [token for document in notifications_copy
+                        if hers(document, subject, ids) for token in tokens(document)]
+    assert len(in_notifications) >= 4  # content and subject line of both messages
+    assert any(NAME.encode() in (keys_then.open(token) or b"") for token in in_notifications)
     opened_then = [keys_then.open(token) or b"" for document in copy
                    for token in tokens(document)]
     for marker in MARKERS:

@@ -23,8 +23,11 @@ from .recipients import NotSent, Recipients, Unavailable
 from .tenant_config import TenantConfigs, language_of
 
 log = get_logger(__name__)
-# Kept only until it is sent: the person asked for everything to be erased.
+# Kept only until it is sent: the person asked for everything to be erased. Its content is
+# its only copy of the address (the sealed contact is dropped once rendered), so it stays
+# through temporary failures and goes with the message's final state.
 SHORT_LIVED = ("erasure_completed",)
+DROP_CONTENT = {"content": None, "subject_line": None, "content_kept_until": None}
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,7 @@ class Sender:
             language = message.get("language") or language
             content = {**content, "recipient": recipient.address}
         now = parts.clock()
-        kept_until = now if message["kind"] in SHORT_LIVED else now + parts.retention
-        messages.keep_content(message, content, language, kept_until, now)
+        messages.keep_content(message, content, language, now + parts.retention, now)
         message["language"] = language
         return content
 
@@ -123,8 +125,10 @@ class Sender:
         except Exception:  # a broken channel must not leave the message in ``sending``
             log.exception("channel failed", message_id=message["id"])
             outcome, relay, detail = "temporary_failure", None, "channel_error"
-        return self._end(messages, message, outcome_update(
-            message, outcome, relay, detail, parts.policy, parts.clock()))
+        update = outcome_update(message, outcome, relay, detail, parts.policy, parts.clock())
+        if message["kind"] in SHORT_LIVED and update["$set"]["state"] != "temporary_failure":
+            update["$set"].update(DROP_CONTENT)
+        return self._end(messages, message, update)
 
     @staticmethod
     def _end(messages: MessageStore, message: dict[str, Any], update: dict[str, Any]) -> str:

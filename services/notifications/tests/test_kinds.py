@@ -1,15 +1,18 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Each kind from its event: the owner asked at send time, rendered, sent, accepted."""
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
 from loket_common.testing import runs_of, wait_for
+from loket_notifications.retention import run_retention
 
 from .helpers import (
     EMAIL,
     STAFF_EMAIL,
     TENANT,
+    Result,
     application,
     booking,
     contact,
@@ -180,4 +183,25 @@ def test_erasure_completed_goes_to_the_sealed_contact_and_is_not_kept(
     assert message["subject_index"] is None
     assert channel.sent[-1].recipient == "gone@example.org"
     assert renderer.calls[-1][2]["completed_at"]
-    assert message["content_kept_until"] <= message["updated_at"]
+    assert (message["content"], message["subject_line"]) == (None, None)  # not kept once sent
+
+
+def test_erasure_completed_outlasts_a_relay_outage_and_the_retention_timer(
+        notifications, owners, service_config, database, channel):
+    """Its content is its only copy of the address: the timer must not drop it before the send."""
+    request_id = str(uuid.uuid4())
+    channel.script.append(Result("temporary_failure", "local", "smtp 421"))
+    publish(service_config, "profile", "erasure_finished", {
+        "request_id": request_id, "subject": new_subject(),
+        "sealed_contact": sealed('{"email": "later@example.org", "name": "L", '
+                                 '"language": "de"}')})
+    failed = wait_for(lambda: database["messages"].find_one(
+        {"kind": "erasure_completed", "about.id": request_id, "state": "temporary_failure"}))
+    run_retention(database)  # the timer runs while the relay is down
+    assert database["messages"].find_one({"id": failed["id"]})["content"]
+    database["messages"].update_one({"id": failed["id"]},  # the pause is over
+                                    {"$set": {"next_try_at": datetime.now(UTC)}})
+    message = final(database, "erasure_completed", request_id)
+    assert message["state"] == "accepted", message["history"]
+    assert [sent.recipient for sent in channel.sent[-2:]] == ["later@example.org"] * 2
+    assert (message["content"], message["subject_line"]) == (None, None)
