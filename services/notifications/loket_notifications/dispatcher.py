@@ -135,6 +135,7 @@ class SendingMixin:
         return Sender(SendParts(
             store=self.store, renderer=self.renderer, channels=self.channels,
             recipients=Recipients(self.appointments, self.permits, self.profile,
-                                  runtime.private_key),
+                                  runtime.private_key,
+                                  sms_provider=bool(runtime.options.sms_url)),
             tenants=runtime.tenants, policy=runtime.policy, retention=runtime.retention,
             private_key=runtime.private_key)).send(message)

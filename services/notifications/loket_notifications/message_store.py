@@ -77,8 +77,11 @@ class MessageStore:
         return bool(done.modified_count)
 
     def keep_content(self, message: dict[str, Any], content: dict[str, Any], language: str,
-                     kept_until: datetime, now: datetime) -> None:
-        """Store the rendered content encrypted; the sealed token is not needed any more."""
+                     kept_until: datetime, now: datetime, channel: str = "email") -> None:
+        """Store the rendered content encrypted, and the ``channel`` it goes by.
+
+        The sealed token is not needed any more.
+        """
         owner = message["key_owner"]
         sealed = dict(content, attachments=[
             {**item, "data": base64.b64encode(item["data"]).decode("ascii")}
@@ -86,7 +89,8 @@ class MessageStore:
         self.messages.update_one({"id": message["id"], "lease_id": message.get("lease_id")}, {
             "$set": {"content": self.cipher.encrypt(self.tenant, owner, sealed),
                      "subject_line": self.cipher.encrypt(self.tenant, owner, content["subject"]),
-                     "language": language, "content_kept_until": kept_until,
+                     "language": language, "channel": channel,
+                     "content_kept_until": kept_until,
                      "resolve_again": False, "updated_at": now},
             "$unset": {"sealed_token": ""}})
 

@@ -7,6 +7,11 @@ profile by RPC (COMMON design: ``booking_for_notification``, ``lottery_entry_for
 that does not answer makes the try a temporary failure (:class:`Unavailable`); a person
 without an address, who chose post, or without the consent a kind needs is
 :class:`NotSent` with a detail code.
+
+An applicant who chose SMS gets the permit kinds as an SMS to the profile's phone (E.164)
+when the service has an SMS provider (``NOTIFICATIONS_SMS_URL``); without one, by email if
+the profile has an address, else not at all (``no_sms_provider``). Bookings and lotteries
+stay email: the booking form asks for no phone.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from loket_common.sealed_rpc import RpcTimeout
 
 from .kinds import kind_of
 from .links import opened
+from .phones import e164
 
 BOOKING_KINDS = ("booking_confirmed", "booking_moved", "booking_cancelled", "booking_reminder")
 LOTTERY_KINDS = ("lottery_entered", "lottery_result")
@@ -46,23 +52,28 @@ class Unavailable(Exception):
 
 @dataclass(frozen=True)
 class Recipient:
-    """Where a message goes, in which language, and what the owner told about its matter."""
+    """Where a message goes, in which language, and what the owner told about its matter.
+
+    ``address`` is an email address, or an E.164 number when ``channel`` is ``sms``.
+    """
 
     address: str
     name: str | None
     language: str | None
     facts: dict[str, Any] = field(default_factory=dict)
+    channel: str = "email"
 
 
 class Recipients:
     """Resolves a message's recipient with a worker's proxies to the owning services."""
 
     def __init__(self, appointments: Any, permits: Any, profile: Any,
-                 private_key: str) -> None:
+                 private_key: str, sms_provider: bool = False) -> None:
         self.appointments = appointments
         self.permits = permits
         self.profile = profile
         self.private_key = private_key
+        self.sms_provider = sms_provider
 
     def resolve(self, message: dict[str, Any]) -> Recipient:
         """The recipient of ``message`` (:class:`NotSent`, :class:`Unavailable`)."""
@@ -100,12 +111,17 @@ class Recipients:
         if not contact:
             raise NotSent("no_profile")
         channel = contact.get("notification_channel") or "email"
-        if channel != "email":
+        if channel not in ("email", "sms"):
             raise NotSent(f"channel_{channel}")
         consent = kind_of(message["kind"]).consent
         if consent and consent not in (contact.get("consents") or ()):
             raise NotSent("no_consent")
         language = (application.get("applicant") or {}).get("language")
+        if channel == "sms":
+            if self.sms_provider:
+                return _by_sms(contact, language, application=application)
+            if not (contact.get("email") or "").strip():
+                raise NotSent("no_sms_provider")
         return _contact(contact, language, application=application)
 
     @staticmethod
@@ -123,6 +139,18 @@ class Recipients:
             raise Unavailable(f"rpc {service} down") from None
         except (ConnectionError, OSError):
             raise Unavailable(f"rpc {service} unreachable") from None
+
+
+def _by_sms(contact: dict[str, Any], fallback_language: str | None,
+            **facts: Any) -> Recipient:
+    if not (contact.get("phone") or "").strip():
+        raise NotSent("no_phone")
+    number = e164(contact["phone"])
+    if number is None:
+        raise NotSent("invalid_phone")
+    return Recipient(address=number, name=contact.get("name") or None,
+                     language=contact.get("language") or fallback_language, facts=facts,
+                     channel="sms")
 
 
 def _contact(contact: dict[str, Any] | None, fallback_language: str | None,

@@ -3,7 +3,8 @@
 
 The first try asks the owner for the recipient (:mod:`.recipients`), renders the message
 and keeps its content encrypted (the sealed token is then dropped); later tries send the
-kept content again, a resend asks for the recipient's current address first. Every
+kept content again, a resend asks for the recipient's current address first (and renders
+again when the recipient's channel changed: an SMS is the ``sms_text``). Every
 outcome is written only while this claim still holds the message (its ``lease_id``).
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .contexts import context_for
 from .delivery.channels import Attachment, Outgoing
 from .message_store import EPOCH, MessageStore
 from .messages import RetryPolicy, after_failure, moved, outcome_update
-from .recipients import NotSent, Recipients, Unavailable
+from .recipients import NotSent, Recipient, Recipients, Unavailable
 from .tenant_config import TenantConfigs, language_of
 
 log = get_logger(__name__)
@@ -83,28 +84,36 @@ class Sender:
         parts = self.parts
         recipient = parts.recipients.resolve(message)
         language = language_of(tenant, recipient.language)
-        if content is None:
-            context = context_for(message, recipient, tenant, language,
-                                  parts.store.links(message["tenant"]), parts.private_key)
-            try:
-                rendered = parts.renderer.render(message["kind"], language, tenant, context)
-            except Exception:
-                log.exception("rendering failed", message_id=message["id"],
-                              kind=message["kind"])
-                raise Unavailable("render_error") from None
-            content = {"recipient": recipient.address, "subject": rendered.subject,
-                       "text": rendered.text, "html": rendered.html,
-                       "attachments": [{"filename": item.filename,
-                                        "content_type": item.content_type,
-                                        "data": bytes(item.data)}
-                                       for item in rendered.attachments]}
+        if content is None or recipient.channel != message["channel"]:
+            content = self._render(message, recipient, tenant, language)
         else:
             language = message.get("language") or language
             content = {**content, "recipient": recipient.address}
         now = parts.clock()
-        messages.keep_content(message, content, language, now + parts.retention, now)
-        message["language"] = language
+        messages.keep_content(message, content, language, now + parts.retention, now,
+                              channel=recipient.channel)
+        message["language"], message["channel"] = language, recipient.channel
         return content
+
+    def _render(self, message: dict[str, Any], recipient: Recipient, tenant: dict[str, Any],
+                language: str) -> dict[str, Any]:
+        """The content for ``recipient``'s channel: an email's parts, or an SMS's text."""
+        parts = self.parts
+        context = context_for(message, recipient, tenant, language,
+                              parts.store.links(message["tenant"]), parts.private_key)
+        try:
+            rendered = parts.renderer.render(message["kind"], language, tenant, context)
+            if recipient.channel == "sms":  # the subject stays: it names the message to residents
+                text = parts.renderer.sms_text(message["kind"], language, tenant, context)
+                return {"recipient": recipient.address, "subject": rendered.subject,
+                        "text": text, "html": None, "attachments": []}
+        except Exception:
+            log.exception("rendering failed", message_id=message["id"], kind=message["kind"])
+            raise Unavailable("render_error") from None
+        return {"recipient": recipient.address, "subject": rendered.subject,
+                "text": rendered.text, "html": rendered.html,
+                "attachments": [{"filename": item.filename, "content_type": item.content_type,
+                                 "data": bytes(item.data)} for item in rendered.attachments]}
 
     def _deliver(self, messages: MessageStore, message: dict[str, Any],
                  tenant: dict[str, Any], content: dict[str, Any]) -> str:

@@ -151,6 +151,10 @@ class NamingRenderer:
                         text=f"{tenant['name'][language]}: {sorted(context)} {urls}",
                         html=f"<p lang='{language}'>{kind}</p>", attachments=attachments)
 
+    def sms_text(self, kind: str, language: str, tenant: dict[str, Any],
+                 context: dict[str, Any]) -> str:
+        return f"sms {kind} {language}"
+
     def preview(self, tenant: dict[str, Any], languages: list[str]) -> list[dict[str, Any]]:
         return [{"kind": "booking_confirmed", "language": language, "subject": "s",
                  "text": "t", "html": "h", "attachments": []} for language in languages]

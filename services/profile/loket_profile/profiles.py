@@ -59,7 +59,7 @@ class Profiles:
         return self._public(tenant, document)
 
     def notification_contact(self, tenant: str, subject: str) -> dict[str, Any] | None:
-        """``{email, name, language, notification_channel}`` of ``subject``, or None.
+        """``{email, phone, name, language, notification_channel}`` of ``subject``, or None.
 
         For the notifications service at send time: a machine reading, not a staff access.
         """
@@ -69,7 +69,7 @@ class Profiles:
         personal = self.cipher.decrypt(tenant, document["personal"])
         name = " ".join(part for part in (personal.get("given_name"),
                                           personal.get("family_name")) if part) or None
-        return {"email": personal.get("email"), "name": name,
+        return {"email": personal.get("email"), "phone": personal.get("phone"), "name": name,
                 "language": document["preferred_language"],
                 "notification_channel": document["notification_channel"]}
 

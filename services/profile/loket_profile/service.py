@@ -160,7 +160,7 @@ class ProfileService(health.HealthMixin):
 
     @rpc
     def contact_for_notification(self, tenant: str, subject: str) -> dict[str, Any] | None:
-        """Where and how to notify the resident: email, name, language, channel, consents.
+        """Where and how to notify the resident: email, phone, name, language, channel, consents.
 
         For the notifications service at send time; a machine's read, not a staff access
         (no access log entry). None without a profile.

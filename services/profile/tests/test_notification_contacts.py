@@ -27,7 +27,7 @@ def test_contact_for_notification_has_channel_language_and_consents(profile):
     assert profile.contact_for_notification(TENANT, subject) is None  # no profile yet
     profile.sign_in(TENANT, subject, CLAIMS)
     assert profile.contact_for_notification(TENANT, subject) == {
-        "email": "erika.mustermann@example.org", "name": "Erika Mustermann",
+        "email": "erika.mustermann@example.org", "phone": None, "name": "Erika Mustermann",
         "language": "de", "notification_channel": "email", "consents": []}
     profile.give_consent(TENANT, subject, "email_status_updates")
     profile.give_consent(TENANT, subject, "appointment_reminders")
@@ -39,6 +39,14 @@ def test_contact_for_notification_has_channel_language_and_consents(profile):
     profile.withdraw_consent(TENANT, subject, "appointment_reminders")
     assert profile.contact_for_notification(TENANT, subject)["consents"] == [
         "email_status_updates"]
+    # SMS as the channel: the contact carries the phone number as entered
+    profile.update_profile(TENANT, subject, {"notification_channel": "sms",
+                                             "phone": "0151 2345 6789"})
+    contact = profile.contact_for_notification(TENANT, subject)
+    assert (contact["notification_channel"], contact["phone"]) == ("sms", "0151 2345 6789")
+    with pytest.raises(RemoteError) as caught:
+        profile.update_profile(TENANT, subject, {"notification_channel": "fax"})
+    assert caught.value.exc_type == "ValidationFailed"
     # reading it is no staff access, and another tenant knows nobody by this subject
     assert profile.access_log(TENANT, subject) == []
     assert profile.contact_for_notification("beispielstadt", subject) is None

@@ -13,7 +13,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..common import LANGUAGES, Instant, why
 
-CHANNELS = ("email", "post", "none")
+CHANNELS = ("email", "sms", "post", "none")
 TRUST_LEVELS = ("low", "substantial", "high")
 STAFF_SUBJECT = re.compile(r"^staff:[A-Za-z0-9._-]{1,100}$")
 NAME = validate.Length(min=1, max=100)
@@ -58,13 +58,17 @@ class ProfileUpdateSchema(Schema):
         "Nur für Bestätigungen und, wenn Sie zustimmen, Statusmeldungen. Freiwillig.",
         "Only for confirmations and, if you agree, status updates. Optional."))
     phone = fields.String(allow_none=True, validate=validate.Regexp(r"^\+?[0-9 ()/-]{5,30}$"),
-                          metadata=why("Für Rückfragen zu Ihren Anträgen. Freiwillig.",
-                                       "For questions about your applications. Optional."))
+                          metadata=why("Für Rückfragen zu Ihren Anträgen und für "
+                                       "Nachrichten per SMS, wenn Sie SMS wählen. Freiwillig.",
+                                       "For questions about your applications and for text "
+                                       "messages if you choose SMS. Optional."))
     preferred_language = fields.String(validate=validate.OneOf(LANGUAGES), metadata=why(
         "In dieser Sprache schreiben wir Ihnen.", "We write to you in this language."))
     notification_channel = fields.String(validate=validate.OneOf(CHANNELS), metadata=why(
-        "Wie wir Sie benachrichtigen: per E-Mail, per Post oder gar nicht.",
-        "How we notify you: by email, by post or not at all."))
+        "Wie wir Sie benachrichtigen: per E-Mail, per SMS (an Ihre Telefonnummer), per Post "
+        "oder gar nicht.",
+        "How we notify you: by email, by text message (SMS, to your phone number), by post or "
+        "not at all."))
 
 
 class SignInClaimsSchema(Schema):
@@ -182,6 +186,8 @@ class NotificationContactSchema(StaffContactSchema):
     """A resident's contact for notifications (``contact_for_notification``)."""
 
     notification_channel = fields.String(required=True, validate=validate.OneOf(CHANNELS),
-                                         metadata={"description": "email, post or none."})
+                                         metadata={"description": "email, sms, post or none."})
+    phone = fields.String(allow_none=True, metadata={
+        "description": "The phone number as the resident entered it (for sms)."})
     consents = fields.List(fields.String(), required=True, metadata={
         "description": "The purposes the resident consented to (e.g. email_status_updates)."})

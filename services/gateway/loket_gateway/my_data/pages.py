@@ -13,6 +13,8 @@ from typing import Any
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from loket_contracts.profile.schemas import CHANNELS
+
 from ..core.page_helpers import act, offices_and_services, page_error, services
 from ..core.pages import pages_blueprint
 from ..identity.access import resident_page
@@ -73,6 +75,13 @@ def field_labels() -> dict[str, str]:
         "kind": _("Kind of message")}
 
 
+def notification_channels() -> list[tuple[str, str]]:
+    """The profile's channel choices (the contract's ``CHANNELS``), in words, in order."""
+    names = {"email": _("By email"), "sms": _("By text message (SMS) to my phone number"),
+             "post": _("By post"), "none": _("No messages")}
+    return [(channel, names.get(channel, channel)) for channel in CHANNELS]
+
+
 def role_names() -> dict[str, str]:
     """Staff roles as residents read them."""
     return {"counter_staff": _("Counter staff"), "case_worker": _("Case worker"),
@@ -104,7 +113,8 @@ def my_data_names() -> dict[str, Any]:
     """Names the own-data pages share with the templates."""
     return {"field_labels": field_labels(), "role_names": role_names(),
             "purpose_names": purpose_names(), "service_names": service_names(),
-            "booking_states": booking_states()}
+            "booking_states": booking_states(),
+            "notification_channels": notification_channels()}
 
 
 def own_profile(rpc: Any) -> dict | None:
