@@ -2,8 +2,9 @@
 """The dispatcher: claims due messages and hands each to a worker that sends it.
 
 :class:`DueMessages` is a Nameko entrypoint (like ``@timer``): a loop in the service
-claims one due message at a time with a lease (``message_store.claim_due``), so several
-instances compete for the same messages and never send one twice, and spawns a worker of
+reads a batch of due messages (``message_store.due_candidates``) and claims them one at a
+time with a lease (``message_store.claim``), so several instances compete for the same
+messages and never send one twice, and spawns a worker of
 the decorated method for it, at most ``NOTIFICATIONS_SENDERS`` at once. Event handlers
 :meth:`Wakeup.nudge` it (through the :class:`Nudge` dependency) right after they commit a
 message; it polls every ``NOTIFICATIONS_POLL_SECONDS`` as a fallback, for retries that
@@ -22,7 +23,7 @@ from nameko.extensions import DependencyProvider, Entrypoint, SharedExtension
 from loket_common.logs import get_logger
 from loket_common.mongo import connect
 
-from .message_store import claim_due
+from .message_store import claim, due_candidates
 from .options import Options
 from .recipients import Recipients
 from .sender import Sender, SendParts
@@ -94,10 +95,19 @@ class DueMessages(Entrypoint):
         self.client.close()
 
     def _claim_while_due(self) -> None:
+        candidates: list[dict[str, Any]] = []
         while self.running:
             self.slots.acquire()  # a free sender first: a claimed message never waits
             try:
-                message = claim_due(self.database, datetime.now(UTC),
+                message = None
+                while message is None:
+                    now = datetime.now(UTC)
+                    if not candidates:  # one read for a batch of claims
+                        candidates = due_candidates(self.database, now,
+                                                    4 * self.options.senders)
+                        if not candidates:
+                            break
+                    message = claim(self.database, candidates.pop(0), now,
                                     self.options.lease_seconds)
                 if message is None:
                     self.slots.release()

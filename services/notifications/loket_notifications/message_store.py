@@ -3,8 +3,8 @@
 
 A record's content (address, subject line, text, HTML, attachments) is encrypted under its
 recipient's key (``key_owner``: the resident's subject, else the message itself), so an
-erasure that destroys the key makes every copy unreadable. The dispatcher claims one due
-message at a time with a lease (:func:`claim_due`), across tenants.
+erasure that destroys the key makes every copy unreadable. The dispatcher reads due
+messages in batches (:func:`due_candidates`) and claims each with a lease (:func:`claim`).
 """
 from __future__ import annotations
 
@@ -24,29 +24,41 @@ from loket_common.mongo import AllTenants, TenantCollection
 from loket_contracts.notifications.schemas import MESSAGE_STATES
 
 from .exceptions import MessageNotFound, NotResendable
-from .messages import DUE, RESENDABLE, moved, report_update, shown, status_of, step
+from .messages import RESENDABLE, moved, report_update, shown, status_of, step
 
 MESSAGES = "messages"
 EPOCH = datetime.fromtimestamp(0, UTC)
 
 
-def claim_due(database: Database, now: datetime, lease_seconds: float) -> dict[str, Any] | None:
-    """Take one due message of any tenant for ``lease_seconds``; None when none is due.
+def due_candidates(database: Database, now: datetime, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` messages of any tenant that are due now, the longest waiting first.
 
     Due: queued or failed temporarily with its next try reached, or stuck in ``sending``
-    past its lease (the instance that took it died). The conditional update is atomic, so
-    two instances never take one message at once; ``lease_id`` names this claim.
+    past its lease (the instance that took it died): ``due_at`` (the next try, or the
+    lease's end while sending; None in a final state) has passed. One read serves a batch
+    of claims (SecantusDB reads every match of a range before applying ``limit``).
     """
     messages = AllTenants(database[MESSAGES])  # one dispatcher serves every tenant
+    return list(messages.find({"due_at": {"$lte": now}}, {"_id": 0, "tenant": 1, "id": 1},
+                              sort=[("due_at", ASCENDING)], limit=limit))
+
+
+def claim(database: Database, candidate: dict[str, Any], now: datetime,
+          lease_seconds: float) -> dict[str, Any] | None:
+    """Take ``candidate`` for ``lease_seconds`` if it is still due; None if another took it.
+
+    The conditional update is atomic, so two instances never take one message at once;
+    ``lease_id`` names this claim.
+    """
+    lease_until = now + timedelta(seconds=lease_seconds)
+    messages = TenantCollection(database[MESSAGES], candidate["tenant"])
     return messages.find_one_and_update(
-        {"$or": [{"state": {"$in": list(DUE)}, "next_try_at": {"$lte": now},
-                  "lease_until": {"$lt": now}},
-                 {"state": "sending", "lease_until": {"$lt": now}}]},
-        {"$set": {"state": "sending", "lease_until": now + timedelta(seconds=lease_seconds),
+        {"id": candidate["id"], "due_at": {"$lte": now}},
+        {"$set": {"state": "sending", "lease_until": lease_until, "due_at": lease_until,
                   "lease_id": str(uuid.uuid4()), "updated_at": now},
          "$inc": {"attempts": 1},
          "$push": {"history": step("sending", now)}},
-        sort=[("next_try_at", ASCENDING)], return_document=ReturnDocument.AFTER)
+        return_document=ReturnDocument.AFTER)
 
 
 class MessageStore:
@@ -206,7 +218,7 @@ def ensure_message_indexes(database: Database) -> None:
     messages.create_index([("tenant", ASCENDING), ("event_id", ASCENDING),
                            ("kind", ASCENDING)], unique=True)
     messages.create_index([("tenant", ASCENDING), ("id", ASCENDING)], unique=True)
-    messages.create_index([("state", ASCENDING), ("next_try_at", ASCENDING)])
+    messages.create_index([("due_at", ASCENDING)])  # spans tenants: the dispatcher's claim
     messages.create_index([("tenant", ASCENDING), ("subject_index", ASCENDING),
                            ("created_at", DESCENDING)])
     messages.create_index([("tenant", ASCENDING), ("about.kind", ASCENDING),

@@ -70,7 +70,7 @@ def new_message(tenant: str, kind: str, about: dict[str, str], event_id: str,
             "about": about, "subject_index": subject_index, "event_id": event_id,
             "key_owner": owner_of(subject, "message", message_id),
             "facts": facts, "sealed_token": sealed_token, "state": "queued",
-            "history": [step("queued", now)], "attempts": 0, "next_try_at": now,
+            "history": [step("queued", now)], "attempts": 0, "next_try_at": now, "due_at": now,
             "retry_from": now, "lease_until": datetime.fromtimestamp(0, UTC),
             "created_at": now, "updated_at": now, "last_detail": None, "content": None,
             "content_kept_until": None, "subject_line": None, "language": None,
@@ -79,8 +79,14 @@ def new_message(tenant: str, kind: str, about: dict[str, str], event_id: str,
 
 def moved(state: str, now: datetime, relay: str | None = None, detail: str | None = None,
           **changes: Any) -> dict[str, Any]:
-    """An update document: the new state, its history entry and ``changes``."""
-    return {"$set": {"state": state, "updated_at": now, "last_detail": detail, **changes},
+    """An update document: the new state, its history entry and ``changes``.
+
+    ``due_at`` follows the state: the next try of a due state (queued, temporary failure),
+    else None, so the dispatcher's claim is one range on one indexed field.
+    """
+    due = changes.get("next_try_at") if state in DUE else None
+    return {"$set": {"state": state, "updated_at": now, "last_detail": detail, "due_at": due,
+                     **changes},
             "$push": {"history": step(state, now, relay, detail)}}
 
 

@@ -200,7 +200,8 @@ def test_erasure_completed_outlasts_a_relay_outage_and_the_retention_timer(
     run_retention(database)  # the timer runs while the relay is down
     assert database["messages"].find_one({"id": failed["id"]})["content"]
     database["messages"].update_one({"id": failed["id"]},  # the pause is over
-                                    {"$set": {"next_try_at": datetime.now(UTC)}})
+                                    {"$set": {"next_try_at": datetime.now(UTC),
+                                              "due_at": datetime.now(UTC)}})
     message = final(database, "erasure_completed", request_id)
     assert message["state"] == "accepted", message["history"]
     assert [sent.recipient for sent in channel.sent[-2:]] == ["later@example.org"] * 2
