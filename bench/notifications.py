@@ -60,7 +60,7 @@ def started(relay: str) -> Iterator[System]:
     amqp_uri = isolated_vhost(os.environ.get("AMQP_URI", DEFAULT_AMQP_URI), MANAGEMENT, vhost)
     system = System(var_dir=var_dir, gateway_port=free_port(), mongo_port=free_port(),
                     idp_port=free_port(), amqp_uri=amqp_uri, extra_env={
-                        "OUTBOX_POLL_SECONDS": "0.1", "HOLDS_PER_CLIENT": "100000",
+                        "HOLDS_PER_CLIENT": "100000",
                         "LOKET_TRUSTED_PROXIES": "1", "RATE_LIMIT_SEARCH": "10000000/minute",
                         "RATE_LIMIT_EXEMPT_NETWORKS": "10.0.0.0/8",
                         "NOTIFICATIONS_SMTP_RELAYS": relay})

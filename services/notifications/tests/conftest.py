@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Fixtures of the notifications tests: the service on the test's vhost and database, with a
 recording channel and a naming renderer, and small real owner services answering its RPCs."""
-import os
 
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
@@ -9,13 +8,20 @@ from nameko.testing.services import replace_dependencies
 
 from loket_common.errors import NotFound
 from loket_common.sealed_rpc import rpc
+from loket_notifications.service import NotificationsService
 
-os.environ.setdefault("LOKET_MUSTERSTADT_PUBLIC_URL", "https://termine.musterstadt.example")
-os.environ.setdefault("LOKET_BEISPIELSTADT_PUBLIC_URL", "http://beispielstadt.localhost")
+from .helpers import NamingRenderer, Owners, RecordingChannel
 
-from loket_notifications.service import NotificationsService  # noqa: E402
+PUBLIC_URLS = {"LOKET_MUSTERSTADT_PUBLIC_URL": "https://termine.musterstadt.example",
+               "LOKET_BEISPIELSTADT_PUBLIC_URL": "http://beispielstadt.localhost"}
 
-from .helpers import NamingRenderer, Owners, RecordingChannel  # noqa: E402
+
+@pytest.fixture(autouse=True)
+def tenants_public_urls(monkeypatch):
+    """The demo tenants' public URLs, for these tests only (the gateway's tests, run in the
+    same session by ``make test``, read the same variables for their Host check)."""
+    for name, value in PUBLIC_URLS.items():
+        monkeypatch.setenv(name, value)
 
 OWNERS = Owners()
 
