@@ -16,7 +16,6 @@ import pytest
 import requests
 from icalendar import Calendar
 from playwright.sync_api import expect
-from pymongo import MongoClient
 
 from loket_notifications.rendering.formatting import format_calendar_date
 from loket_permits.workflow import NEXT_STEP
@@ -26,7 +25,7 @@ from .browser import sign_in
 from .conftest import started_system
 from .forms import hidden_fields
 from .mailbox import Mailbox
-from .test_lottery_flow import TEXT, released_weekday
+from .test_lottery_flow import lottery_service  # noqa: F401 (a fixture used below)
 from .test_permit_applications import png, value_for
 
 pytestmark = pytest.mark.e2e
@@ -147,33 +146,8 @@ def test_the_reminder_says_cancel_here_and_its_link_cancels_and_frees_the_slot(r
     assert str(event["UID"]) == f"{reference}@musterstadt.loket"
 
 
-@pytest.fixture
-def lottery_service(system):
-    """A scarce service (one 4-hour slot a day) at Nord whose lottery window is open now."""
-    client = MongoClient(system.mongo_uri, tz_aware=True)
-    database = client["loket_appointments"]
-    service_id = f"e2e-notified-{uuid.uuid4().hex[:6]}"
-    released = datetime.now(ZoneInfo("Europe/Berlin")) - timedelta(minutes=1)
-    database["services"].insert_one({
-        "tenant": "musterstadt", "id": service_id, "name": TEXT, "description": TEXT,
-        "duration_minutes": 240, "fee_cents": 0, "required_documents": [],
-        "booking_policy": {"release_days_ahead": released_weekday(released.date()),
-                           "release_time": released.strftime("%H:%M"),
-                           "min_lead_minutes": 0, "max_active_bookings_per_person": 1,
-                           "release_mode": "lottery", "lottery_window_minutes": 60}})
-    counter = {"id": service_id, "name": TEXT, "service_ids": [service_id]}
-    nord = {"tenant": "musterstadt", "id": "nord"}
-    database["offices"].update_one(nord, {"$push": {"service_ids": service_id,
-                                                    "counters": counter}})
-    yield service_id, database
-    database["offices"].update_one(nord, {"$pull": {"service_ids": service_id,
-                                                    "counters": {"id": service_id}}})
-    database["services"].delete_one({"tenant": "musterstadt", "id": service_id})
-    client.close()
-
-
 def test_lottery_entry_and_result_are_emailed_with_working_links_and_a_calendar_file(
-        system, mailbox, lottery_service):
+        system, mailbox, lottery_service):  # noqa: F811 (the imported fixture)
     service_id, database = lottery_service
     emails = [fresh_address(f"drawn{n}") for n in range(2)]
     entries = []

@@ -7,6 +7,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import replace_dependencies
 
 from loket_common.errors import NotFound
+from loket_common.mongo import connect
 from loket_common.sealed_rpc import rpc
 from loket_notifications.service import NotificationsService
 
@@ -123,3 +124,14 @@ def notifications(start_notifications, service_config):
     start_notifications()
     with ServiceRpcProxy("notifications", service_config) as proxy:
         yield proxy
+
+
+@pytest.fixture
+def own_database(mongo_uri, database_name):
+    """The notifications service's database, apart from the real owner services' (the test's
+    ``database``), dropped after the test."""
+    name = database_name + "_n"
+    client = connect(mongo_uri)
+    yield client[name]
+    client.drop_database(name)
+    client.close()

@@ -10,7 +10,6 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from loket_appointments.dependencies import AppointmentsStore
 from loket_appointments.service import AppointmentsService
-from loket_common.mongo import connect
 from loket_common.testing import wait_for
 
 from .helpers import TENANT
@@ -29,16 +28,6 @@ ID_CARD = {"id": "id-card", "name": {"de": "Personalausweis", "en": "ID card"},
                               "min_lead_minutes": 0, "max_active_bookings_per_person": 5}}
 ERIKA = {"name": "Erika Mustermann", "email": "erika.m@example.org", "language": "en"}
 COUNTER = {"subject": "staff:c1", "name": "Max Schalter", "role": "counter_staff"}
-
-
-@pytest.fixture
-def own_database(mongo_uri, database_name):
-    """The notifications service's database, apart from appointments' (dropped after)."""
-    name = database_name + "_n"
-    client = connect(mongo_uri)
-    yield client[name]
-    client.drop_database(name)
-    client.close()
 
 
 def test_confirmation_and_office_cancellation_from_the_real_appointments_service(

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from loket_common.mongo import connect
 from loket_common.testing import Clock, wait_for
 from loket_permits.cases import CaseDesk, ensure_case_indexes
 from loket_permits.service import PermitsService
@@ -24,16 +23,6 @@ PARKING = {"licence_plate": "M-AB 1234", "vehicle_holder": "Erika Mustermann",
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 WORKER = {"subject": "token:00000000000000a1", "role": "case_worker"}
 ASK = {"message": "Please upload a readable scan.", "fields": ["licence_plate"]}
-
-
-@pytest.fixture
-def own_database(mongo_uri, database_name):
-    """The notifications service's database, apart from the owners' (dropped after)."""
-    name = database_name + "_n"
-    client = connect(mongo_uri)
-    yield client[name]
-    client.drop_database(name)
-    client.close()
 
 
 def test_submission_and_information_request_reach_the_applicant(

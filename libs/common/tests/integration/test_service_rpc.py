@@ -4,15 +4,14 @@
 A queue bound to Nameko's RPC exchange with ``#`` gets a copy of every request and reply,
 as the broker holds them.
 """
-import uuid
 
 import eventlet.event
 import pytest
-from kombu import Connection, Exchange, Queue
 
 from loket_common.rpc_sealing import CONTENT_TYPE
 from loket_common.sealed_rpc import ClusterRpcProxy, TransientRpcProxy, rpc
-from loket_common.testing import wait_for
+
+from .test_sealed_rpc import wire  # noqa: F401 (a fixture: the RPC exchange's messages)
 
 pytestmark = pytest.mark.integration
 
@@ -62,24 +61,8 @@ def failure(method):
     return None
 
 
-@pytest.fixture
-def wire(service_config):
-    """Every message on the RPC exchange with routing key ``owner_echo.*`` or a reply."""
-    with Connection(service_config["AMQP_URI"]) as connection:
-        exchange = Exchange("nameko-rpc", type="topic", durable=True)
-        queue = Queue(f"wire-{uuid.uuid4().hex}", exchange, routing_key="#",
-                      exclusive=True)(connection)
-        queue.declare()
-        taken = []
-
-        def messages(count: int) -> list:
-            wait_for(lambda: (message := queue.get(no_ack=True)) and taken.append(message)
-                     or len(taken) >= count)
-            return taken
-        yield messages
-
-
-def test_a_service_calls_another_transient_and_sealed(container_factory, service_config, wire):
+def test_a_service_calls_another_transient_and_sealed(
+        container_factory, service_config, wire):  # noqa: F811 (the imported fixture)
     for service in (Owner, Caller):
         container_factory(service, service_config).start()
     with ClusterRpcProxy(service_config, timeout=10) as cluster:
