@@ -8,6 +8,8 @@ from babel.numbers import format_currency
 from flask import Flask, g
 from flask_babel import Babel
 
+from loket_common.booking_calendar import text_in as text_in  # the emails' too
+
 from .page_helpers import day_label, when
 
 # Each language named in itself, for the language switch.
@@ -18,13 +20,6 @@ LANGUAGE_NAMES = {"de": "Deutsch", "en": "English", "fr": "FranÃ§ais", "tr": "TÃ
 def select_locale() -> str:
     """The page's language, taken from its URL (``/de/...``); English for the API."""
     return g.get("lang", "en")
-
-
-def text_in(text: dict[str, str] | None, language: str) -> str:
-    """Pick ``language`` from a ``{"de": ..., "en": ...}`` text (German as fallback)."""
-    if not text:
-        return ""
-    return text.get(language) or text.get("de") or next(iter(text.values()))
 
 
 def money_in(cents: int, language: str) -> str:
