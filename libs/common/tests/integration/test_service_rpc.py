@@ -37,6 +37,7 @@ class Caller:
 
     owner = TransientRpcProxy("owner_echo", timeout=5)
     hurried = TransientRpcProxy("owner_echo", timeout=0.5)
+    configured = TransientRpcProxy("owner_echo", timeout_key="CALLER_RPC_TIMEOUT_SECONDS")
     absent = TransientRpcProxy("absent_service", timeout=0.5)
 
     @rpc
@@ -46,6 +47,10 @@ class Caller:
     @rpc
     def ask_slow(self):
         return failure(self.hurried.slow)
+
+    @rpc
+    def ask_slow_configured(self):
+        return failure(self.configured.slow)
 
     @rpc
     def ask_absent(self):
@@ -80,11 +85,15 @@ def test_a_service_calls_another_transient_and_sealed(
 
 
 def test_a_service_that_does_not_answer_is_a_timeout(container_factory, service_config):
+    config = {**service_config, "CALLER_RPC_TIMEOUT_SECONDS": 0.5}
     for service in (Owner, Caller):
-        container_factory(service, service_config).start()
+        container_factory(service, config).start()
     try:
         with ClusterRpcProxy(service_config, timeout=10) as cluster:
             assert cluster.caller.ask_slow() == {"type": "RpcTimeout", "code": "rpc_timeout"}
+            # the timeout named by a config entry (a service's setting)
+            assert cluster.caller.ask_slow_configured() == {"type": "RpcTimeout",
+                                                            "code": "rpc_timeout"}
             # a service not running at all: refused at once (no queue to deliver to)
             assert cluster.caller.ask_absent()["type"] == "UnknownService"
     finally:
