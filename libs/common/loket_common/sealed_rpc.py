@@ -15,7 +15,7 @@ it either, so these subclasses are the one place that says 1 (transient):
   timeout.
 - :class:`ClusterRpcProxy` (the gateway's, instead of ``nameko.standalone.rpc``'s) sends
   transient requests.
-- :class:`TransientRpcProxy` (alias ``ServiceRpc``; a service's dependency on another service,
+- :class:`TransientRpcProxy` (a service's dependency on another service,
   instead of ``nameko.rpc.RpcProxy``) sends transient requests, with a timeout.
 
 Every entrypoint of a service must be this ``rpc``: two kinds of RPC consumer on one queue
@@ -167,17 +167,22 @@ class TransientRpcProxy(nameko_rpc.RpcProxy):
     Nameko's own publishes persistent (RabbitMQ writes the request to disk); this one
     publishes with ``delivery_mode`` 1, as :class:`ClusterRpcProxy` does, and is sealed by the
     service's configured serializer (:func:`loket_common.rpc_sealing.install`), as every
-    Loket RPC is. Nameko waits for an answer for ever; ``timeout`` (seconds) raises
-    :class:`RpcTimeout` instead, so a caller can treat the other service as unavailable.
+    Loket RPC is. Nameko waits for an answer for ever; ``timeout`` (seconds), or the config
+    entry ``timeout_key`` names (a service's setting), raises :class:`RpcTimeout` instead, so
+    a caller can treat the other service as unavailable.
     """
 
     def __init__(self, target_service: str, timeout: float | None = None,
-                 **options: Any) -> None:
+                 timeout_key: str | None = None, **options: Any) -> None:
         super().__init__(target_service, delivery_mode=NON_PERSISTENT, **options)
         self.timeout = timeout
+        self.timeout_key = timeout_key
+
+    def setup(self) -> None:
+        super().setup()
+        if self.timeout is None and self.timeout_key:
+            configured = self.container.config.get(self.timeout_key)
+            self.timeout = float(configured) if configured else None
 
     def get_dependency(self, worker_ctx: Any) -> Any:
         return TimedServiceProxy(super().get_dependency(worker_ctx), self.timeout)
-
-
-ServiceRpc = TransientRpcProxy

@@ -24,14 +24,20 @@ from nameko.exceptions import RemoteError, UnknownService
 from loket_common.errors import parse_remote_message
 from loket_common.sealed_rpc import RpcTimeout
 
-from .kinds import kind_of
+from .kinds import TABLE, kind_of
 from .links import opened
 from .phones import e164
 
-BOOKING_KINDS = ("booking_confirmed", "booking_moved", "booking_cancelled", "booking_reminder")
-LOTTERY_KINDS = ("lottery_entered", "lottery_result")
-PERMIT_KINDS = ("permit_submitted", "permit_information_requested", "permit_status_changed",
-                "permit_decided")
+
+def _kinds(about: str, audience: str = "resident") -> tuple[str, ...]:
+    """The kinds about ``about`` for ``audience``, from the one table in :mod:`.kinds`."""
+    return tuple(kind.id for kind in TABLE.values()
+                 if kind.about == about and kind.audience == audience)
+
+
+BOOKING_KINDS = _kinds("booking")
+LOTTERY_KINDS = _kinds("lottery_entry")
+PERMIT_KINDS = _kinds("application")  # the applicant's; case_assigned goes to staff
 
 
 class NotSent(Exception):
