@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-PACKAGES := -e libs/common -e libs/contracts -e services/appointments -e services/permits -e services/profile -e services/notifications -e services/gateway
+PACKAGES := -e libs/common -e libs/contracts -e services/appointments -e services/permits -e services/profile -e services/notifications -e services/statistics -e services/gateway
 CATALOGUES := services/gateway/loket_gateway/translations
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(CATALOGUES)/*/LC_MESSAGES/messages.po))
 

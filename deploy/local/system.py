@@ -22,7 +22,7 @@ from .local_keys import PRIVATE, local_keys, shared_keys
 from .processes import ProcessGroup
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("appointments", "permits", "profile", "notifications")
+SERVICES = ("appointments", "permits", "profile", "notifications", "statistics")
 # The development mail catcher's test addresses (README, "Reading the development mail"):
 # refused@..., refused+x@... get 550 5.1.1; bounce@..., bounce+x@... are accepted, then bounced.
 REFUSE_PATTERN = r"^refused(\+[^@]*)?@"

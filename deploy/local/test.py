@@ -23,7 +23,8 @@ from .system import ROOT
 
 SERVICE_TESTS = ["libs/common/tests", "libs/contracts/tests", "services/appointments/tests",
                  "services/permits/tests", "services/profile/tests",
-                 "services/notifications/tests", "services/gateway/tests"]
+                 "services/notifications/tests", "services/statistics/tests",
+                 "services/gateway/tests"]
 
 
 def main() -> int:

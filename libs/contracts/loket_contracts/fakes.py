@@ -18,10 +18,12 @@ from .appointments.protocol import AppointmentsRpc
 from .notifications.protocol import NotificationsRpc
 from .permits.protocol import PermitsRpc
 from .profile.protocol import ProfileRpc
+from .statistics.protocol import StatisticsRpc
 
 # The Protocol of each service, by its Nameko name (what ``rpc.<name>`` calls).
 PROTOCOLS: dict[str, type] = {"appointments": AppointmentsRpc, "permits": PermitsRpc,
-                              "profile": ProfileRpc, "notifications": NotificationsRpc}
+                              "profile": ProfileRpc, "notifications": NotificationsRpc,
+                              "statistics": StatisticsRpc}
 T = TypeVar("T")
 
 

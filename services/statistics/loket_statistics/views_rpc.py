@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Placeholder of the skeleton (filled in by its owner)."""
+from __future__ import annotations
+
+
+class ViewsRpc:
+    """No entrypoints yet."""
