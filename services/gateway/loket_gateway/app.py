@@ -14,6 +14,7 @@ from . import (
     notifications,
     operator,
     permits,
+    statistics,
 )
 from .core import favicon, home_pages
 from .core.api_helpers import register_api
@@ -36,7 +37,7 @@ from .identity.sessions import init_signed_in
 
 # Each area adds its blueprints (its JSON API and its pages) in its ``register(app)``.
 AREAS = (home_pages, identity, appointments, lottery, catalogue, permits, my_data, notifications,
-         operator)
+         statistics, operator)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

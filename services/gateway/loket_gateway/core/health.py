@@ -14,7 +14,7 @@ from .api_helpers import api_blueprint
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("appointments", "permits", "profile", "notifications")
+SERVICES = ("appointments", "permits", "profile", "notifications", "statistics")
 
 health = api_blueprint("operations", __name__, "The gateway's own state", url_prefix="")
 liveness = Blueprint("liveness", __name__)  # undocumented: for orchestrators and benchmarks
