@@ -72,6 +72,15 @@ def mailbox(system):
     return Mailbox(system.mailbox_url)
 
 
+@pytest.fixture(scope="session")
+def statistics_release(system):
+    """A past month of ``system`` counted and published by the operator's command, once a
+    session (``statistics_support.publish_past_month``): the month and its counts."""
+    from .statistics_support import publish_past_month
+
+    return publish_past_month(system)
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium (module-wide: starting it costs about a second)."""

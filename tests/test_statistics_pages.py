@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Issue 14's pages in headless Chromium: axe (WCAG 2.1 AA) on each, usable at 320 px.
+
+The public statistics page (German, English) and the open-data index, the tenant admin's
+and the operator's statistics pages, the day list with its counter-transaction buttons and
+the counter's application form; the one-click counter transaction and the counter
+application work without JavaScript.
+"""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser import assert_accessible, sign_in
+from .statistics_support import TENANT, bearer, count, figures, this_month, wait_for_counts
+from .test_notification_pages_browser import assert_usable_at_320
+from .test_permit_applications import TYPE
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_public_statistics_page_has_no_axe_violations(page, system, statistics_release,
+                                                          lang):
+    page.goto(f"{system.url}/{lang}/statistics")
+    assert page.locator("h1").count() == 1
+    assert page.locator("table").count() >= 1
+    assert_accessible(page)
+    assert_usable_at_320(page)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_open_data_index_has_no_axe_violations(page, system, statistics_release, lang):
+    page.goto(f"{system.url}/open-data/{TENANT}/?lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    expect(page.locator("main")).to_contain_text(statistics_release.month)
+    assert_accessible(page)
+    assert_usable_at_320(page)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_admin_statistics_page_has_no_axe_violations(page, system, lang):
+    sign_in(page, system, "erika", lang=lang)
+    page.goto(f"{system.url}/{lang}/admin/statistics")
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+    assert_usable_at_320(page)
+
+
+def test_the_operator_statistics_page_has_no_axe_violations(page, system):
+    sign_in(page, system, "olga", lang="de")
+    page.goto(f"{system.url}/de/operator/statistics")
+    expect(page.locator("main")).to_contain_text("Musterstadt")
+    expect(page.locator("main")).to_contain_text("Beispielstadt")
+    assert_accessible(page)
+    assert_usable_at_320(page)
+
+
+def test_the_day_list_and_the_counter_application_form_have_no_axe_violations(page, system):
+    sign_in(page, system, "clara", lang="de")
+    page.goto(f"{system.url}/de/staff/day-list?office=rathaus")
+    expect(page.get_by_role("button", name="Vorgang erledigt: Wohnsitz anmelden")).to_be_visible()
+    assert_accessible(page)
+    assert_usable_at_320(page)
+    page.get_by_role("link", name="Antrag am Schalter aufnehmen").click()
+    assert_accessible(page)
+    page.goto(f"{system.url}/de/counter/applications/{TYPE}")
+    assert page.locator("#field-licence_plate").count() == 1
+    assert_accessible(page)
+    assert_usable_at_320(page)
+
+
+def test_a_counter_transaction_is_counted_with_one_click_without_javascript(
+        page_without_js, system):
+    page = page_without_js
+    month, admin = this_month(), bearer(system, "erika")
+    cells = [("appointments:registration", "counter_transactions", "counter"),
+             (f"permits:{TYPE}", "counter_transactions", "phone")]
+    before = figures(system, month, admin)
+    sign_in(page, system, "clara", lang="de")
+    page.goto(f"{system.url}/de/staff/day-list?office=rathaus")
+    page.get_by_role("button", name="Vorgang erledigt: Wohnsitz anmelden").click()
+    expect(page.get_by_role("status")).to_contain_text("Gezählt")
+    assert page.url.startswith(f"{system.url}/de/staff/day-list")
+    # any process and a channel the tenant added (Musterstadt: phone, post)
+    page.locator("select[name=process]").select_option(f"permits:{TYPE}")
+    page.locator("select[name=channel]").select_option("phone")
+    page.locator("form:has(select[name=process]) button[type=submit]").click()
+    expect(page.get_by_role("status")).to_contain_text("Gezählt")
+    wait_for_counts(system, month, {cell: count(before, *cell) + 1 for cell in cells}, admin)
+
+
+def test_an_application_is_entered_at_the_counter_without_javascript(page_without_js, system):
+    page = page_without_js
+    month, admin = this_month(), bearer(system, "erika")
+    cell = (f"permits:{TYPE}", "applications_submitted", "counter")
+    before = figures(system, month, admin)
+    sign_in(page, system, "clara", lang="de")
+    page.goto(f"{system.url}/de/counter/applications/{TYPE}")
+    page.locator("#field-licence_plate").fill("!!! kein Kennzeichen !!!")
+    page.locator("#applicant-name").fill("Karl Schalter")
+    page.get_by_role("button", name="Antrag aufnehmen").click()
+    assert page.locator("#field-licence_plate[aria-invalid=true]").count() == 1
+    assert page.locator(".error-summary[role=alert]").is_visible()
+    assert page.locator("#applicant-name").input_value() == "Karl Schalter"  # kept
+    page.locator("#field-licence_plate").fill("M-KS 42")
+    page.locator("#field-vehicle_holder").fill("Karl Schalter")
+    page.locator("#field-address-street").fill("Marktplatz 2")
+    page.locator("#field-address-postal_code").fill("12345")
+    page.locator("#field-address-city").fill("Musterstadt")
+    page.locator("#field-zone").select_option("A")
+    page.locator("#field-duration_months").fill("12")
+    page.locator("#documents-seen").check()
+    page.get_by_role("button", name="Antrag aufnehmen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Eingangsbestätigung")
+    wait_for_counts(system, month, {cell: count(before, *cell) + 1}, admin)
