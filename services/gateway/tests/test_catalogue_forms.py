@@ -24,6 +24,7 @@ SERVICE_FORM = {
     "release_days_ahead": ["14"], "release_time": ["07:30"], "min_lead_minutes": ["60"],
     "max_active_bookings_per_person": ["1"], "release_mode": ["lottery"],
     "lottery_window_minutes": ["30"], "identity_required": ["substantial"],
+    "service_key": ["99115005104000"],
 }
 TEXT = {"de": "Text", "en": "Text"}
 
@@ -39,7 +40,7 @@ def test_a_service_form_becomes_the_api_body_and_back():
         "booking_policy": {"release_days_ahead": 14, "release_time": "07:30",
                            "min_lead_minutes": 60, "max_active_bookings_per_person": 1,
                            "release_mode": "lottery", "lottery_window_minutes": 30},
-        "identity_required": "substantial"}
+        "identity_required": "substantial", "service_key": "99115005104000"}
     again = service_body(service_form(body))
     assert again == body
 
@@ -48,6 +49,14 @@ def test_a_service_without_a_required_sign_in_books_anonymously():
     body = service_body({**SERVICE_FORM, "identity_required": [""]})
     assert body["identity_required"] is None
     assert service_form(body)["identity_required"] == [""]
+
+
+@pytest.mark.parametrize(("typed", "key"), [("", None), ("  ", None),
+                                           ("99115 005 104000", "99115005104000")])
+def test_the_leika_key_is_optional_and_typed_with_spaces(typed, key):
+    body = service_body({**SERVICE_FORM, "service_key": [typed]})
+    assert body["service_key"] == key
+    assert service_form(body)["service_key"] == [key or ""]
 
 
 @pytest.mark.parametrize(("changes", "names"), [
