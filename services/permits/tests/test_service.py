@@ -21,6 +21,8 @@ def test_permit_types_keep_fee_cents_for_the_home_page():
     assert parking["fee_cents"] == 3060 and parking["processing_days"] == 14
     assert all(field["why"]["de"] and field["why"]["en"] for field in parking["fields"])
     assert parking["documents"][0]["id"] == "vehicle_registration"
+    keys = {item["id"]: item["service_key"] for item in types}
+    assert keys["business-registration"] == "99050012104000" and keys["id-card"] is None
     full = service.get_permit_type(TENANT, "id-card")
     assert full["appointment_service"] == "id-card" and full["workflow"]["states"][0] == "draft"
     assert {"from": "in_review", "to": "approved", "by": "case_worker"} in (

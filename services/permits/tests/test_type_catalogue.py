@@ -126,7 +126,9 @@ def test_a_type_not_offered_is_not_found(catalogue):
 
 
 def test_a_leika_service_key_is_optional_and_has_14_digits(definitions, catalogue):
-    assert "service_key" in catalogue.get("musterstadt", "id-card")
+    assert catalogue.get("musterstadt", "registration-of-move")["service_key"] == (
+        "99115005104000")
+    assert catalogue.get("musterstadt", "id-card")["service_key"] is None  # none confirmed
     base = definitions / "base" / "residents-parking.yml"
     text = base.read_text()
     base.write_text(text + "service_key: '99123456789012'\n")
