@@ -165,3 +165,17 @@ def test_the_route_is_in_the_openapi_document():
     assert {"201", "400", "401", "403"} <= operation["responses"].keys()
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     assert body["$ref"].endswith("/CounterEntry")
+
+
+def test_case_workers_see_a_counter_cases_channel_and_contact(client, services):
+    services.permits.get_case.return_value = answers.application(
+        {"subject": "counter:" + "a" * 32, "name": "Erika Mustermann"}, state="submitted",
+        channel="counter", documents_seen=True, applicant_contact={
+            "address": {"street": "Hauptstraße 1", "postal_code": "12345",
+                        "city": "Musterstadt"}, "email": None, "phone": "+49 30 1234"})
+    services.permits.get_permit_type.return_value = answers.permit_type()
+    services.notifications.messages_about.return_value = answers.case_messages()
+    page = as_staff(client, ["case_worker"]).get("/en/staff/cases/a1")
+    assert page.status_code == 200
+    assert "At the counter" in page.text and "documents seen at the counter" in page.text
+    assert "Hauptstraße 1, 12345 Musterstadt · +49 30 1234" in page.text
