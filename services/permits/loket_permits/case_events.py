@@ -72,4 +72,5 @@ def case_assigned(case: dict[str, Any], permit_type: dict[str, Any], assignee: s
     return Event(SOURCE, "permit_case_assigned", case["tenant"], {
         "application_id": case["id"], "reference": case["reference"],
         "type_id": case["type_id"], "type_name": permit_type["name"], "assignee": assignee,
-        "by_role": by_role, "subject": case["applicant"]["subject"]})
+        "by_role": by_role, "subject": case["applicant"]["subject"],
+        "channel": case.get("channel") or ONLINE})
