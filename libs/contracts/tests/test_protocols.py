@@ -13,6 +13,7 @@ from loket_contracts.notifications import schemas as notification_schemas
 from loket_contracts.notifications.protocol import NotificationsRpc
 from loket_contracts.permits import applications
 from loket_contracts.permits import catalogue as permit_catalogue
+from loket_contracts.permits import counter as permit_counter
 from loket_contracts.permits import schemas as permit_schemas
 from loket_contracts.permits.protocol import PermitsRpc
 from loket_contracts.profile import rights
@@ -24,7 +25,8 @@ from loket_profile.service import ProfileService
 
 CONTRACTS = [
     (AppointmentsService, AppointmentsRpc, [catalogue, schemas, lottery, notices]),
-    (PermitsService, PermitsRpc, [permit_schemas, permit_catalogue, applications]),
+    (PermitsService, PermitsRpc, [permit_schemas, permit_catalogue, applications,
+                                 permit_counter]),
     (ProfileService, ProfileRpc, [profile_schemas, rights]),
     (NotificationsService, NotificationsRpc, [notification_schemas]),
 ]
