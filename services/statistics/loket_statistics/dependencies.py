@@ -15,7 +15,8 @@ from loket_common.mongo import MongoDatabase, Store, TenantCollection
 from loket_contracts.statistics.measures import month_of
 
 from .cells import MonthCells
-from .fact_store import FactStore, ensure_fact_indexes
+from .fact_store import Counted, FactStore, count_once, ensure_fact_indexes
+from .group_commit import GroupCommit
 from .intake import Fact, facts_of
 from .settings_store import SETTINGS, SettingsStore
 from .tenant_config import TenantConfigs
@@ -31,9 +32,19 @@ class StatisticsStore(Store):
         """The tenant's facts and live cells."""
         return FactStore(self.database, tenant)
 
+    committer: GroupCommit | None = None
+
     def take_in(self, event: Event) -> bool:
-        """Count ``event``'s facts once; False when it counts nothing or was counted before."""
-        return self.facts(event.tenant).record(event.id, facts_of(event))
+        """Count ``event``'s facts once; False when it counts nothing or was counted before.
+
+        In a running service with the events handed in at the same time (group commit).
+        """
+        item = Counted(event.tenant, event.id, facts_of(event))
+        if not item.facts:
+            return False
+        if self.committer is not None:
+            return self.committer.count(item)
+        return count_once(self.database, [item])[0]
 
     def record_counter_transaction(self, tenant: str, process: str,
                                    channel: str) -> dict[str, Any]:
@@ -79,3 +90,19 @@ class StatisticsDatabase(MongoDatabase):
     """Workers get a :class:`StatisticsStore`."""
 
     store_class = StatisticsStore
+    committer: GroupCommit | None = None
+
+    def start(self) -> None:
+        super().start()
+        self.committer = GroupCommit(self.database)
+        self.container.spawn_managed_thread(self.committer.run)
+
+    def stop(self) -> None:
+        if self.committer is not None:
+            self.committer.close()
+        super().stop()
+
+    def get_dependency(self, worker_ctx: Any) -> StatisticsStore:
+        store = super().get_dependency(worker_ctx)
+        store.committer = self.committer
+        return store

@@ -61,17 +61,18 @@ class Tally:
         found = {}
         for (process, channel, measure), n in self.counts.items():
             cell: dict[str, Any] = {"month": month, "process": process, "channel": channel,
-                                    "measure": measure, "n": n}
+                                    "measure": measure, "shard": 0, "n": n}
             if measure == LEAD_TIME:
                 cell["days"] = sorted(self.days.get((process, channel, measure), []))
-            found[cell_id(tenant, (month, process, channel, measure))] = cell
+            found[cell_id(tenant, (month, process, channel, measure))] = cell  # shard 0
         return found
 
 
-def same_cell(stored: dict[str, Any], rebuilt: dict[str, Any]) -> bool:
-    """True when a stored cell holds what the facts make of it."""
-    return (stored.get("n") == rebuilt["n"]
-            and sorted(stored.get("days") or []) == (rebuilt.get("days") or []))
+def same_cell(shards: list[dict[str, Any]], rebuilt: dict[str, Any]) -> bool:
+    """True when a stored cell's shards add up to what the facts make of it."""
+    days = sorted(day for shard in shards for day in shard.get("days") or [])
+    return (sum(shard.get("n", 0) for shard in shards) == rebuilt["n"]
+            and days == (rebuilt.get("days") or []))
 
 
 @dataclass(frozen=True)
@@ -125,21 +126,29 @@ class Rebuild:
 
     def _write(self, month: str, rebuilt: dict[str, dict[str, Any]], session: ClientSession,
                check: bool) -> list[str]:
-        """Write the differing cells (unless ``check``); their keys."""
-        stored = {cell["_id"]: cell for cell in self.cells.find({"month": month},
-                                                                session=session)}
+        """Write the cells that differ (unless ``check``), each as one shard; their ids."""
+        stored: dict[str, list[dict[str, Any]]] = {}
+        for shard in self.cells.find({"month": month}, session=session):
+            cell_key = (shard["month"], shard["process"], shard["channel"], shard["measure"])
+            stored.setdefault(cell_id(self.tenant, cell_key), []).append(shard)
         operations: list[ReplaceOne | DeleteOne] = []
         differing: list[str] = []
-        for key, cell in rebuilt.items():
-            if key not in stored or not same_cell(stored[key], cell):
-                differing.append(key)
-                operations.append(ReplaceOne({"_id": key}, {"_id": key, **cell}, upsert=True))
-        for key in stored.keys() - rebuilt.keys():
+        for key in sorted(rebuilt.keys() | stored.keys()):
+            shards = stored.get(key, [])
+            if key in rebuilt and same_cell(shards, rebuilt[key]):
+                continue
             differing.append(key)
-            operations.append(DeleteOne({"_id": key}))
+            # only the shards this transaction saw: a shard counted into since conflicts
+            operations += [DeleteOne({"_id": shard["_id"]}) for shard in shards
+                           if shard["_id"] != key]
+            if key in rebuilt:
+                operations.append(ReplaceOne({"_id": key}, {"_id": key, **rebuilt[key]},
+                                             upsert=True))
+            elif any(shard["_id"] == key for shard in shards):
+                operations.append(DeleteOne({"_id": key}))
         if operations and not check:
             self.cells.bulk_write(operations, ordered=False, session=session)
-        return sorted(differing)
+        return differing
 
 
 def rebuild_tenant(database: Database, tenant: str, months: Iterable[str] | None = None,
