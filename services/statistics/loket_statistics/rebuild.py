@@ -28,10 +28,10 @@ from pymongo import DeleteOne, ReplaceOne
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 
-from loket_common.mongo import TenantCollection, retried_transaction
+from loket_common.mongo import retried_transaction
 from loket_contracts.statistics.measures import LEAD_TIME
 
-from .fact_store import CELLS, FACTS, cell_id
+from .fact_store import CELLS, FACTS, FactStore, cell_id
 
 LATE_SLACK = timedelta(seconds=120)
 BATCH = 20000
@@ -85,14 +85,8 @@ class MonthResult:
     differing: list[str]
 
 
-class Rebuild:
+class Rebuild(FactStore):
     """Rebuilds (or checks) one tenant's months."""
-
-    def __init__(self, database: Database, tenant: str) -> None:
-        self.database = database
-        self.tenant = tenant
-        self.facts = TenantCollection(database[FACTS], tenant)
-        self.cells = TenantCollection(database[CELLS], tenant)
 
     def months(self) -> list[str]:
         """Every month with facts or cells."""
