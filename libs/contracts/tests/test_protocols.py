@@ -19,9 +19,12 @@ from loket_contracts.permits.protocol import PermitsRpc
 from loket_contracts.profile import rights
 from loket_contracts.profile import schemas as profile_schemas
 from loket_contracts.profile.protocol import ProfileRpc
+from loket_contracts.statistics import schemas as statistics_schemas
+from loket_contracts.statistics.protocol import StatisticsRpc
 from loket_notifications.service import NotificationsService
 from loket_permits.service import PermitsService
 from loket_profile.service import ProfileService
+from loket_statistics.service import StatisticsService
 
 CONTRACTS = [
     (AppointmentsService, AppointmentsRpc, [catalogue, schemas, lottery, notices]),
@@ -29,6 +32,7 @@ CONTRACTS = [
                                  permit_counter]),
     (ProfileService, ProfileRpc, [profile_schemas, rights]),
     (NotificationsService, NotificationsRpc, [notification_schemas]),
+    (StatisticsService, StatisticsRpc, [statistics_schemas]),
 ]
 
 
