@@ -11,6 +11,12 @@ def next_month(month: str) -> str:
     return f"{year + number // 12}-{number % 12 + 1:02d}"
 
 
+def previous_month(month: str) -> str:
+    """The month before ``YYYY-MM``."""
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+
+
 def months_from(first: str, before: str) -> Iterator[str]:
     """``first``, the month after it, ... up to the month before ``before``."""
     month = first

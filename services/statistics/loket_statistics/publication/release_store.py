@@ -42,7 +42,7 @@ class ReleaseStore:
     """A tenant's releases."""
 
     def __init__(self, database: Database, tenant: str) -> None:
-        self.collection = TenantCollection(database[RELEASES], tenant)
+        self.documents = TenantCollection(database[RELEASES], tenant)
         self.tenant = tenant
 
     @staticmethod
@@ -55,29 +55,29 @@ class ReleaseStore:
 
     def newest(self, with_content: bool = False) -> dict[str, Any] | None:
         """The tenant's newest release."""
-        return _public(self.collection.find_one(
+        return _public(self.documents.find_one(
             {}, None if with_content else WITHOUT_CONTENT, sort=[("number", DESCENDING)]))
 
     def all(self, with_content: bool = False) -> list[dict[str, Any]]:
         """Every release, newest first."""
-        cursor = self.collection.find({}, None if with_content else WITHOUT_CONTENT,
+        cursor = self.documents.find({}, None if with_content else WITHOUT_CONTENT,
                                       sort=[("number", DESCENDING)])
         return [release for release in map(_public, cursor) if release]
 
     def get(self, number: int, with_content: bool = False) -> dict[str, Any] | None:
         """Release ``number``, or None."""
-        return _public(self.collection.find_one(
+        return _public(self.documents.find_one(
             {"number": number}, None if with_content else WITHOUT_CONTENT))
 
     def of_month(self, month: str, with_content: bool = False) -> dict[str, Any] | None:
         """The newest release of ``month`` (a correction, if there is one), or None."""
-        return _public(self.collection.find_one(
+        return _public(self.documents.find_one(
             {"month": month}, None if with_content else WITHOUT_CONTENT,
             sort=[("number", DESCENDING)]))
 
     def months(self) -> list[str]:
         """Every month with a release."""
-        return sorted(self.collection.distinct("month"))
+        return sorted(self.documents.distinct("month"))
 
     def append(self, attempt: Attempt) -> dict[str, Any] | None:
         """Append what ``attempt`` builds on the newest release; answer the stored release.
@@ -86,7 +86,7 @@ class ReleaseStore:
         answers None, so does this.
         """
         # the unique index must exist before the first insert decides a race
-        self.ensure_indexes(self.collection.collection.database)
+        self.ensure_indexes(self.documents.collection.database)
         for _ in range(APPEND_ATTEMPTS):
             previous = self.newest()
             number = previous["number"] + 1 if previous else 1
@@ -97,7 +97,7 @@ class ReleaseStore:
                        "previous_hash": previous["release_hash"] if previous else None}
             release["release_hash"] = release_hash(release)
             try:
-                self.collection.insert_one({"_id": str(uuid.uuid4()), **release})
+                self.documents.insert_one({"_id": str(uuid.uuid4()), **release})
             except DuplicateKeyError:
                 continue
             return self.get(number)
