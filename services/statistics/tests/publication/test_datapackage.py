@@ -6,6 +6,7 @@ import json
 
 import frictionless
 
+from loket_statistics.cells import MonthCells
 from loket_statistics.publication.release_files import release_files
 from loket_statistics.publication.tables import month_table
 
@@ -63,3 +64,12 @@ def test_a_value_of_the_wrong_type_fails_validation(tmp_path):
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     # the booking and the volume of 62
     assert [error[0] for error in report.flatten(["type"])] == ["type-error", "type-error"]
+
+
+def test_a_month_without_counts_publishes_a_valid_empty_table(tmp_path):
+    files = written(tmp_path, release_files(
+        month_table(MonthCells("musterstadt", "2026-08"), PROCESSES, SETTINGS), tenant(),
+        PUBLIC_URL, 1, "2026-09-01T00:05:00+00:00"))
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])
+    assert files["statistics.csv"]["content"].count("\r\n") == 1  # the header alone
