@@ -5,8 +5,8 @@ The dataset is the release (``<public url>/open-data/<tenant>/releases/<n>/``), 
 tenant's catalogue (``.../open-data/<tenant>/``); its CSV and JSON distributions carry
 their download URL and SHA-256 (``spdx:checksum``). ``dcatde:contributorID`` is the
 tenant file's ``contributor_id`` (a URI of the DCAT-AP.de contributor list) if it has one,
-else the publisher's homepage. Blank nodes have fixed ids, so the same release always
-serializes to the same bytes.
+else the publisher's homepage (else the catalogue). Blank nodes have fixed ids, so the
+same release always serializes to the same bytes.
 """
 from __future__ import annotations
 
@@ -86,7 +86,8 @@ def dcat_graph(tenant: Mapping[str, Any], public_url: str, release: Mapping[str,
     graph.add((dataset, DCTERMS.issued, Literal(release["published_at"], datatype=XSD.dateTime)))
     graph.add((dataset, DCTERMS.publisher, publisher))
     graph.add((dataset, DCATDE.contributorID,
-               URIRef(tenant.get("contributor_id") or tenant["publisher"]["homepage"])))
+               URIRef(tenant.get("contributor_id") or tenant["publisher"].get("homepage")
+                      or catalogue)))
     graph.add((dataset, DCAT.theme, THEME_GOVERNMENT))
     graph.add((dataset, DCTERMS.license, LICENCE))
     _coverage(graph, dataset, tenant, month)

@@ -131,10 +131,9 @@ class Publisher:
 
     def series(self) -> list[dict[str, Any]]:
         """The published figures per process, each month from its newest release."""
-        newest: dict[str, dict[str, Any]] = {}
-        for release in self.releases.all(with_content=True):  # newest first
-            newest.setdefault(release["month"], release)
-        return published_series(statistics_json(release) for release in newest.values())
+        releases = self.releases
+        newest = (releases.of_month(month, with_content=True) for month in releases.months())
+        return published_series(statistics_json(release) for release in newest if release)
 
     def verify(self) -> tuple[int, list[str]]:
         """How many releases there are, and every problem of their chain."""
