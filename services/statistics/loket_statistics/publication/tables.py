@@ -48,11 +48,11 @@ class MonthTable:
 
 
 def lead_time(days: list[float]) -> tuple[float, float]:
-    """Median and 90th percentile (inclusive quantiles) of ``days``, rounded to 0.1 day."""
+    """Median and 90th percentile of ``days`` (linear between the closest ranks), in 0.01 days."""
     ordered = sorted(days)
     p90 = statistics.quantiles(ordered, n=10, method="inclusive")[-1] if len(ordered) > 1 \
         else ordered[0]
-    return round(statistics.median(ordered), 1), round(p90, 1)
+    return round(statistics.median(ordered), 2), round(p90, 2)
 
 
 def _lead_days(cells: MonthCells, process: str, channel: str) -> list[float]:
