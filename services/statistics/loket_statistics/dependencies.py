@@ -18,11 +18,9 @@ from .cells import MonthCells
 from .fact_store import Counted, FactStore, count_once, ensure_fact_indexes
 from .group_commit import GroupCommit
 from .intake import Fact, facts_of
+from .publication.release_store import RELEASES
 from .settings_store import SETTINGS, SettingsStore
 from .tenant_config import TenantConfigs
-
-# The releases of stats-publish (``publication/``): a month with one is published.
-RELEASES = "releases"
 
 
 class StatisticsStore(Store):

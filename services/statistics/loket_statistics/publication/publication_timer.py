@@ -2,9 +2,9 @@
 """The publication timer: every tenant's finished months are published, missed ones caught up.
 
 Nameko's ``@timer`` takes its interval at import, so it is read here, from
-``STATISTICS_PUBLISH_TIMER_SECONDS`` (:mod:`.timer_settings`). It needs no lease: publishing
-is idempotent, and when two instances publish a month at once the releases' unique index
-lets one win (the other answers the winner's release).
+``STATISTICS_PUBLISH_TIMER_SECONDS`` (``loket_statistics.settings.TimerSettings``). It needs
+no lease: publishing is idempotent, and when two instances publish a month at once the
+releases' unique index lets one win (the other answers the winner's release).
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from nameko.timer import timer
 from loket_common.errors import LoketError
 from loket_common.logs import get_logger
 
-from .timer_settings import PublishTimerSettings
+from ..settings import TimerSettings
 
 log = get_logger(__name__)
-TIMER_SECONDS = PublishTimerSettings().publish_timer_seconds
+TIMER_SECONDS = TimerSettings().publish_timer_seconds
 
 
 class PublicationTimer:

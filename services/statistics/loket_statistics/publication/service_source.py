@@ -2,15 +2,12 @@
 """A tenant's figures as the running service has them: its store, settings and catalogue."""
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..cells import MonthCells, ProcessInfo
-
-# The counting side's catalogue of process names (asked by RPC of appointments and permits).
-CATALOGUE_MODULE = "loket_statistics.process_catalogue"
+from ..process_catalogue import processes_of
 
 
 @dataclass(frozen=True)
@@ -28,10 +25,7 @@ class ServiceSource:
         return self.service.store.month_cells(self.tenant, month)
 
     def processes(self) -> Mapping[str, ProcessInfo]:
-        # imported when used: the catalogue is the counting side's module, and the
-        # publication package must import without it (its pure modules, the CLIs)
-        catalogue = importlib.import_module(CATALOGUE_MODULE)
-        return catalogue.processes_of(self.service, self.tenant)
+        return processes_of(self.service, self.tenant)
 
     def settings(self) -> Mapping[str, Any]:
         return self.service.store.settings_of(self.tenant, self.service.runtime.tenants)

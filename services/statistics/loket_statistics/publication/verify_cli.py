@@ -8,18 +8,16 @@ SHA-256, every release hash and every link; it prints each problem and exits 1 o
 """
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from pymongo.database import Database
 
 from loket_common.mongo import connect
 
+from ..settings import Settings
 from .chain import verify
 from .command_line import parser_with_tenants, say
 from .release_store import RELEASES, ReleaseStore
-
-SETTINGS_MODULE = "loket_statistics.settings"
 
 
 def verify_tenants(database: Database, tenants: list[str] | None,
@@ -46,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     """Command line entry."""
     parser = parser_with_tenants("loket-statistics-verify", __doc__)
     args = parser.parse_args(argv)
-    settings = importlib.import_module(SETTINGS_MODULE).Settings()
+    settings = Settings()
     client = connect(settings.mongo_uri)
     try:
         ok = verify_tenants(client[settings.mongo_database], args.tenant)
