@@ -10,6 +10,7 @@ value as typed.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -92,21 +93,35 @@ def admin_statistics():
 @staff_page(role=TENANT_ADMIN)
 def admin_save_settings():
     """Save the settings at the version the form was loaded with."""
-    form = request.form.to_dict(flat=False)
-    try:
-        body = forms.settings_body(form)
-        with services() as rpc:
-            rpc.statistics.put_settings(g.tenant.id, body, forms.form_version(form), _actor())
-    except forms.FormInvalid as invalid:
-        return _render(settings_form=form, error=("settings", _invalid(invalid.names)),
-                       status=422)
-    except Exception as failure:  # noqa: BLE001 (shown on the form)
-        failed = page_error(failure)
-        if failed.code == "version_conflict":
-            return _conflict(form, failed)
-        return _render(settings_form=form, error=("settings", failed), status=failed.status)
+    saved = _submit("settings", forms.settings_body, lambda rpc, body, form: (
+        rpc.statistics.put_settings(g.tenant.id, body, forms.form_version(form), _actor())))
+    if not isinstance(saved, dict):
+        return saved
     flash(_("The statistics settings are saved."), "done")
     return redirect(url_for("statistics_admin.admin_statistics"), code=303)
+
+
+def _submit(which: str, to_body: Callable[[forms.Form], dict[str, Any]],
+            call: Callable[[Any, dict[str, Any], forms.Form], dict[str, Any]]) -> Any:
+    """Load the posted form ``which`` and make ``call``: its answer, or the page with the error.
+
+    The page comes back with the form as typed and its message; a stale settings version
+    keeps the typed values at the current version (:func:`_conflict`).
+    """
+    form = request.form.to_dict(flat=False)
+    try:
+        body = to_body(form)
+        with services() as rpc:
+            return call(rpc, body, form)
+    except forms.FormInvalid as invalid:
+        failed = _invalid(invalid.names)
+    except Exception as failure:  # noqa: BLE001 (shown on the form)
+        failed = page_error(failure)
+        if failed.code == "version_conflict" and which == "settings":
+            return _conflict(form, failed)
+    return _render(settings_form=form if which == "settings" else None,
+                   correction_form=form if which == "correction" else None,
+                   error=(which, failed), status=failed.status)
 
 
 def _conflict(form: forms.Form, failed: PageError) -> Any:
@@ -139,18 +154,10 @@ def _invalid(names: list[str]) -> PageError:
 @staff_page(role=TENANT_ADMIN)
 def admin_publish_correction():
     """Publish a correction of a published month, with its reason."""
-    form = request.form.to_dict(flat=False)
-    try:
-        body = forms.correction_body(form)
-        with services() as rpc:
-            release = rpc.statistics.publish_correction(g.tenant.id, body, _actor())
-    except forms.FormInvalid as invalid:
-        return _render(correction_form=form, error=("correction", _invalid(invalid.names)),
-                       status=422)
-    except Exception as failure:  # noqa: BLE001 (shown on the form)
-        failed = page_error(failure)
-        return _render(correction_form=form, error=("correction", failed),
-                       status=failed.status)
+    release = _submit("correction", forms.correction_body, lambda rpc, body, form: (
+        rpc.statistics.publish_correction(g.tenant.id, body, _actor())))
+    if not isinstance(release, dict):
+        return release
     flash(_("Published: release %(number)d corrects %(month)s.", number=release["number"],
             month=month_name(release["month"])), "done")
     return redirect(url_for("statistics_admin.admin_statistics"), code=303)
