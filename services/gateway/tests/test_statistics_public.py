@@ -51,6 +51,8 @@ def test_no_chart_holds_a_url_a_script_or_a_style(client, statistics):
     for chart in charts:
         assert "http" not in chart and "<script" not in chart and "<style" not in chart
         assert "style=" not in chart and "href" not in chart
+    ids = re.findall(r' id="([^"]*)"', html)
+    assert len(ids) == len(set(ids))  # pygal's legend ids are not repeated
 
 
 def test_the_charts_styles_are_a_file_the_policy_allows(client, statistics):

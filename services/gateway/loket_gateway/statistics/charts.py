@@ -73,7 +73,7 @@ def channel_chart(months: Sequence[str], counts: dict[str, Sequence[int | None]]
 
 
 def inline(svg: str) -> Markup:
-    """Pygal's SVG as an inline, decorative ``<svg>``: no style, script, comment or URL."""
+    """Pygal's SVG as inline, decorative ``<svg>``: no style, script, comment, URL, inner id."""
     root = ET.fromstring(svg)  # noqa: S314 (pygal's own output, not a request's)
     for parent in root.iter():
         for child in list(parent):
@@ -83,6 +83,8 @@ def inline(svg: str) -> Markup:
                 parent.remove(child)
     for element in root.iter():
         element.attrib.pop("style", None)
+        if element is not root:  # pygal's legend ids repeat in every chart of a page
+            element.attrib.pop("id", None)
     root.set("aria-hidden", "true")
     root.set("focusable", "false")
     ET.register_namespace("", SVG_NS)
