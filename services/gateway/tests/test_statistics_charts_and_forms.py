@@ -30,9 +30,11 @@ def test_a_channel_chart_escapes_its_labels():
 
 def test_the_stylesheet_is_scoped_to_the_charts():
     css = charts.stylesheet()
-    rules = [rule for rule in re.split(r"}", css) if rule.strip()]
+    rules = [rule for rule in re.split(r"}", css.split("svg.pygal-chart{display")[0])
+             if rule.strip()]
     assert rules and all(rule.strip().startswith("svg.pygal-chart") for rule in rules)
     assert "#chart-" not in css and "http" not in css and "url(" not in css
+    assert "svg.pygal-chart .graph > .background{fill:#ffffff" in css and "&gt;" not in css
 
 
 def test_stored_settings_as_a_form_and_back():

@@ -16,6 +16,7 @@ data table and a one-sentence summary, which carry the figures.
 from __future__ import annotations
 
 import functools
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -39,6 +40,13 @@ COMMON = {"js": [], "style": STYLE, "disable_xml_declaration": True, "width": 64
           "truncate_legend": -1, "print_values": False, "show_minor_x_labels": True,
           "x_label_rotation": 0, "margin": 8}
 PREFIX = re.compile(r"#chart-[0-9a-f-]{36}")
+# Beside pygal's: the chart scales to its column, the expected share is dashed, and long
+# German words in the statistics pages' headings wrap at 320 px.
+LAYOUT = ("\nsvg.pygal-chart{display:block;width:100%;max-width:40rem;height:auto}"
+          "\nsvg.pygal-chart .serie-1 .line{stroke-dasharray:6,4}"
+          "\n.statistics-process h2,.statistics-process h3,.chart figcaption"
+          "{overflow-wrap:break-word;hyphens:auto}"
+          "\nfigure.chart{margin:1rem 0}\n")
 
 
 def _config(chart_class: type, **options: object) -> pygal.Graph:
@@ -101,6 +109,6 @@ def stylesheet() -> str:
         chart.add(str(series), [series])
     svg = chart.render(is_unicode=True)
     found = re.search(r"<style[^>]*>(.*?)</style>", svg, re.S)
-    css = PREFIX.sub("svg.pygal-chart", found.group(1) if found else "")
-    return css + ("\nsvg.pygal-chart{display:block;width:100%;max-width:40rem;height:auto}"
-                  "\nsvg.pygal-chart .serie-1 .line{stroke-dasharray:6,4}\n")
+    # The SVG's text escapes ">" (child selectors): the stylesheet has it as written.
+    css = PREFIX.sub("svg.pygal-chart", html.unescape(found.group(1) if found else ""))
+    return css + LAYOUT
