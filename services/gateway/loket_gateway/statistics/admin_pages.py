@@ -17,7 +17,12 @@ from typing import Any
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from loket_contracts.statistics.measures import MONTH_ZONE, OPTIONAL_CHANNELS
+from loket_contracts.statistics.measures import (
+    MONTH_ZONE,
+    OPTIONAL_CHANNELS,
+    VOLUME_MEASURES,
+    area_of,
+)
 
 from ..core.page_helpers import PageError, page_error, services
 from ..core.pages import pages_blueprint
@@ -25,7 +30,15 @@ from ..identity.access import staff_page
 from ..identity.staff_roles import TENANT_ADMIN
 from . import forms
 from .series_view import process_views
-from .wording import channel_names, days, measure_names, month_name, percent, points
+from .wording import (
+    channel_names,
+    days,
+    measure_names,
+    month_name,
+    percent,
+    points,
+    process_title,
+)
 
 blueprint = pages_blueprint("statistics_admin", __name__)
 MONTHS_SHOWN = 12
@@ -66,7 +79,9 @@ def _render(month: str | None = None, settings_form: forms.Form | None = None,
         releases = rpc.statistics.list_releases(g.tenant.id)
     published = sorted({release["month"] for release in releases}, reverse=True)
     names = {item["process"]: item["name"] for item in (*series, *figures["processes"])}
-    processes = sorted({*names, *settings["expected_shares"]})
+    # Expected shares are of appointment services and permit types (not of messages).
+    processes = sorted(process for process in {*names, *settings["expected_shares"]}
+                       if area_of(process) in VOLUME_MEASURES)
     invalid = {forms.api_field(name) for name in error[1].invalid_fields} if error else set()
     return render_template(
         "statistics/admin.html", month=month, month_label=month_name(month),
@@ -79,7 +94,8 @@ def _render(month: str | None = None, settings_form: forms.Form | None = None,
         channel_names=channel_names(),
         measure_names=measure_names(),
         channel_choices=[(channel, channel_names()[channel]) for channel in OPTIONAL_CHANNELS],
-        month_name=month_name, percent=percent, points=points, days=days), status
+        month_name=month_name, percent=percent, points=points, days=days,
+        process_title=process_title), status
 
 
 @blueprint.get("/<lang>/admin/statistics")

@@ -23,6 +23,7 @@ from .wording import (
     month_name,
     ordered_channels,
     percent,
+    process_title,
     share_sentence,
 )
 
@@ -46,6 +47,7 @@ class ProcessView:
 
     process: str
     name: dict[str, str]
+    title: str  # the name with its kind (process_title)
     service_key: str | None
     channels: list[str]
     rows: list[MonthRow]
@@ -89,7 +91,9 @@ def process_view(series: dict[str, Any], threshold: int) -> ProcessView:
     labels = [month_name(point["month"]) for point in points]
     names = channel_names()
     return ProcessView(
-        process=series["process"], name=series["name"], service_key=series["service_key"],
+        process=series["process"], name=series["name"],
+        title=process_title(series["process"], series["name"]),
+        service_key=series["service_key"],
         channels=channels, rows=[_row(point, channels, threshold) for point in points],
         summary=summary(series["process"], points),
         share_svg=charts.share_chart(labels, [point["digital_share"] for point in points],

@@ -9,7 +9,9 @@ from babel.numbers import format_decimal, format_percent
 from flask import g
 from flask_babel import gettext as _
 
-from loket_contracts.statistics.measures import BUILT_IN_CHANNELS, OPTIONAL_CHANNELS
+from loket_contracts.statistics.measures import BUILT_IN_CHANNELS, OPTIONAL_CHANNELS, area_of
+
+from ..core.i18n import localized
 
 CHANNEL_ORDER = (*BUILT_IN_CHANNELS, *OPTIONAL_CHANNELS, "sms")
 
@@ -71,6 +73,20 @@ def days(value: float | None) -> str:
     if value is None:
         return "–"
     return _("%(days)s days", days=format_decimal(round(value, 1), locale=g.lang))
+
+
+def process_title(process: str, name: dict[str, str] | None) -> str:
+    """A process's name with its kind (appointment or application).
+
+    An appointment service and a permit type may share a name ("Personalausweis
+    beantragen"); a page's headings and regions must tell them apart.
+    """
+    text = localized(name) or process
+    if area_of(process) == "appointments":
+        return _("%(name)s (appointment)", name=text)
+    if area_of(process) == "permits":
+        return _("%(name)s (application)", name=text)
+    return text
 
 
 def fewer_than(threshold: int) -> str:
