@@ -14,15 +14,16 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import defaultdict
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import requests
+from babel.dates import format_date
 from playwright.sync_api import expect
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF
+from rdflib import Graph, Namespace, URIRef, namespace
 
-from loket_contracts.statistics.measures import MEASURES
+from loket_contracts.statistics.measures import MEASURES, VOLUME_MEASURES, area_of
 
 from .booking_client import api
 from .browser import sign_in
@@ -91,26 +92,35 @@ def test_this_months_bookings_walk_ins_applications_and_counter_work_are_counted
     page.locator("#walk-in-service").select_option("good-conduct")
     page.locator("#walk-in-time").fill(slot["start"][11:16])
     page.locator("#walk-in-name").fill("Wilma Laufkundschaft")
-    page.get_by_role("button", name="Walk-in buchen").click()
+    page.get_by_role("button", name="Ohne Termin buchen").click()
     expect(page.get_by_role("status")).to_contain_text("Wilma Laufkundschaft")
     page.get_by_role("button", name="Vorgang erledigt: Personalausweis beantragen").click()
     expect(page.get_by_role("status")).to_contain_text("Gezählt")
 
     shown = wait_for_counts(system, month, expected, admin)
     assert shown["month"] == month and shown["published"] is False
-    registration = next(item for item in shown["processes"]
-                        if item["process"] == "appointments:registration")
-    assert registration["volume"].get("online", 0) >= 1
+    for item in shown["processes"]:  # a volume: bookings or submissions, counter transactions
+        parts = VOLUME_MEASURES.get(area_of(item["process"]), ())
+        for channel, n in item["volume"].items():
+            assert n == sum(item["counts"].get(part, {}).get(channel, 0) for part in parts), item
 
     # Erika's page shows the same counts by channel, marked as not yet published.
     sign_in(page_without_js, system, "erika", lang="de")
     page_without_js.goto(f"{system.url}/de/admin/statistics")
-    main = page_without_js.locator("main")
-    expect(main).to_contain_text("nicht veröffentlicht")
-    conduct = main.locator("tr").filter(has_text="Führungszeugnis beantragen").first
-    expect(conduct).to_be_visible()
-    parking = main.locator("tr").filter(has_text="Bewohnerparkausweis").first
-    expect(parking).to_be_visible()
+    expect(page_without_js.locator("main")).to_contain_text("nicht veröffentlicht")
+    table = page_without_js.locator("table:has(#volume-caption)")
+    columns = table.locator("thead th").all_inner_texts()
+    for process, name in (("appointments:registration", "Wohnsitz anmelden (Termin)"),
+                          ("appointments:good-conduct", "Führungszeugnis beantragen (Termin)"),
+                          (f"permits:{TYPE}", "Bewohnerparkausweis (Antrag)")):
+        volume = next(item["volume"] for item in shown["processes"]
+                      if item["process"] == process)
+        row = table.locator("tr").filter(has=page_without_js.get_by_role(
+            "rowheader", name=name, exact=True))
+        cells = dict(zip(columns[1:], row.locator("td").all_inner_texts(), strict=False))
+        assert cells["online"] == str(volume.get("online", 0)), (name, cells, volume)
+        assert cells["am Schalter"] == str(volume.get("counter", 0)), (name, cells, volume)
+        assert volume.get("online", 0) + volume.get("counter", 0) >= 1
 
 
 def published_file(system, number: int, name: str) -> requests.Response:
@@ -152,6 +162,8 @@ def test_the_publish_command_makes_a_valid_suppressed_verifiable_release(
     import frictionless
 
     month, counts = statistics_release.month, statistics_release.counts
+    first_day = date.fromisoformat(f"{month}-01")
+    last_day = (first_day + timedelta(days=31)).replace(day=1) - timedelta(days=1)
     index = requests.get(f"{system.url}{OPEN_DATA}/index.json", timeout=30)
     assert index.status_code == 200, index.text
     release = next(item for item in index.json()["releases"] if item["month"] == month)
@@ -167,25 +179,27 @@ def test_the_publish_command_makes_a_valid_suppressed_verifiable_release(
         rows = csv_rows(Path(folder, "statistics.csv").read_text(encoding="utf-8"))
     assert {row["month"] for row in rows} == {month}
     assert_suppressed_safely(rows, threshold=5)
-    for (process, measure, channel), n in counts.items():
-        shown = published_value(rows, process, measure, channel)
-        assert shown == ("" if n < 5 else str(n)) or (shown == "" and n >= 5), (
-            process, measure, channel, n, shown)
-    assert published_value(rows, "appointments:registration", "appointments_booked",
-                           "online") == "6"
+    shown = {cell: published_value(rows, *cell) for cell in counts}
+    for (process, measure, channel), n in counts.items():  # small: suppressed; else as
+        assert shown[(process, measure, channel)] in (  # counted, or hidden beside one
+            ("",) if n < 5 else (str(n), "")), (process, measure, channel, n, shown)
+    assert any(shown[cell] == "" for cell, n in counts.items() if n >= 5), "no secondary"
+    assert shown[("appointments:registration", "appointments_booked", "online")] == "6"
 
     for name, syntax in (("dcat.ttl", "turtle"), ("dcat.rdf", "xml")):
         graph = Graph().parse(data=published_file(system, number, name).text, format=syntax)
-        (dataset,) = graph.subjects(RDF.type, DCAT.Dataset)
-        assert (dataset, DCTERMS.license, LICENCE) in graph
-        assert graph.value(dataset, DCTERMS.temporal) is not None
-        assert graph.value(dataset, DCTERMS.spatial) is not None
+        (dataset,) = graph.subjects(namespace.RDF.type, namespace.DCAT.Dataset)
+        assert (dataset, namespace.DCTERMS.license, LICENCE) in graph
+        assert graph.value(dataset, namespace.DCTERMS.temporal) is not None
+        assert graph.value(dataset, namespace.DCTERMS.spatial) is not None
         assert graph.value(dataset, DCATDE.politicalGeocodingURI) is not None
-        assert Literal(month) in graph.objects() or month in graph.serialize(format="nt")
-        distributions = list(graph.objects(dataset, DCAT.distribution))
+        period = graph.value(dataset, namespace.DCTERMS.temporal)
+        assert graph.value(period, namespace.DCAT.startDate).toPython() == first_day
+        assert graph.value(period, namespace.DCAT.endDate).toPython() == last_day
+        distributions = list(graph.objects(dataset, namespace.DCAT.distribution))
         assert len(distributions) >= 2
         for distribution in distributions:
-            download = str(graph.value(distribution, DCAT.downloadURL))
+            download = str(graph.value(distribution, namespace.DCAT.downloadURL))
             assert download.startswith(f"{system.url}{OPEN_DATA}/releases/{number}/")
             assert requests.get(download, timeout=30).status_code == 200, download
 
@@ -234,12 +248,28 @@ def test_a_correction_is_a_new_release_linked_to_the_one_it_corrects(
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
-@pytest.mark.parametrize(("lang", "month_words"), [("de", "{month_de}"), ("en", "{month_en}")])
-def test_the_public_page_shows_the_published_month_with_data_tables(
-        system, statistics_release, lang, month_words):
-    from loket_gateway.core.i18n import month_name  # noqa: F401 (placeholder until merge)
+PUBLIC = {"de": {"newest": "Neuester veröffentlichter Monat: {month}.",
+                  "process": "Personalausweis beantragen", "fewer": "weniger als 5"},
+          "en": {"newest": "Newest published month: {month}.",
+                 "process": "Apply for an ID card", "fewer": "fewer than 5"}}
 
-    answer = requests.get(f"{system.url}/{lang}/statistics", timeout=30)
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_public_page_shows_the_published_month_with_data_tables(
+        system, statistics_release, lang):
+    year, number = (int(part) for part in statistics_release.month.split("-"))
+    month = format_date(date(year, number, 1), "MMMM y", locale=lang)
+    answer = requests.get(f"{system.url}/{lang}/statistics", timeout=30)  # nobody signed in
     assert answer.status_code == 200
-    assert "<script" not in answer.text
-    assert answer.text.count("<table") >= answer.text.count("<svg")
+    page, text = answer.text, PUBLIC[lang]
+    assert f'<html lang="{lang}"' in page and "<script" not in page
+    assert text["newest"].format(month=month) in page
+    assert text["process"] in page
+    assert text["fewer"] in page  # Musterstadt's small counts, suppressed
+    charts = page.split("<figure")[1:]
+    assert charts, "no chart on the public page"
+    for chart in charts:  # every chart: an SVG drawn on the server, and its data table
+        chart = chart.split("</figure>")[0]
+        assert chart.count("<svg") == 1 and chart.count("<table") == 1, chart[:300]
+        assert "http" not in chart.split("<svg")[1].split("</svg>")[0].replace(
+            "http://www.w3.org/", "")
