@@ -42,6 +42,7 @@ from loket_common.crypto import new_key
 from loket_common.mongo import connect
 from loket_common.settings import DEFAULT_AMQP_URI
 
+from .report import machine, write_json
 from .run import MANAGEMENT
 from .statistics_ingest import (
     TENANT,
@@ -177,6 +178,7 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds: everything stops
     results: dict[str, Any] = {"settings": vars(args) | {"json": str(args.json)}}
     with infrastructure() as (group, env):
+        results["machine"] = machine(env["AMQP_URI"])
         if args.only in (None, "ingest"):
             for run in range(1, args.runs + 1):
                 figures = ingest_run(group, env, args)
@@ -194,9 +196,7 @@ def main(argv: list[str] | None = None) -> None:
     results["ranges"] = ranges(results)
     print(f"median (min–max) of {args.runs}: "
           f"{json.dumps(results['ranges'], ensure_ascii=False, indent=1)}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    write_json(args.json, results)
 
 
 if __name__ == "__main__":
