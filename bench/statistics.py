@@ -27,6 +27,7 @@ import signal
 import statistics
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,8 +97,18 @@ def ingest_run(group: ProcessGroup, env: dict[str, str], args: argparse.Namespac
 
 def prepared_rebuild(group: ProcessGroup, env: dict[str, str], args: argparse.Namespace
                      ) -> tuple[dict[str, str], dict[str, Any]]:
-    """A database with the service's indexes (it ran once) and ``--facts`` seeded facts."""
+    """A database with ``--facts`` seeded facts and the service's indexes (it ran once).
+
+    Seeded first, then indexed: SecantusDB inserts several times faster without the
+    service's secondary indexes, and the rebuild then reads through them as in production.
+    """
     env = {**env, "STATISTICS_MONGO_DATABASE": f"bench_rebuild_{uuid.uuid4().hex[:8]}"}
+    client = connect(env["MONGO_URI"])
+    try:
+        seeded = seed_facts(client[env["STATISTICS_MONGO_DATABASE"]], TENANT, args.year,
+                            args.facts)
+    finally:
+        client.close()
 
     def start_once(vhost_uri: str) -> dict[str, Any]:
         group.start("statistics-indexes", [str(BIN / "loket-service"), "run",
@@ -109,14 +120,9 @@ def prepared_rebuild(group: ProcessGroup, env: dict[str, str], args: argparse.Na
             group.stop_child("statistics-indexes")
         return {}
 
+    began = time.perf_counter()
     on_fresh_vhost(env["AMQP_URI"], MANAGEMENT, start_once)
-    client = connect(env["MONGO_URI"])
-    try:
-        seeded = seed_facts(client[env["STATISTICS_MONGO_DATABASE"]], TENANT, args.year,
-                            args.facts)
-    finally:
-        client.close()
-    return env, seeded
+    return env, {**seeded, "indexed_seconds": round(time.perf_counter() - began, 1)}
 
 
 def rebuild_run(group: ProcessGroup, env: dict[str, str], seeded: dict[str, Any],
@@ -138,7 +144,7 @@ def rebuild_run(group: ProcessGroup, env: dict[str, str], seeded: dict[str, Any]
 
 def spread(values: list[float]) -> str:
     """Median (min–max)."""
-    return f"{statistics.median(values)} ({min(values)}–{max(values)})"
+    return f"{round(statistics.median(values), 3)} ({min(values)}–{max(values)})"
 
 
 def ranges(results: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
@@ -186,7 +192,8 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"ingest run {run}: {json.dumps(figures)}", flush=True)
         if args.only in (None, "rebuild"):
             rebuild_env, seeded = prepared_rebuild(group, env, args)
-            print(f"seeded {args.facts} facts in {seeded['seed_seconds']} s", flush=True)
+            print(f"seeded {args.facts} facts in {seeded['seed_seconds']} s, the service "
+                  f"started on them (indexes) in {seeded['indexed_seconds']} s", flush=True)
             results["seed"] = {key: value for key, value in seeded.items() if key != "expected"}
             for run in range(1, args.runs + 1):
                 figures = rebuild_run(group, rebuild_env, seeded, args)

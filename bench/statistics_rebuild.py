@@ -7,7 +7,8 @@ month, process, channel, measure, lead_days (lead times only), at}``; nothing pe
 spread over the twelve months of one year, in big ``insert_many`` batches.
 :func:`time_rebuild` runs ``loket-statistics-rebuild --tenant T --year Y`` as an operator
 would and times it (wall clock, its CPU, the database's CPU); :func:`rebuilt_counts` reads
-the cells back, so a run whose rebuild counted other figures than were seeded fails.
+the cells back (counts, and the lead times kept), so a run whose rebuild counted other
+figures than were seeded fails.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from pymongo.database import Database
 
 from deploy.local.system import BIN
 from loket_contracts.notifications.schemas import KINDS
-from loket_contracts.statistics.measures import LEAD_TIME, MEASURES, month_of
+from loket_contracts.statistics.measures import LEAD_TIME, MONTH_ZONE, month_of
 
 from .cpu import CpuProbe
 from .statistics_ingest import SERVICE_IDS
@@ -38,6 +39,7 @@ MIX = {"appointments_booked": 30, "walk_ins": 5, "appointments_cancelled": 4,
        "applications_withdrawn": 1, LEAD_TIME: 6, "counter_transactions": 6,
        "notifications_sent": 5}
 BATCH = 20_000
+LEAD_DAYS = "lead_time days"  # how many lead times a month's lead-time cells keep
 
 
 def _process_and_channel(measure: str, pick: random.Random) -> tuple[str, str]:
@@ -58,9 +60,9 @@ def synthetic_fact(tenant: str, year: int, pick: random.Random) -> dict[str, Any
     """One fact of ``tenant`` at a random moment of ``year``, as the service stores it."""
     measure = pick.choices(tuple(MIX), weights=tuple(MIX.values()))[0]
     process, channel = _process_and_channel(measure, pick)
-    first = datetime(year, 1, 1, tzinfo=UTC)
-    at = first + timedelta(seconds=pick.randrange(int((first.replace(year=year + 1) - first)
-                                                      .total_seconds())))
+    first = datetime(year, 1, 1, tzinfo=MONTH_ZONE)  # the tenant's year, not UTC's
+    at = (first + timedelta(seconds=pick.randrange(int((first.replace(year=year + 1) - first)
+                                                       .total_seconds())))).astimezone(UTC)
     fact = {"_id": f"{uuid.UUID(int=pick.getrandbits(128), version=4)}:{measure}",
             "tenant": tenant, "month": month_of(at.isoformat()), "process": process,
             "channel": channel, "measure": measure, "at": at}
@@ -79,6 +81,7 @@ def seed_facts(database: Database, tenant: str, year: int, count: int,
     for first in range(0, count, BATCH):
         batch = [synthetic_fact(tenant, year, pick) for _ in range(min(BATCH, count - first))]
         seeded.update((fact["month"], fact["measure"]) for fact in batch)
+        seeded.update((fact["month"], LEAD_DAYS) for fact in batch if "lead_days" in fact)
         facts.insert_many(batch, ordered=False)
     return {"seed_seconds": round(time.perf_counter() - began, 1),
             "facts_per_second": round(count / (time.perf_counter() - began)),
@@ -100,7 +103,7 @@ def time_rebuild(env: dict[str, str], tenant: str, year: int,
     if done.returncode != 0:
         raise RuntimeError(f"loket-statistics-rebuild exited {done.returncode}: "
                            f"{done.stderr[-2000:]}")
-    summary = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    summary = [line for line in (done.stdout or done.stderr).splitlines() if line.strip()]
     return {"rebuild_seconds": round(seconds, 2),
             "cpu_seconds": {"rebuild command": round(
                 children.ru_utime + children.ru_stime
@@ -110,12 +113,12 @@ def time_rebuild(env: dict[str, str], tenant: str, year: int,
 
 
 def rebuilt_counts(database: Database, tenant: str, year: int) -> Counter[tuple[str, str]]:
-    """(month, measure) -> the count the rebuilt cells hold (lead times: how many)."""
+    """(month, measure) -> the count the cells hold; lead-time cells also their kept days."""
     found: Counter[tuple[str, str]] = Counter()
-    for cell in database["cells"].find({"tenant": tenant, "month": {"$regex": f"^{year}-"}}):
-        measure = cell.get("measure")
-        if measure in MEASURES:
-            found[(cell["month"], measure)] += int(cell.get("n", 0))
-        elif measure == LEAD_TIME or "lead_days" in cell:
-            found[(cell["month"], LEAD_TIME)] += len(cell.get("lead_days", []))
+    for cell in database["cells"].find(
+            {"tenant": tenant, "month": {"$gte": f"{year}-01", "$lte": f"{year}-12"}},
+            {"month": 1, "measure": 1, "n": 1, "days": 1}):
+        found[(cell["month"], cell["measure"])] += int(cell.get("n", 0))
+        if cell["measure"] == LEAD_TIME:
+            found[(cell["month"], LEAD_DAYS)] += len(cell.get("days") or [])
     return found
