@@ -12,6 +12,7 @@ figures than were seeded fails.
 """
 from __future__ import annotations
 
+import os
 import random
 import resource
 import subprocess
@@ -96,7 +97,8 @@ def time_rebuild(env: dict[str, str], tenant: str, year: int,
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     done = subprocess.run([str(BIN / "loket-statistics-rebuild"), "--tenant", tenant,
-                           "--year", str(year)], env=env, capture_output=True, text=True,
+                           "--year", str(year)], env={**os.environ, **env},
+                          capture_output=True, text=True,
                           check=False, timeout=1800)
     seconds = time.perf_counter() - began
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
