@@ -112,6 +112,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", T + "/cases/{application_id}"): staff("case_worker"),
     ("POST", T + "/cases/{application_id}/assignment"): staff("case_worker"),
     ("POST", T + "/cases/{application_id}/transitions"): staff("case_worker"),
+    ("POST", T + "/counter/applications"): staff("counter_staff or case_worker"),
     ("GET", T + "/cases/{application_id}/attachments/{attachment_id}"): staff("case_worker"),
     # the resident's own data
     ("GET", T + "/me"): RESIDENT,
@@ -144,6 +145,8 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", T + "/applications/{application_id}/withdrawal"): {"reason": "Probe"},
     ("POST", T + "/cases/{application_id}/assignment"): {"assignee": "me"},
     ("POST", T + "/cases/{application_id}/transitions"): {"to": "in_review"},
+    ("POST", T + "/counter/applications"): {"type_id": TYPE, "data": {},
+                                            "applicant": {"name": "Probe"}},
     ("PUT", T + "/admin/notification-kinds/{kind}"): {"enabled": True},
     ("POST", T + "/offices/{office_id}/walk-ins"): {"service_id": "id-card", "name": "Probe"},
     ("POST", T + "/offices/{office_id}/closures"): {"day": "2030-01-02",
@@ -277,9 +280,10 @@ def probes(system, rule: Rule) -> dict[str, dict[str, str]]:
                 "chris (beispielstadt)": bearer(system, "chris"),
                 "david (staff)": bearer(system, "david"), "olga (operator)": bearer(system, "olga")}
     if rule.kind == "staff":
-        wrong_role = "david" if rule.role == "counter_staff" else "clara"
-        return {"nobody": nobody, "anna (resident)": bearer(system, "anna"),
-                f"{wrong_role} (other role)": bearer(system, wrong_role),
+        roles = rule.role.split(" or ")  # a rule may name several roles
+        other_roles = {f"{name} (other role)": bearer(system, name) for name, role in (
+            ("clara", "counter_staff"), ("david", "case_worker")) if role not in roles}
+        return {"nobody": nobody, "anna (resident)": bearer(system, "anna"), **other_roles,
                 "felix (beispielstadt staff)": bearer(system, "felix"),
                 "olga (operator)": bearer(system, "olga")}
     if rule.kind == "operator":

@@ -9,10 +9,12 @@ from loket_gateway.core.settings import Settings as GatewaySettings
 from loket_notifications.settings import Settings as NotificationsSettings
 from loket_permits.settings import Settings as PermitsSettings
 from loket_profile.settings import Settings as ProfileSettings
+from loket_statistics.settings import Settings as StatisticsSettings
 
 ROOT = Path(__file__).parents[1]
 SERVICES = {"appointments": AppointmentsSettings, "permits": PermitsSettings,
-            "profile": ProfileSettings, "notifications": NotificationsSettings}
+            "profile": ProfileSettings, "notifications": NotificationsSettings,
+            "statistics": StatisticsSettings}
 
 
 def service_rows() -> set[str]:

@@ -10,13 +10,14 @@ from loket_common.topology_cli import load_topology
 from loket_notifications.service import NotificationsService
 from loket_permits.service import PermitsService
 from loket_profile.service import ProfileService
+from loket_statistics.service import StatisticsService
 
 TOPOLOGY = Path(__file__).parents[1] / "deploy" / "topology.yml"
 
 
 def declared_handlers():
     for service in (AppointmentsService, PermitsService, ProfileService,
-                    NotificationsService):
+                    NotificationsService, StatisticsService):
         for name, method in inspect.getmembers(service, inspect.isfunction):
             for entrypoint in getattr(method, ENTRYPOINT_EXTENSIONS_ATTR, ()):
                 if isinstance(entrypoint, ReliableEventHandler):

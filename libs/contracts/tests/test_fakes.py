@@ -42,7 +42,8 @@ def test_keyword_and_default_arguments_are_accepted():
 
 def test_fake_services_has_one_fake_per_service():
     services = FakeServices()
-    assert set(PROTOCOLS) == {"appointments", "permits", "profile", "notifications"}
+    assert set(PROTOCOLS) == {"appointments", "permits", "profile", "notifications",
+                              "statistics"}
     services.profile.get_profile.return_value = {"subject": "r-1"}
     assert services.profile.get_profile("musterstadt", "r-1") == {"subject": "r-1"}
     with pytest.raises(TypeError):

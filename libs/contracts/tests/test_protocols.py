@@ -13,20 +13,26 @@ from loket_contracts.notifications import schemas as notification_schemas
 from loket_contracts.notifications.protocol import NotificationsRpc
 from loket_contracts.permits import applications
 from loket_contracts.permits import catalogue as permit_catalogue
+from loket_contracts.permits import counter as permit_counter
 from loket_contracts.permits import schemas as permit_schemas
 from loket_contracts.permits.protocol import PermitsRpc
 from loket_contracts.profile import rights
 from loket_contracts.profile import schemas as profile_schemas
 from loket_contracts.profile.protocol import ProfileRpc
+from loket_contracts.statistics import schemas as statistics_schemas
+from loket_contracts.statistics.protocol import StatisticsRpc
 from loket_notifications.service import NotificationsService
 from loket_permits.service import PermitsService
 from loket_profile.service import ProfileService
+from loket_statistics.service import StatisticsService
 
 CONTRACTS = [
     (AppointmentsService, AppointmentsRpc, [catalogue, schemas, lottery, notices]),
-    (PermitsService, PermitsRpc, [permit_schemas, permit_catalogue, applications]),
+    (PermitsService, PermitsRpc, [permit_schemas, permit_catalogue, applications,
+                                 permit_counter]),
     (ProfileService, ProfileRpc, [profile_schemas, rights]),
     (NotificationsService, NotificationsRpc, [notification_schemas]),
+    (StatisticsService, StatisticsRpc, [statistics_schemas]),
 ]
 
 

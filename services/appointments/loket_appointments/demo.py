@@ -44,6 +44,13 @@ HOLIDAYS = [
     ]
 ]
 
+# LeiKa keys (they make the statistics comparable across municipalities), only where a
+# published list confirms them: "Wohnsitz Anmeldung" is 99115005104000 in Dataport's list
+# of the Leistungen a municipality must assign (docs.osi.dataport.de, Landesredaktionssystem).
+# The ID card's, the passport's and the certificate of good conduct's keys stay out until
+# confirmed likewise.
+REGISTRATION_KEY = "99115005104000"
+
 SERVICES = [
     {"id": "id-card", "name": _text("Personalausweis beantragen", "Apply for an ID card"),
      "description": _text("Neuer Personalausweis, gültig 10 Jahre (unter 24: 6 Jahre).",
@@ -60,6 +67,7 @@ SERVICES = [
                         "min_lead_minutes": 60, "max_active_bookings_per_person": 1,
                         "release_mode": "lottery", "lottery_window_minutes": 60}},
     {"id": "registration", "name": _text("Wohnsitz anmelden", "Register your residence"),
+     "service_key": REGISTRATION_KEY,
      "description": _text("Anmeldung innerhalb von zwei Wochen nach dem Einzug.",
                           "Register within two weeks of moving in."),
      "duration_minutes": 10, "fee_cents": 0,

@@ -156,6 +156,28 @@ def test_counter_day_list_check_in_call_and_no_show(desk, database):
                                       "appointment_checked_in", "appointment_no_show"]
 
 
+def test_cancelled_checked_in_and_no_show_carry_the_bookings_channel_and_service(
+        desk, database):
+    """What the statistics count them by (appointments:<service_id>, channel)."""
+    counter = CounterDesk(desk)
+    online, _ = desk.confirm(desk.hold(OFFICE, SERVICE, SLOT, "client-a", None)["id"],
+                             CONTACT, max_active=one_each)
+    second, _ = desk.confirm(
+        desk.hold(OFFICE, SERVICE, SLOT + timedelta(minutes=15), "client-b", None)["id"],
+        {**CONTACT, "email": "max@example.org"}, max_active=one_each)
+    walk_in = counter.walk_in(OFFICE, SERVICE, SLOT + timedelta(minutes=30), "Max")
+    desk.cancel(online)
+    counter.no_show(second["reference"])
+    counter.check_in(walk_in["reference"])
+    told = {entry["message"]["type"]: entry["message"]["data"]
+            for entry in database["outbox"].find({"message.type": {"$in": [
+                "appointment_cancelled", "appointment_no_show", "appointment_checked_in"]}})}
+    assert {kind: (data["channel"], data["service_id"]) for kind, data in told.items()} == {
+        "appointment_cancelled": ("online", "id-card"),
+        "appointment_no_show": ("online", "id-card"),
+        "appointment_checked_in": ("counter", "id-card")}
+
+
 def test_concurrent_holds_never_sell_a_unit_twice(desk, database):
     winners, losers = [], []
 

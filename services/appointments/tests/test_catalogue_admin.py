@@ -200,3 +200,28 @@ def test_replacing_an_office_keeps_its_closures_unless_it_names_them(admin):
     admin.add_closure("rathaus", closure, 1)
     assert admin.put_office("rathaus", OFFICE, 2)["closures"] == [closure]
     assert admin.put_office("rathaus", {**OFFICE, "closures": []}, 3)["closures"] == []
+
+
+def test_a_service_keeps_its_leika_key_and_every_listing_answers_it(
+        container_factory, service_config, database):
+    container_factory(AppointmentsService, service_config).start()
+    ensure_catalogue_indexes(database)
+    key = "99115005104000"
+    with ClusterRpcProxy(service_config) as rpc:
+        appointments = rpc.appointments
+        created = appointments.put_service(TENANT, "id-card", {**SERVICE, "service_key": key},
+                                           None, ADMIN)
+        appointments.put_office(TENANT, "rathaus", OFFICE, None, ADMIN)
+        assert created["service_key"] == key
+        assert appointments.get_service(TENANT, "id-card")["service_key"] == key
+        assert appointments.list_catalogue(TENANT)["services"][0]["service_key"] == key
+        assert appointments.list_offices(TENANT)[0]["services"][0]["service_key"] == key
+        with pytest.raises(RemoteError) as bad:
+            appointments.put_service(TENANT, "id-card", {**SERVICE, "service_key": "9911500"},
+                                     created["version"], ADMIN)
+        assert bad.value.exc_type == "ValidationFailed" and "service_key" in bad.value.value
+        # a PUT replaces the service whole: without the key it has none
+        replaced = appointments.put_service(TENANT, "id-card", SERVICE, created["version"],
+                                            ADMIN)
+        assert replaced["service_key"] is None
+        assert appointments.get_service(TENANT, "id-card")["service_key"] is None

@@ -36,6 +36,7 @@ from loket_contracts.permits.applications import (
     FileSchema,
 )
 from loket_contracts.permits.catalogue import TypeSchema, TypeSummarySchema
+from loket_contracts.permits.counter import CounterReceiptSchema
 from loket_contracts.profile.rights import AccessLogEntrySchema, ConsentSchema, ErasureSchema
 from loket_contracts.profile.schemas import BusinessSchema, ProfileSchema
 
@@ -181,12 +182,22 @@ def application(applicant: dict[str, str], application_id: str = "a1",
         "id": application_id, "reference": "BP-2026-0001", "type_id": "residents-parking",
         "state": "draft", "fee_cents": None, "on_behalf_of": None, "created_at": AT,
         "submitted_at": None, "due_at": None, "overdue": False, "decided_at": None,
-        "decision": None, "next_step": None, "appointment_service": None,
+        "decision": None, "next_step": None, "appointment_service": None, "channel": "online",
         "tenant": "musterstadt", "data": {"licence_plate": "M-AB 123"}, "attachments": [],
         "applicant": applicant, "assigned_to": None, "information_request": None,
         "history": [{"at": AT, "by": {"subject": applicant["subject"], "role": "applicant"},
                      "from": None, "to": "draft", "reason": None, "action": "draft"}],
         **changes})
+
+
+def counter_receipt(**changes: Any) -> dict[str, Any]:
+    """``CounterReceiptSchema``: an application entered at the counter, submitted."""
+    return shaped(CounterReceiptSchema, {
+        "id": "a9", "reference": "PA-2026-000042", "type_id": "residents-parking",
+        "state": "submitted", "channel": "counter", "fee_cents": 3000, "submitted_at": AT,
+        "due_at": "2026-12-03T10:00:00+00:00", "documents_seen": True,
+        "next_step": text("Ihr Antrag ist eingegangen.", "We have received your application."),
+        "appointment_service": None, **changes})
 
 
 def application_summaries(application_id: str = "a1") -> list[dict[str, Any]]:
@@ -195,7 +206,8 @@ def application_summaries(application_id: str = "a1") -> list[dict[str, Any]]:
         "id": application_id, "reference": "BP-2026-0001", "type_id": "residents-parking",
         "state": "draft", "fee_cents": None, "on_behalf_of": None, "created_at": AT,
         "submitted_at": None, "due_at": None, "overdue": False, "decided_at": None,
-        "decision": None, "next_step": None, "appointment_service": None}])
+        "decision": None, "next_step": None, "appointment_service": None,
+        "channel": "online"}])
 
 
 def attachment() -> dict[str, Any]:

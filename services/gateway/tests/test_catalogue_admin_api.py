@@ -67,6 +67,16 @@ def test_bodies_are_checked_before_any_service_is_asked(client):
     assert names == {"name", "address", "accessibility", "service_ids"}
 
 
+def test_a_leika_key_that_is_not_14_digits_is_refused_at_the_edge(client):
+    service = {"name": {"de": "a", "en": "a"}, "description": {"de": "a", "en": "a"},
+               "duration_minutes": 15, "fee_cents": 0, "service_key": "9911500510400X"}
+    response = client.put(API + "/services/id-card", json=service,
+                          headers={**bearer("admin-token"), "If-None-Match": "*"})
+    assert response.status_code == 400
+    assert [param["name"] for param in response.get_json()["invalid_params"]] == [
+        "service_key"]
+
+
 def test_a_valid_write_reaches_for_the_service(client):
     # No broker in these tests: the valid request gets as far as the RPC.
     response = client.put(API + "/offices/rathaus", json=OFFICE,

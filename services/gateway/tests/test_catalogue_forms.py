@@ -1,6 +1,10 @@
-"""The admin pages' forms become API bodies (and stored entries become forms) correctly."""
+"""The admin pages' forms become API bodies (and stored entries become forms) correctly; the
+service page shows and saves the LeiKa key."""
 import pytest
 
+from loket_common.errors import ValidationFailed
+from loket_contracts.appointments.catalogue import AdminServiceSchema
+from loket_contracts.fakes import shaped
 from loket_gateway.catalogue.forms import (
     FormInvalid,
     cents_to_euro,
@@ -16,6 +20,8 @@ from loket_gateway.catalogue.forms import (
     service_form,
 )
 
+from .conftest import remote, sign_in
+
 SERVICE_FORM = {
     "name-de": ["Reisepass"], "name-en": ["Passport"],
     "description-de": ["Beantragen"], "description-en": ["Apply"],
@@ -24,6 +30,7 @@ SERVICE_FORM = {
     "release_days_ahead": ["14"], "release_time": ["07:30"], "min_lead_minutes": ["60"],
     "max_active_bookings_per_person": ["1"], "release_mode": ["lottery"],
     "lottery_window_minutes": ["30"], "identity_required": ["substantial"],
+    "service_key": ["99115005104000"],
 }
 TEXT = {"de": "Text", "en": "Text"}
 
@@ -39,7 +46,7 @@ def test_a_service_form_becomes_the_api_body_and_back():
         "booking_policy": {"release_days_ahead": 14, "release_time": "07:30",
                            "min_lead_minutes": 60, "max_active_bookings_per_person": 1,
                            "release_mode": "lottery", "lottery_window_minutes": 30},
-        "identity_required": "substantial"}
+        "identity_required": "substantial", "service_key": "99115005104000"}
     again = service_body(service_form(body))
     assert again == body
 
@@ -48,6 +55,14 @@ def test_a_service_without_a_required_sign_in_books_anonymously():
     body = service_body({**SERVICE_FORM, "identity_required": [""]})
     assert body["identity_required"] is None
     assert service_form(body)["identity_required"] == [""]
+
+
+@pytest.mark.parametrize(("typed", "key"), [("", None), ("  ", None),
+                                           ("99115 005 104000", "99115005104000")])
+def test_the_leika_key_is_optional_and_typed_with_spaces(typed, key):
+    body = service_body({**SERVICE_FORM, "service_key": [typed]})
+    assert body["service_key"] == key
+    assert service_form(body)["service_key"] == [key or ""]
 
 
 @pytest.mark.parametrize(("changes", "names"), [
@@ -139,3 +154,39 @@ def test_api_error_names_point_at_form_fields(api_name, field):
                                                 ("x", 0), ("-1", 0), ("9" * 12, 0)])
 def test_a_forms_version_is_a_number_or_never_matches(value, version):
     assert form_version(value) == version
+
+
+def _admin_with_a_service(client, services, key):
+    stored = {**service_body({**SERVICE_FORM, "identity_required": [""]}), "id": "passport",
+              "service_key": key,
+              "version": 3, "active": True}
+    services.appointments.get_service.return_value = shaped(AdminServiceSchema, stored)
+    sign_in(client, "staff", tenant="musterstadt", subject="staff:" + "0" * 32, name="Ada",
+            roles=["tenant_admin"])
+    return stored
+
+
+def test_the_admin_page_shows_and_saves_the_leika_key(client, services, form_token):
+    stored = _admin_with_a_service(client, services, "99115005104000")
+    html = client.get("/de/admin/services/passport").get_data(as_text=True)
+    assert 'id="service_key" name="service_key" type="text" value="99115005104000"' in html
+    assert "LeiKa-Schlüssel (freiwillig)" in html
+    form = {**service_form(stored), "service_key": ["99115 005 104001"], "version": ["3"],
+            "csrf_token": [form_token]}
+    response = client.post("/de/admin/services/passport", data=form)
+    assert response.status_code == 303
+    (_tenant, _id, body, version, _actor), _ = services.appointments.put_service.call_args
+    assert (body["service_key"], version) == ("99115005104001", 3)
+
+
+def test_a_leika_key_the_service_refuses_is_marked_on_the_form(client, services, form_token):
+    stored = _admin_with_a_service(client, services, None)
+    services.appointments.put_service.side_effect = remote(ValidationFailed(
+        "Invalid request", invalid_params=[{"name": "service_key", "reason": "14 digits"}]))
+    response = client.post("/de/admin/services/passport", data={
+        **service_form(stored), "service_key": ["123"], "version": ["3"],
+        "csrf_token": [form_token]})
+    assert response.status_code == 400
+    assert 'id="service_key" name="service_key" type="text" value="123" inputmode="numeric" ' \
+           'aria-describedby="service_key-hint service_key-error" aria-invalid="true"' in \
+           response.get_data(as_text=True)

@@ -19,6 +19,7 @@ from loket_common.mongo import MongoDatabase, Store
 from loket_common.outbox import add_to_outbox
 
 from .address_marks import AddressMarks, ensure_mark_indexes
+from .delivery_facts import SOURCE
 from .intake import intake_of
 from .kinds import KindSwitches, ensure_switch_indexes
 from .links import Links, ensure_link_indexes
@@ -26,8 +27,6 @@ from .message_store import MessageStore, ensure_message_indexes
 from .messages import new_message
 from .resident_data import export_of
 from .tenant_config import TenantConfigs
-
-SOURCE = "notifications"
 
 
 class NotificationsStore(Store):

@@ -23,6 +23,7 @@ from nameko.extensions import DependencyProvider, Entrypoint, SharedExtension
 from loket_common.logs import get_logger
 from loket_common.mongo import connect
 
+from .delivery_facts import fact_of
 from .message_store import claim, due_candidates
 from .options import Options
 from .recipients import Recipients
@@ -137,15 +138,22 @@ class SendingMixin:
     appointments: Any
     permits: Any
     profile: Any
+    relay: Any  # OutboxRelay
 
     @due_messages
     def send_due_message(self, message: dict[str, Any]) -> str:
-        """Send one claimed message; return the state it ended in."""
+        """Send one claimed message; return the state it ended in.
+
+        A state the statistics count was told through the outbox: its relay is woken.
+        """
         runtime = self.runtime
-        return Sender(SendParts(
+        state = Sender(SendParts(
             store=self.store, renderer=self.renderer, channels=self.channels,
             recipients=Recipients(self.appointments, self.permits, self.profile,
                                   runtime.private_key,
                                   sms_provider=bool(runtime.options.sms_url)),
             tenants=runtime.tenants, policy=runtime.policy, retention=runtime.retention,
             private_key=runtime.private_key)).send(message)
+        if fact_of(state):
+            self.relay.nudge()
+        return state

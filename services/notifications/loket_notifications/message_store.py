@@ -20,9 +20,11 @@ from pymongo.database import Database
 
 from loket_common.crypto import UndecryptableData
 from loket_common.key_vault import SubjectCipher
-from loket_common.mongo import AllTenants, TenantCollection
+from loket_common.mongo import AllTenants, TenantCollection, retried_transaction
+from loket_common.outbox import add_to_outbox
 from loket_contracts.notifications.schemas import MESSAGE_STATES
 
+from .delivery_facts import already_told, fact_event, fact_of, told_field
 from .exceptions import MessageNotFound, NotResendable
 from .messages import RESENDABLE, moved, report_update, shown, status_of, step
 
@@ -84,9 +86,31 @@ class MessageStore:
 
     def finish(self, message: dict[str, Any], update: dict[str, Any]) -> bool:
         """Apply ``update`` if this claim still holds the message; True if it did."""
-        done = self.messages.update_one({"id": message["id"],
-                                         "lease_id": message.get("lease_id")}, update)
-        return bool(done.modified_count)
+        return self._move({"id": message["id"], "lease_id": message.get("lease_id")}, update)
+
+    def _move(self, query: dict[str, Any], update: dict[str, Any]) -> bool:
+        """Apply ``update`` to the message ``query`` finds; True if one was changed.
+
+        Moving into a state the statistics count (:mod:`.delivery_facts`) puts its event
+        into the outbox in the same transaction, the first time only.
+        """
+        state = update.get("$set", {}).get("state")
+        fact = fact_of(state)
+        if fact is None:
+            return bool(self.messages.update_one(query, update).modified_count)
+        marked = {**update, "$set": {**update["$set"], told_field(fact): True}}
+
+        def apply(session: ClientSession) -> bool:
+            before = self.messages.find_one_and_update(query, marked, session=session)
+            if before is None:
+                return False
+            if not already_told(before, fact):
+                add_to_outbox(self.database, fact_event(
+                    before, fact, state, update["$set"].get("updated_at") or datetime.now(UTC)),
+                    session)
+            return True
+
+        return retried_transaction(self.database, apply)
 
     def keep_content(self, message: dict[str, Any], content: dict[str, Any], language: str,
                      kept_until: datetime, now: datetime, channel: str = "email") -> None:
@@ -159,7 +183,7 @@ class MessageStore:
         message = self.get(message_id)
         update = report_update(message, action, status, now)
         if update is not None:
-            self.messages.update_one({"id": message["id"]}, update)
+            self._move({"id": message["id"]}, update)
         return self.get(message_id)
 
     # -- operators (no personal data) ---------------------------------------------------------

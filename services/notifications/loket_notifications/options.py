@@ -7,15 +7,16 @@ common config only.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
-PREFIX = "NOTIFICATIONS_"
+from loket_common.service_options import ServiceOptions
 
 
 @dataclass(frozen=True)
-class Options:
+class Options(ServiceOptions):
     """``NOTIFICATIONS_*`` values (see :class:`~loket_notifications.settings.Settings`)."""
+
+    PREFIX = "NOTIFICATIONS_"
 
     config_dir: str = ""
     templates_dir: str = ""
@@ -30,18 +31,3 @@ class Options:
     poll_seconds: float = 1.0
     rpc_timeout_seconds: float = 10.0
     sms_url: str = ""
-
-    def config(self) -> dict[str, Any]:
-        """These options as Nameko config entries (``NOTIFICATIONS_<NAME>``)."""
-        return {PREFIX + name.upper(): value for name, value in asdict(self).items()}
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Options:
-        """The options in ``config``; a missing entry keeps its default."""
-        values: dict[str, Any] = {}
-        for field in fields(cls):
-            key = PREFIX + field.name.upper()
-            if config.get(key) not in (None, ""):
-                kind = type(getattr(cls, field.name))
-                values[field.name] = kind(config[key])
-        return cls(**values)

@@ -176,6 +176,7 @@ class ViewsRpc:
             # plain NotFound, as the contract says: the bounce receiver drops it (an erased
             # person's message, another system's) instead of asking the relay to retry
             raise NotFound("No message with this id.") from None
+        self.relay.nudge()  # a first delivery or a bounce is told through the outbox
         if message["state"] == "bounced":
             content = messages.content_of(message) or {}
             address = content.get("recipient") or report.get("recipient")

@@ -2,8 +2,9 @@
 """Personal data of an application, sealed for storage and opened for the service edge.
 
 Encrypted (see ``encrypted_fields.py``): the applicant's name, the company applied for,
-the form answers, the information request's message, every free-text reason in the
-history and the decision, attachment file names and contents. In clear stays what
+the contact taken down at the counter, the form answers, the information request's
+message, every free-text reason in the history and the decision, attachment file names
+and contents. In clear stays what
 queries need: ids, the applicant's pseudonymous subject, type, state, dates, fees.
 Everything is sealed under the applicant's key (their subject; an application without one
 has its own), which the erasure destroys (crypto-shredding, ``loket_common.key_vault``).
@@ -70,7 +71,7 @@ class CaseSeal:
         out = dict(case)
         if out.get("applicant"):
             out["applicant"] = {**out["applicant"], "name": value(out["applicant"].get("name"))}
-        for key in ("on_behalf_of", "data"):
+        for key in ("on_behalf_of", "data", "applicant_contact"):
             if key in out:
                 out[key] = value(out[key])
         if out.get("information_request"):

@@ -9,6 +9,8 @@ from loket_common.events import Event
 from .workflow import next_step
 
 SOURCE = "permits"
+# Cases created before channels were recorded came through Loket.
+ONLINE = "online"
 
 
 def _about(case: dict[str, Any], permit_type: dict[str, Any]) -> dict[str, Any]:
@@ -24,7 +26,14 @@ def _about(case: dict[str, Any], permit_type: dict[str, Any]) -> dict[str, Any]:
         "subject": case["applicant"]["subject"],
         "applicant_subject": case["applicant"]["subject"],
         "language": case["applicant"].get("language"),
+        "channel": case.get("channel") or ONLINE,
     }
+
+
+def started(case: dict[str, Any], permit_type: dict[str, Any]) -> Event:
+    """``permit_started``: an application was created (a resident's draft, a counter entry)."""
+    return Event(SOURCE, "permit_started", case["tenant"], {
+        **_about(case, permit_type), "started_at": case["created_at"].isoformat()})
 
 
 def status_changed(case: dict[str, Any], permit_type: dict[str, Any],
@@ -53,6 +62,7 @@ def decided(case: dict[str, Any], permit_type: dict[str, Any]) -> Event:
     return Event(SOURCE, "permit_decided", case["tenant"], {
         **_about(case, permit_type), "outcome": case["decision"]["outcome"],
         "decided_at": case["decided_at"].isoformat(),
+        "submitted_at": case["submitted_at"].isoformat() if case.get("submitted_at") else None,
         "fee_cents": case["fee_cents"], "next_step": next_step(case["state"])})
 
 
@@ -62,4 +72,5 @@ def case_assigned(case: dict[str, Any], permit_type: dict[str, Any], assignee: s
     return Event(SOURCE, "permit_case_assigned", case["tenant"], {
         "application_id": case["id"], "reference": case["reference"],
         "type_id": case["type_id"], "type_name": permit_type["name"], "assignee": assignee,
-        "by_role": by_role, "subject": case["applicant"]["subject"]})
+        "by_role": by_role, "subject": case["applicant"]["subject"],
+        "channel": case.get("channel") or ONLINE})

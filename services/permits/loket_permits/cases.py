@@ -4,6 +4,7 @@
 - :mod:`case_records`: reading cases (own, any, the queue) and how they are shown;
 - :mod:`case_steps`: how a step moves a case (conditional update, history, events);
 - :mod:`applicant_steps`: drafts, submission, answering a request, withdrawal;
+- :mod:`counter_entry`: applications staff enter at the counter for a resident;
 - :mod:`case_work`: the case workers' assignment and workflow steps;
 - :mod:`case_attachments`: the files of a case.
 """
@@ -17,11 +18,12 @@ from .applicant_steps import ApplicantSteps
 from .case_attachments import CaseAttachments
 from .case_records import utcnow, with_overdue
 from .case_work import CaseWork
+from .counter_entry import CounterEntry
 
 __all__ = ["CaseDesk", "ensure_case_indexes", "utcnow", "with_overdue"]
 
 
-class CaseDesk(ApplicantSteps, CaseWork, CaseAttachments):
+class CaseDesk(CounterEntry, ApplicantSteps, CaseWork, CaseAttachments):
     """The applications of one tenant, for applicants and case workers."""
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from loket_contracts.statistics.measures import SERVICE_KEY
+
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$")
 FIELD_NAME = validate.Regexp(r"^[a-z][a-z0-9_]{0,62}$")
 FIELD_TYPES = ("text", "long_text", "date", "email", "phone", "integer", "decimal", "boolean",
@@ -144,6 +146,8 @@ class BaseTypeSchema(Strict):
     # The eID trust level a resident must have signed in with to apply (issue 5).
     minimum_trust_level = fields.String(load_default="low", validate=validate.OneOf(
         ("low", "substantial", "high")))
+    # The LeiKa/FIM key of the service (14 digits): figures compare across municipalities.
+    service_key = fields.String(load_default=None, validate=SERVICE_KEY)
 
 
 class TextsSchema(Strict):

@@ -15,8 +15,9 @@ from loket_common.mongo import TenantCollection
 from .case_crypto import CaseSeal
 
 ENCRYPTED_FIELDS: dict[str, list[str]] = {
-    "applications": ["applicant.name", "on_behalf_of", "data", "information_request.message",
-                     "decision.reason", "history.reason", "attachments.filename"],
+    "applications": ["applicant.name", "on_behalf_of", "applicant_contact", "data",
+                     "information_request.message", "decision.reason", "history.reason",
+                     "attachments.filename"],
     "attachment_files": ["content"],
 }
 

@@ -68,7 +68,8 @@ class ResidentData:
             decision = case.get("decision")
             self.desk.cases.update_one({"id": case["id"]}, {"$set": {
                 "state": state, "applicant": ERASED_APPLICANT, "data": {},
-                "on_behalf_of": None, "information_request": None, "attachments": [],
+                "on_behalf_of": None, "applicant_contact": None,
+                "information_request": None, "attachments": [],
                 "history": history, "anonymised": True,
                 "decision": {"outcome": decision["outcome"], "reason": None}
                 if decision else None}}, session=session)

@@ -17,6 +17,11 @@ from loket_contracts.permits.applications import (
     CaseSummarySchema,
 )
 from loket_contracts.permits.catalogue import TypeSchema, TypeSummarySchema
+from loket_contracts.permits.counter import (
+    CounterActorSchema,
+    CounterEntrySchema,
+    CounterReceiptSchema,
+)
 from loket_contracts.permits.schemas import (
     ActorSchema,
     ApplicantSchema,
@@ -174,6 +179,17 @@ class PermitsService(health.HealthMixin, resident_data_rpc.ResidentDataMixin):
         """The applicant's own application (NotFound for anyone else's)."""
         return application_out.dump(self.store.desk(checked_tenant(tenant)).own(
             _id(applicant_subject, "applicant_subject"), _id(application_id)))
+
+    # staff at the counter (the gateway checked the role for the tenant)
+    @rpc
+    def enter_counter_application(self, tenant: str, entry: dict[str, Any],
+                                  actor: dict[str, Any]) -> dict[str, Any]:
+        """An application received at the counter: checked as a submission, submitted now."""
+        checked_actor = load(CounterActorSchema(), actor)
+        entered = self.store.desk(checked_tenant(tenant)).enter_at_counter(
+            load(CounterEntrySchema(), entry), checked_actor)
+        self.relay.nudge()
+        return CounterReceiptSchema().dump(entered)
 
     # case workers (the gateway checked the role for the tenant)
     @rpc

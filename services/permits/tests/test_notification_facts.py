@@ -64,7 +64,8 @@ def test_assigning_to_someone_emits_permit_case_assigned(desk, database):
         "application_id": case["id"], "reference": case["reference"],
         "type_id": "residents-parking",
         "type_name": {"de": "Bewohnerparkausweis", "en": "Residents' parking permit"},
-        "assignee": "staff:weber", "by_role": "tenant_admin", "subject": "subject-1"}
+        "assignee": "staff:weber", "by_role": "tenant_admin", "subject": "subject-1",
+        "channel": "online"}
     assert desk.case(case["id"])["assigned_to"] == "staff:kaya"
 
 

@@ -21,6 +21,8 @@ def test_permit_types_keep_fee_cents_for_the_home_page():
     assert parking["fee_cents"] == 3060 and parking["processing_days"] == 14
     assert all(field["why"]["de"] and field["why"]["en"] for field in parking["fields"])
     assert parking["documents"][0]["id"] == "vehicle_registration"
+    keys = {item["id"]: item["service_key"] for item in types}
+    assert keys["business-registration"] == "99050012104000" and keys["id-card"] is None
     full = service.get_permit_type(TENANT, "id-card")
     assert full["appointment_service"] == "id-card" and full["workflow"]["states"][0] == "draft"
     assert {"from": "in_review", "to": "approved", "by": "case_worker"} in (
@@ -99,7 +101,7 @@ def test_a_case_from_draft_to_approval(container_factory, service_config):
             queue = events(connection.default_channel)
             while (message := queue.get(no_ack=True)) is not None:
                 published.found.append(message.payload)
-            return len(published.found) >= 9 and published.found
+            return len(published.found) >= 10 and published.found
         published.found = []
         messages = wait_for(published, timeout=15)
     assert approved["decision"] == {"outcome": "approved", "reason": "All requirements met."}
@@ -111,7 +113,7 @@ def test_a_case_from_draft_to_approval(container_factory, service_config):
     assert approved["history"][1]["by"] == WORKER
     assert [item["id"] for item in mine] == [case_id]
     types = [message["type"] for message in messages]
-    assert sorted(types) == sorted(["permit_submitted", "permit_decided",
+    assert sorted(types) == sorted(["permit_started", "permit_submitted", "permit_decided",
                                     "personal_data_accessed"]  # the worker's download
                                    + ["permit_status_changed"] * 6)
     accessed = next(m for m in messages if m["type"] == "personal_data_accessed")["data"]
@@ -125,6 +127,9 @@ def test_a_case_from_draft_to_approval(container_factory, service_config):
     assert decided["tenant"] == TENANT
     assert {"application_id": case_id, "outcome": "approved", "subject": "subject-1",
             "applicant_subject": "subject-1", "language": "en"}.items() <= decided["data"].items()
+    assert decided["data"]["submitted_at"] == submitted_event["submitted_at"]
+    assert {m["data"]["channel"] for m in messages if m["type"] != "personal_data_accessed"} == {
+        "online"}
     for message in messages:  # events carry no names and no free texts
         assert not {"applicant_name", "company_name", "reason"} & message["data"].keys()
         assert "Erika" not in str(message) and "Plate unreadable" not in str(message)

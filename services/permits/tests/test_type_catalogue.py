@@ -123,3 +123,23 @@ def test_a_type_not_offered_is_not_found(catalogue):
     with pytest.raises(NotFound):
         catalogue.get("beispielstadt", "id-card")
     assert catalogue.types("nowhere") == []
+
+
+def test_a_leika_service_key_is_optional_and_has_14_digits(definitions, catalogue):
+    assert catalogue.get("musterstadt", "registration-of-move")["service_key"] == (
+        "99115005104000")
+    assert catalogue.get("musterstadt", "id-card")["service_key"] is None  # none confirmed
+    base = definitions / "base" / "residents-parking.yml"
+    text = base.read_text()
+    base.write_text(text + "service_key: '99123456789012'\n")
+    keyed = TypeCatalogue.load(definitions)
+    assert keyed.get("beispielstadt", "residents-parking")["service_key"] == "99123456789012"
+    base.write_text(text + "service_key: '9912345'\n")
+    with pytest.raises(DefinitionError, match="14 digits"):
+        TypeCatalogue.load(definitions)
+
+
+def test_an_overlay_may_not_set_the_service_key(definitions):
+    _overlay(definitions, "service_key: '99123456789012'\n")
+    with pytest.raises(DefinitionError, match="service_key"):
+        TypeCatalogue.load(definitions)

@@ -14,6 +14,7 @@ from zoneinfo import available_timezones
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ..common import SLUG, TRUST_LEVELS, Instant, TextSchema
+from ..statistics.measures import SERVICE_KEY
 
 # Time is cut into units of this many minutes (durations, slots, the ledger).
 UNIT_MINUTES = 5
@@ -66,6 +67,11 @@ class OfferedServiceSchema(Schema):
                            "high) a resident must sign in with to hold and book; the booking "
                            "is bound to that person (name from the sign-in, moved or "
                            "cancelled only by them). Omit or null: anonymous booking."})
+    service_key = fields.String(
+        load_default=None, dump_default=None, allow_none=True, validate=SERVICE_KEY, metadata={
+            "description": "The LeiKa (FIM) service key, 14 digits, e.g. 99115005104000 "
+                           "(Wohnsitz Anmeldung): makes the statistics comparable across "
+                           "municipalities. Omit or null: none."})
 
     @validates_schema
     def _duration_on_the_grid(self, data: dict[str, Any], **kwargs: object) -> None:

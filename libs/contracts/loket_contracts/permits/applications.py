@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from ..common import Day, Instant, TextSchema
+from .counter import CounterApplicantSchema
 from .file_names import FileName
 from .schemas import STATES, ApplicantSchema, InformationRequestSchema, OnBehalfOfSchema
 
@@ -73,6 +74,8 @@ class ApplicationSummarySchema(Schema):
     decision = fields.Nested(DecisionSchema, allow_none=True)
     next_step = fields.Nested(TextSchema, allow_none=True)
     appointment_service = fields.String(allow_none=True)
+    channel = fields.Function(lambda case: case.get("channel") or "online", metadata={
+        "type": "string", "description": "online (by the resident) or counter (by staff)."})
 
 
 class ApplicationSchema(ApplicationSummarySchema):
@@ -82,6 +85,11 @@ class ApplicationSchema(ApplicationSummarySchema):
     data = fields.Raw(metadata={"description": "Form field values by name."})
     attachments = fields.List(fields.Nested(AttachmentSchema))
     applicant = fields.Nested(ApplicantSchema)
+    applicant_contact = fields.Nested(CounterApplicantSchema, allow_none=True,
+                                      only=("address", "email", "phone"), metadata={
+        "description": "The contact staff took down at the counter (counter cases)."})
+    documents_seen = fields.Boolean(allow_none=True, metadata={
+        "description": "Counter cases: the required documents were shown at the counter."})
     assigned_to = fields.String(allow_none=True)
     information_request = fields.Nested(InformationRequestSchema, allow_none=True)
     history = fields.List(fields.Nested(HistoryEntrySchema))

@@ -71,6 +71,8 @@ class TypeSummarySchema(Schema):
     fields_ = fields.List(fields.Nested(FieldSchema), required=True, data_key="fields",
                           attribute="fields")
     documents = fields.List(fields.Nested(DocumentSchema))
+    service_key = fields.String(allow_none=True, metadata={
+        "description": "The LeiKa/FIM service key (14 digits), if the type has one."})
 
 
 class TypeSchema(TypeSummarySchema):

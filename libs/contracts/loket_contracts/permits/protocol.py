@@ -66,6 +66,14 @@ class PermitsRpc(Protocol):
                         application_id: str) -> dict[str, Any]:
         """``ApplicationSchema``."""
 
+    # -- staff at the counter (counter_staff, case_worker, tenant_admin) ----------------------
+    def enter_counter_application(self, tenant: str, entry: dict[str, Any],
+                                  actor: dict[str, Any]) -> dict[str, Any]:
+        """``CounterReceiptSchema``: submitted at once, channel ``counter``.
+
+        ``entry``: ``CounterEntrySchema``; ``actor``: ``CounterActorSchema``.
+        """
+
     # -- case workers ------------------------------------------------------------------------
     def case_queue(self, tenant: str, query: dict[str, Any]) -> dict[str, Any]:
         """``query``: ``QueueQuerySchema``; answer ``CasePageSchema``."""

@@ -12,6 +12,7 @@ from flask import Response, current_app, request
 
 from loket_contracts.appointments import schemas as contract
 from loket_contracts.appointments.catalogue import OfficeWithServicesSchema
+from loket_contracts.statistics.schemas import CounterTransactionSchema
 
 from ..core.api_helpers import api_blueprint, request_secret
 from ..core.errors import NoFreeSlot
@@ -40,12 +41,14 @@ from .anti_bot.hold_guard import (
     proven_challenge_id,
     record_activity,
 )
+from .counter_tally import staff_actor
 from .ics import booking_to_ics
 
 blueprint = api_blueprint("appointments", __name__,
                           "Citizens' offices, free slots, holds and bookings")
 staff = api_blueprint("counter_staff", __name__,
-                      "The counter's day list, check-in, no-show, call next, walk-ins")
+                      "The counter's day list, check-in, no-show, call next, walk-ins, "
+                      "counted counter transactions")
 
 
 def _manage_token() -> str:
@@ -290,6 +293,20 @@ def walk_in(body: dict[str, Any], tenant: str, office_id: str) -> Any:
             tenant, {"office_id": office_id, "service_id": body["service_id"],
                      "start": body["start"]}, body["name"])
     return booked, 201
+
+
+@staff.route("/tenants/<tenant>/counter-transactions", methods=["POST"],
+             summary="Count a finished counter transaction with no Loket case (counter staff)",
+             security="staffToken")
+@staff.response(201, CounterTransactionSchema, description="Counted")
+@require_role("counter_staff")
+@staff.arguments(CounterTransactionSchema)
+def count_counter_transaction(body: dict[str, Any], tenant: str) -> Any:
+    """Process and channel (default counter) for the statistics; nothing about the person."""
+    with services() as rpc:
+        counted = rpc.statistics.record_counter_transaction(tenant, body,
+                                                            staff_actor(current_actor()))
+    return counted, 201
 
 
 def _jsonable(query: dict) -> dict:

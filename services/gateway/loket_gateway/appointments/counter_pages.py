@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Counter staff pages: the day list, check-in, call, no-show, walk-ins.
+"""Counter staff pages: the day list, check-in, call, no-show, walk-ins, counted transactions.
 
 Staff sign in through the tenant's staff identity provider (:mod:`identity.sign_in_pages`); pages
 are guarded by :func:`identity.access.staff_page` (role per tenant from the token's
@@ -15,10 +15,17 @@ from zoneinfo import ZoneInfo
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..core.page_helpers import day_label, page_error, services
+from ..core.page_helpers import PageError, day_label, page_error, services
 from ..core.pages import pages_blueprint
 from ..identity.access import staff_page, staff_roles
 from ..identity.staff_roles import TENANT_ADMIN
+from .counter_tally import (
+    channel_label,
+    process_name,
+    staff_actor,
+    tally_choices,
+    transaction_from,
+)
 
 blueprint = pages_blueprint("counter", __name__)
 
@@ -52,7 +59,8 @@ def staff_day_list():
     return render_template("appointments/day_list.html", offices=offices, office=office, day=day,
                            counter_id=counter_id or "", entries=entries,
                            day_heading=day_label(day), names=names,
-                           counters=counters,
+                           counters=counters, tally=tally_choices(g.tenant.id, office),
+                           channel_label=channel_label,
                            is_admin=TENANT_ADMIN in staff_roles())
 
 
@@ -142,3 +150,28 @@ def staff_walk_in(office_id: str):
                     "start": start.isoformat()}
     return _act(lambda rpc: rpc.appointments.book_walk_in(g.tenant.id, request_body, name),
                 _("%(name)s is booked at %(time)s.", name=name, time=at.strftime("%H:%M")))
+
+
+@blueprint.post("/<lang>/staff/counter-transactions")
+@staff_page
+def staff_count_transaction():
+    """Count a finished counter transaction with no Loket case (process and channel only).
+
+    A refusal (an unknown process) is shown on the day list; a statistics service that is
+    down or slow is the error page, as for any page.
+    """
+    try:
+        transaction = transaction_from(request.form)
+        with services() as rpc:
+            rpc.statistics.record_counter_transaction(g.tenant.id, transaction,
+                                                      staff_actor(g.staff))
+    except Exception as error:  # noqa: BLE001 (a refusal is shown on the day list)
+        problem = error if isinstance(error, PageError) else page_error(error)
+        if problem.status >= 500:
+            raise
+        flash(problem.message, "error")
+        return _back()
+    name = process_name(g.tenant.id, transaction["process"])
+    flash(_("Counted: %(process)s (%(channel)s).", process=name,
+            channel=channel_label(transaction["channel"])), "done")
+    return _back()

@@ -114,6 +114,7 @@ def service_body(form: Form) -> dict[str, Any]:
             policy[name] = _integer(form, name, f"booking_policy.{name}", bad)
     body["booking_policy"] = policy
     body["identity_required"] = one(form, "identity_required") or None
+    body["service_key"] = one(form, "service_key").replace(" ", "") or None
     if bad:
         raise FormInvalid(bad)
     return body
@@ -133,6 +134,7 @@ def service_form(service: Mapping[str, Any] | None) -> dict[str, list[str]]:
     for name, value in service.get("booking_policy", {}).items():
         form[name] = [str(value)]
     form["identity_required"] = [service.get("identity_required") or ""]
+    form["service_key"] = [service.get("service_key") or ""]
     return form
 
 

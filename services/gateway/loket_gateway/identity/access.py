@@ -204,8 +204,10 @@ def _actor(provider: IdentityProvider, claims: dict[str, Any], tenant: str,
             "name": display_name(claims), "role": role}
 
 
-def require_role(role: str) -> Callable:
+def require_role(role: str, *alternatives: str) -> Callable:
     """API: let the view run only for staff of the path's tenant with ``role``.
+
+    Or with one of ``alternatives``: ``g.staff`` names the first the token grants.
 
     401 without a valid token, 403 with one of another tenant or kind, or without the role.
     """
@@ -217,9 +219,11 @@ def require_role(role: str) -> Callable:
             if found is None:
                 raise _refused(token, tenant, "staff")
             provider, claims = found
-            if role not in roles_in(claims.get("loket_roles"), tenant):
+            granted = roles_in(claims.get("loket_roles"), tenant)
+            acting = next((each for each in (role, *alternatives) if each in granted), None)
+            if acting is None:
                 raise Forbidden("Your role does not allow this here.")
-            g.staff = _actor(provider, claims, tenant, role)
+            g.staff = _actor(provider, claims, tenant, acting)
             return view(tenant=tenant, **kwargs)
         return checked
     return wrap

@@ -45,7 +45,7 @@ def permit_types_page():
                            signed_in=sessions.current(sessions.RESIDENT, g.tenant.id) is not None)
 
 
-def _permit_type(type_id: str) -> dict:
+def permit_type_of(type_id: str) -> dict:
     """The type's definition with the list's summary (base fee, fee description)."""
     detail, listed = fetched_or_404(lambda rpc: (
         rpc.permits.get_permit_type(g.tenant.id, type_id),
@@ -153,7 +153,7 @@ def _save(permit_type: dict, application: dict | None) -> Any:
 @resident_page
 def apply_page(type_id: str):
     """The empty application form of a permit type (after a step-up if the type needs it)."""
-    permit_type = _permit_type(type_id)
+    permit_type = permit_type_of(type_id)
     step_up(permit_type.get("minimum_trust_level", "low"))
     return _form_page(permit_type, None, {})
 
@@ -162,7 +162,7 @@ def apply_page(type_id: str):
 @resident_page
 def apply_page_post(type_id: str):
     """Start the draft (and submit it if asked)."""
-    permit_type = _permit_type(type_id)
+    permit_type = permit_type_of(type_id)
     step_up(permit_type.get("minimum_trust_level", "low"))
     return _save(permit_type, None)
 
@@ -187,7 +187,7 @@ def my_applications_page():
 def application_page(application_id: str):
     """Where the application is: state, history, next step; the form while a draft."""
     application = _mine(application_id)
-    permit_type = _permit_type(application["type_id"])
+    permit_type = permit_type_of(application["type_id"])
     return render_template("permits/permit_status.html", application=application,
                            permit_type=permit_type, values=field_values(application["data"]),
                            error=None, invalid=set(),
@@ -199,7 +199,7 @@ def application_page(application_id: str):
 def application_page_post(application_id: str):
     """Change the draft (and submit it if asked)."""
     application = _mine(application_id)
-    return _save(_permit_type(application["type_id"]), application)
+    return _save(permit_type_of(application["type_id"]), application)
 
 
 @blueprint.post("/<lang>/permits/applications/<application_id>/attachments")
@@ -240,7 +240,7 @@ def _act(application_id: str, call: Callable[[Any], Any], done: str) -> Any:
 def answer_page_post(application_id: str):
     """Answer the case worker's request: the asked-for fields and a message."""
     application = _mine(application_id)
-    permit_type = _permit_type(application["type_id"])
+    permit_type = permit_type_of(application["type_id"])
     asked = set((application.get("information_request") or {}).get("fields") or [])
     data = form_data([field for field in permit_type["fields"] if field["name"] in asked],
                      request.form)

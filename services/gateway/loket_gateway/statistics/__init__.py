@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Statistics as people see them: the public figures, open data, the admins' and operators' views."""
+"""Statistics as people see them: public figures, open data, the admins' and operators' views."""
 from __future__ import annotations
 
 from flask import Flask
