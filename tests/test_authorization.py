@@ -132,6 +132,15 @@ RULES: dict[tuple[str, str], Rule] = {
     # notifications: the kinds a tenant sends
     ("GET", T + "/admin/notification-kinds"): staff("tenant_admin"),
     ("PUT", T + "/admin/notification-kinds/{kind}"): staff("tenant_admin"),
+    # statistics: live figures and settings for admins, releases for everyone
+    ("GET", T + "/statistics/figures"): staff("tenant_admin"),
+    ("GET", T + "/statistics/settings"): staff("tenant_admin"),
+    ("PUT", T + "/statistics/settings"): staff("tenant_admin"),
+    ("POST", T + "/statistics/corrections"): staff("tenant_admin"),
+    ("GET", T + "/statistics/releases"): public("published open data: counts only, small "
+                                                "ones suppressed"),
+    ("POST", T + "/counter-transactions"): staff("counter_staff"),
+    ("GET", "/api/v1/operator/statistics"): Rule("operator"),
 }
 
 # A body each write operation accepts, so a refusal is about who calls, not what is sent.
@@ -148,6 +157,11 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", T + "/counter/applications"): {"type_id": TYPE, "data": {},
                                             "applicant": {"name": "Probe"}},
     ("PUT", T + "/admin/notification-kinds/{kind}"): {"enabled": True},
+    ("PUT", T + "/statistics/settings"): {"threshold": 5, "channels": [],
+                                          "expected_shares": {}},
+    ("POST", T + "/statistics/corrections"): {"month": "2026-10", "reason": "Probe"},
+    ("POST", T + "/counter-transactions"): {"process": "appointments:id-card",
+                                            "channel": "counter"},
     ("POST", T + "/offices/{office_id}/walk-ins"): {"service_id": "id-card", "name": "Probe"},
     ("POST", T + "/offices/{office_id}/closures"): {"day": "2030-01-02",
                                                     "reason": {"de": "x", "en": "x"}},
