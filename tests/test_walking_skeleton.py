@@ -20,7 +20,7 @@ def test_health_reports_broker_services_and_databases(system):
     assert body["status"] == "ok" and body["broker"] == "ok" and body["sessions"] == "ok"
     assert body["services"] == {name: {"service": "ok", "database": "ok"}
                                 for name in ("appointments", "permits", "profile",
-                                             "notifications")}
+                                             "notifications", "statistics")}
 
 
 def test_offices_of_the_demo_tenant_come_from_the_database(system):

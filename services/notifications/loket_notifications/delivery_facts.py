@@ -42,4 +42,4 @@ def fact_event(message: dict[str, Any], fact: str, state: str, at: datetime) -> 
     return Event(source=SOURCE, type=fact, tenant=message["tenant"],
                  occurred_at=at.isoformat(),
                  data={"kind": message["kind"], "channel": message.get("channel") or "email",
-                       "state": state, "message_id": message["id"]})
+                       "state": state})

@@ -32,15 +32,14 @@ def test_which_states_tell_a_fact(state, fact):
     assert fact_of(state) == fact
 
 
-def test_a_fact_names_kind_channel_state_and_the_random_id_only():
+def test_a_fact_names_kind_channel_and_state_only():
     message = {"id": "8c1f0c3e-6f7a-4a53-9d55-0f7c1c1d2e3f", "tenant": TENANT,
                "kind": "booking_confirmed", "channel": "sms", "subject_index": "blind",
                "key_owner": "r-1", "content": "sealed", "about": {"kind": "booking", "id": "B"}}
     event = fact_event(message, SENT, "accepted", AT)
     assert (event.source, event.type, event.tenant) == ("notifications", SENT, TENANT)
     assert event.occurred_at == AT.isoformat()
-    assert event.data == {"kind": "booking_confirmed", "channel": "sms", "state": "accepted",
-                          "message_id": message["id"]}
+    assert event.data == {"kind": "booking_confirmed", "channel": "sms", "state": "accepted"}
     assert not already_told(message, SENT)
     assert already_told({**message, "told": {SENT: True}}, SENT)
     assert not already_told({**message, "told": {SENT: True}}, FAILED)
@@ -76,16 +75,14 @@ def test_sent_once_though_delivered_later_then_failed_once_by_a_bounce(
                   {"application_id": application_id, "subject": subject})
     message = state_of(database, {"about.id": application_id}, "accepted")
     sent = wait_for(lambda: outbox_data(database, SENT))
-    assert sent == [{"kind": "permit_submitted", "channel": "email", "state": "accepted",
-                     "message_id": message["id"]}]
+    assert sent == [{"kind": "permit_submitted", "channel": "email", "state": "accepted"}]
     for action, status in (("delivered", "2.0.0"), ("delivered", "2.0.0"),
                            ("failed", "5.1.1"), ("failed", "5.1.1")):
         notifications.record_delivery_report(TENANT, {"message_id": message["id"],
                                                       "action": action, "status": status})
     assert len(outbox_data(database, SENT)) == 1
     assert outbox_data(database, FAILED) == [{
-        "kind": "permit_submitted", "channel": "email", "state": "bounced",
-        "message_id": message["id"]}]
+        "kind": "permit_submitted", "channel": "email", "state": "bounced"}]
     # the relay published both to the broker, where a consumer hears them
     wait_for(lambda: len(RECEIVED) == 2)
     assert sorted(body["type"] for body in RECEIVED) == [FAILED, SENT]
