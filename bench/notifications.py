@@ -45,6 +45,7 @@ from loket_common.settings import DEFAULT_AMQP_URI
 from loket_gateway.appointments.anti_bot.proof_of_work import solve
 
 from .cpu import CpuProbe
+from .report import write_json
 from .run import MANAGEMENT
 
 API = "/api/v1/tenants/musterstadt"
@@ -263,9 +264,7 @@ def main(argv: list[str] | None = None) -> None:
         results.setdefault("ranges", {})[count] = ranges(runs)
         print(f"{count} instance(s), median (min–max) of {len(runs)}: "
               f"{json.dumps(results['ranges'][count], ensure_ascii=False)}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    write_json(args.json, results)
 
 
 if __name__ == "__main__":

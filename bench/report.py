@@ -88,3 +88,10 @@ def report(rows: dict[str, dict], contention: dict | None, settings: dict, host:
         "settings": settings, "machine": host, "rows": rows, "ratios": found,
         "contention": contention}, indent=2) + "\n")
     print(f"\nwritten to {out}")
+
+
+def write_json(path: Path | None, results: object) -> None:
+    """Write ``results`` to ``path`` as indented JSON (nothing without a path)."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results, indent=2, ensure_ascii=False))

@@ -132,12 +132,13 @@ RULES: dict[tuple[str, str], Rule] = {
     # notifications: the kinds a tenant sends
     ("GET", T + "/admin/notification-kinds"): staff("tenant_admin"),
     ("PUT", T + "/admin/notification-kinds/{kind}"): staff("tenant_admin"),
-    # statistics: counts only; the live figures and the settings are the tenant admin's
+    # statistics: live figures and settings for admins, releases for everyone
     ("GET", T + "/statistics/figures"): staff("tenant_admin"),
     ("GET", T + "/statistics/settings"): staff("tenant_admin"),
     ("PUT", T + "/statistics/settings"): staff("tenant_admin"),
     ("POST", T + "/statistics/corrections"): staff("tenant_admin"),
-    ("GET", T + "/statistics/releases"): public("the published months (open data)"),
+    ("GET", T + "/statistics/releases"): public("published open data: counts only, small "
+                                                "ones suppressed"),
     ("POST", T + "/counter-transactions"): staff("counter_staff"),
     ("GET", "/api/v1/operator/statistics"): Rule("operator"),
 }
@@ -158,8 +159,9 @@ BODIES: dict[tuple[str, str], dict] = {
     ("PUT", T + "/admin/notification-kinds/{kind}"): {"enabled": True},
     ("PUT", T + "/statistics/settings"): {"threshold": 5, "channels": [],
                                           "expected_shares": {}},
-    ("POST", T + "/statistics/corrections"): {"month": "2026-01", "reason": "Probe"},
-    ("POST", T + "/counter-transactions"): {"process": "appointments:id-card"},
+    ("POST", T + "/statistics/corrections"): {"month": "2026-10", "reason": "Probe"},
+    ("POST", T + "/counter-transactions"): {"process": "appointments:id-card",
+                                            "channel": "counter"},
     ("POST", T + "/offices/{office_id}/walk-ins"): {"service_id": "id-card", "name": "Probe"},
     ("POST", T + "/offices/{office_id}/closures"): {"day": "2030-01-02",
                                                     "reason": {"de": "x", "en": "x"}},

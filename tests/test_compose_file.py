@@ -65,7 +65,7 @@ def console_scripts() -> set[str]:
 
 
 def test_services_and_compose_agree():
-    assert set(NAMEKO) == {"appointments", "permits", "profile", "notifications"}
+    assert set(NAMEKO) == {"appointments", "permits", "profile", "notifications", "statistics"}
     assert "gateway" in PARTS
     for name in NAMEKO:
         assert (ROOT / "services" / name / f"loket_{name}").is_dir(), name
@@ -295,3 +295,13 @@ def test_the_bounce_receiver_runs_the_notifications_image_with_its_own_command_a
     assert "ports" not in bounces  # the relay reaches it on the compose network
     assert "smtplib.SMTP('127.0.0.1', 2526" in " ".join(bounces["healthcheck"]["test"])
     assert bounces["depends_on"]["notifications"] == {"condition": "service_healthy"}
+
+
+def test_statistics_builds_its_release_links_on_the_gateways_public_urls():
+    environment = SERVICES["statistics"]["environment"]
+    for tenant in ("MUSTERSTADT", "BEISPIELSTADT"):  # the DCAT-AP.de record's download URLs
+        assert environment[f"LOKET_{tenant}_PUBLIC_URL"] == SERVICES["gateway"]["environment"][
+            f"LOKET_{tenant}_PUBLIC_URL"]
+    assert "LOKET_NOTIFICATIONS_PRIVATE_KEY" not in environment
+    assert {"loket-statistics-publish", "loket-statistics-verify",
+            "loket-statistics-rebuild"} <= console_scripts()

@@ -66,6 +66,28 @@ def test_only_the_notifications_service_gets_its_private_key(tmp_path):
     assert "mail-catcher" in SUPERVISED
 
 
+def test_the_operators_environment_file_gives_the_commands_this_runs_settings(tmp_path):
+    import os
+    import stat
+    import subprocess
+
+    from deploy.local.run import write_operator_env
+    from deploy.local.system import System
+
+    system = System(var_dir=tmp_path, mail_smtp_port=2025, mail_http_port=9025,
+                    bounce_port=2626)
+    system.mongo_uri = "mongodb://127.0.0.1:27017/?retryWrites=false"
+    path = write_operator_env(system)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # this run's RPC key is in it
+    sourced = subprocess.run(["bash", "-c", f". {path} && env -0"], env={}, check=True,
+                             capture_output=True, text=True).stdout
+    found = dict(item.split("=", 1) for item in sourced.split("\0") if "=" in item)
+    for name in ("AMQP_URI", "MONGO_URI", "LOKET_RPC_KEYS", "LOKET_DATA_KEYS"):
+        assert found[name] == system.env()[name], name
+    assert "LOKET_NOTIFICATIONS_PRIVATE_KEY" not in found
+    assert "statistics" in SERVICES and os.access(path, os.R_OK)
+
+
 def test_the_system_stops_and_starts_its_mail_catcher_keeping_the_mail(tmp_path):
     from deploy.local.system import System
 

@@ -7,10 +7,14 @@ default 8001), LOKET_MONGO_PORT (SecantusDB, default 27017), LOKET_MAIL_SMTP_POR
 LOKET_MAIL_HTTP_PORT (the development mail catcher's SMTP server and mailbox page, default
 1025 and 8025), LOKET_BOUNCE_PORT (the bounce receiver, default 2526),
 LOKET_VAR_DIR (data, mail and logs, default ./var).
+
+It writes ``<var>/operator.env`` each run: sourced in another shell, the operators' commands
+(``loket-statistics-publish``, ``-verify``, ``-rebuild``) reach this run's broker and database.
 """
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import time
 from pathlib import Path
@@ -38,6 +42,21 @@ def demo_users_text() -> str:
     return "\n".join(lines)
 
 
+def write_operator_env(system: System) -> Path:
+    """``<var>/operator.env``: what the operators' commands need to reach this run.
+
+    The statistics service's environment as shell ``export`` lines (owner-readable only:
+    it holds this run's RPC key and the local data keys).
+    """
+    path = system.var_dir / "operator.env"
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in sorted(system.env().items())]
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write("# Written by `make run` for this run; source it: . " + str(path) + "\n")
+        file.write("\n".join(lines) + "\n")
+    return path
+
+
 def main() -> None:
     """Start, print where to go, and stop everything on Ctrl-C (or SIGTERM)."""
     system = System(
@@ -52,9 +71,10 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)  # also when started in the background (SIG_IGN)
     print("Starting Loket (SecantusDB, RabbitMQ, development mail catcher, appointments, "
-          "permits, profile, notifications and its bounce receiver, development identity "
-          "provider, gateway)...")
+          "permits, profile, notifications and its bounce receiver, statistics, development "
+          "identity provider, gateway)...")
     system.start()
+    operator_env = write_operator_env(system)
     print(f"""
 Loket is running on the demo municipality "Musterstadt":
   web front end   {system.url}/
@@ -62,6 +82,11 @@ Loket is running on the demo municipality "Musterstadt":
   sign in         {system.url}/de/sign-in  (residents; staff: {system.url}/de/staff/)
   apply           {system.url}/de/permits/
   my data         {system.url}/de/me/  (profile, consents, access log, export, erasure)
+  statistics      {system.url}/de/statistics  (public: digital share per process and month)
+  open data       {system.url}/open-data/musterstadt/  (releases: CSV, JSON,
+                  datapackage.json, DCAT-AP.de; the hash chain in index.json)
+  admin figures   {system.url}/de/admin/statistics  (erika: this month, settings, corrections)
+  operator        {system.url}/de/operator/statistics  (olga: every tenant side by side)
   JSON API        {system.url}/api/v1/tenants/musterstadt/offices
   OpenAPI         {system.url}/openapi.json
   health          {system.url}/health
@@ -73,6 +98,11 @@ Loket is running on the demo municipality "Musterstadt":
   password "demo", client_id <tenant>-residents or <tenant>-staff,
   client_secret {system.idp_secret}  (development only, this run)):
 {demo_users_text()}
+  statistics commands, in another shell (`. {operator_env}` first: this run's
+  broker, database and RPC key):
+    .venv/bin/loket-statistics-publish --tenant musterstadt   (the previous month)
+    .venv/bin/loket-statistics-verify                          (every release chain)
+    .venv/bin/loket-statistics-rebuild --tenant musterstadt --check  (figures vs. facts)
   logs            {system.group.log_dir}
 Press Ctrl-C to stop everything.""", flush=True)
     try:

@@ -5,9 +5,8 @@
 ``delivered`` (a report came first); ``notification_failed``: the first time it ends in
 ``permanent_failure`` or ``bounced``. A message tells each at most once (its record keeps
 ``told.<fact>``): a report after acceptance, a resend that fails again or a repeated report
-tells nothing new. The event names the kind, the delivery channel and the state only: no
-address, subject line or resident, and not the message's id either (an erased resident's
-messages leave no id behind, and the statistics count by the event's own id).
+tells nothing new. The event names the kind, the delivery channel, the state and the
+message's random id, never an address, a subject line or a resident.
 """
 from __future__ import annotations
 

@@ -44,11 +44,22 @@ def owners(container_factory, service_config):
 
 
 @pytest.fixture
-def statistics_container(owners, container_factory, service_config):
+def start_statistics(owners, container_factory, service_config):
+    """Start one more statistics service on the test's vhost and database (per call)."""
+
+    def start():
+        container = container_factory(StatisticsService, {
+            "STATISTICS_RPC_TIMEOUT_SECONDS": 5, **service_config})
+        container.start()
+        return container
+
+    return start
+
+
+@pytest.fixture
+def statistics_container(start_statistics):
     """One statistics service running on the test's database."""
-    container = container_factory(StatisticsService, {
-        "STATISTICS_RPC_TIMEOUT_SECONDS": 5, **service_config})
-    container.start()
+    container = start_statistics()
     yield container
     container.stop()
 

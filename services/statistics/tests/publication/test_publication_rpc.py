@@ -15,8 +15,8 @@ from loket_contracts.statistics.measures import month_of
 from loket_contracts.statistics.schemas import RELEASE_FILES
 from loket_statistics.cells import MonthCells
 
+from .counting import put_cells
 from .samples import ID_CARD, MONTH, TENANT_ID, october
-from .standin import put_cells
 
 pytestmark = pytest.mark.integration
 

@@ -13,8 +13,8 @@ from loket_statistics.publication import publish_cli
 from loket_statistics.publication.due_months import months_from, previous_month
 from loket_statistics.publication.verify_cli import verify_tenants
 
+from .counting import put_cells
 from .samples import ID_CARD, MONTH, TENANT_ID, october
-from .standin import put_cells
 
 pytestmark = pytest.mark.integration
 
@@ -44,8 +44,8 @@ def test_the_timer_publishes_every_finished_month_once(start_statistics, databas
 
 def test_a_tenant_without_public_url_does_not_stop_the_others(start_statistics, database,
                                                               monkeypatch):
+    monkeypatch.delenv("LOKET_BEISPIELSTADT_PUBLIC_URL")  # tenant files are read at start
     container = start_statistics()
-    monkeypatch.delenv("LOKET_BEISPIELSTADT_PUBLIC_URL")
     put_cells(database, october())
     put_cells(database, MonthCells("beispielstadt", MONTH,
                                    {("appointments_booked", ID_CARD, "online"): 9}))
