@@ -11,19 +11,16 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..common import Instant, TextSchema, why
-from .schemas import SUBJECT, OnBehalfOfSchema
+from .schemas import ActorSchema, OnBehalfOfSchema
 
 # Who may enter an application at the counter (the gateway checks the role).
 COUNTER_ROLES = ("counter_staff", "case_worker", "tenant_admin")
 
 
-class CounterActorSchema(Schema):
+class CounterActorSchema(ActorSchema):
     """The member of staff entering the application (role recorded in the history)."""
 
-    subject = fields.String(required=True, validate=SUBJECT)
     role = fields.String(required=True, validate=validate.OneOf(COUNTER_ROLES))
-    name = fields.String(load_default=None, allow_none=True,
-                         validate=validate.Length(max=200))
 
 
 class CounterAddressSchema(Schema):
